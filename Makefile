@@ -1,0 +1,70 @@
+# The two commands that matter: `make run` (the demo on SQLite) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The suite runs every database test on SQLite and on this PostgreSQL database, which it
+# creates and drops itself. Set TEST_DATABASE_URL= (empty) to run on SQLite only.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/campaign_app_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+export TEST_DATABASE_URL TEST_REDIS_URL
+
+.PHONY: help install run worker test lint typecheck pytest bench messages translations clean
+
+help:
+	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
+	@echo "make bench  - throughput benchmarks under gunicorn, results in bench/RESULTS.md"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# A random SECRET_KEY for this checkout; plain-HTTP cookies because make run serves 127.0.0.1.
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c 'import secrets; print("# Written by make run for local use. Do not use in production.\nSECRET_KEY = " + repr(secrets.token_hex(32)) + "\nSESSION_COOKIE_SECURE = False")' > $@
+	@echo "Wrote instance/config.py with a new random SECRET_KEY."
+
+run: install instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Mail goes to instance/outbox/ and the confirmation links are logged below."
+	@$(FLASK) queue work & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: install instance/config.py
+	$(FLASK) queue work
+
+lint: install
+	$(BIN)/ruff format --check campaign_app tests bench wsgi.py
+	$(BIN)/ruff check campaign_app tests bench wsgi.py
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m bench.run
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o campaign_app/translations/messages.pot .
+
+translations: install
+	$(BIN)/pybabel compile -d campaign_app/translations --use-fuzzy || true
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

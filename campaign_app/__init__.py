@@ -1,0 +1,123 @@
+"""Campaign app: petitions, letters and postcards for political prisoners."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from campaign_app import config as settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _asset_folder(name: str) -> str:
+    """templates/ and static/ sit beside the package (in a checkout or a shared data dir)."""
+    override = os.environ.get(f"CAMPAIGN_{name.upper()}_FOLDER")
+    return override or str(PROJECT_ROOT / name)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, instance/config.py, CAMPAIGN_* variables, then test_config."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("CAMPAIGN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
+    )
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    if test_config is not None:
+        app.config.update(test_config)
+    settings.check_production_ready(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _configure_logging(app)
+    _configure_database(app)
+    _configure_rate_limits(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _configure_templates(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, format_number, get_locale
+
+    from campaign_app.countries import country_name
+    from campaign_app.db import utcnow
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        now=utcnow,
+        country_name=country_name,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_number=format_number,
+        get_locale=get_locale,
+    )
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
+    logging.getLogger("campaign_app").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _configure_database(app: Flask) -> None:
+    uri = settings.database_uri(app.config["DATABASE_URL"], app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if uri.startswith("sqlite"):
+        # Writes take the lock up front (no deadlocked lock upgrades); readers never wait.
+        options = {"connect_args": {"timeout": 30, "isolation_level": "IMMEDIATE"}}
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _configure_rate_limits(app: Flask) -> None:
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+
+
+def _init_extensions(app: Flask) -> None:
+    from campaign_app.errors import init_error_handlers
+    from campaign_app.extensions import babel, db, limiter, migrate
+    from campaign_app.queue import init_queue
+    from campaign_app.security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app)
+    limiter.init_app(app)
+    init_queue(app)
+    init_security(app)
+    init_error_handlers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from campaign_app import api, demo, main, petitions, prisoners
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(petitions.bp)
+    app.register_blueprint(prisoners.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(demo.bp)

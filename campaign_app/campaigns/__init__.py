@@ -1,0 +1,1 @@
+"""Campaigns: the umbrella an organiser runs, holding petitions and prisoners."""

@@ -1,0 +1,129 @@
+"""Configuration: defaults, then instance/config.py, then environment variables.
+
+Every setting can be given as an environment variable ``CAMPAIGN_<NAME>``; ``DATABASE_URL``,
+``REDIS_URL`` and ``SECRET_KEY`` are also read without the prefix because hosting platforms
+set them that way. The README's configuration table lists every one of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside debug/testing
+
+
+class Defaults:
+    """Settings with their defaults; names here are the only ones read from the environment."""
+
+    SECRET_KEY = DEV_SECRET_KEY
+    DATABASE_URL = ""  # empty: SQLite file in the instance folder
+    REDIS_URL = ""  # empty: no Redis; queue in SQLite, rate limits in memory
+
+    BASE_URL = "http://127.0.0.1:5000"  # used for links in emails (never the Host header)
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 3600 * 12
+    PROXY_FIX_X_FOR = 0  # number of trusted proxies setting X-Forwarded-For
+    PROXY_FIX_X_PROTO = 0
+    LOG_LEVEL = "INFO"
+
+    # Petitions
+    CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
+    CONFIRM_RESEND_INTERVAL = 600
+    COUNTER_SHARDS = 16
+    COUNT_CACHE_SECONDS = 10
+    LATEST_SIGNERS_SHOWN = 10
+    DOT_INSENSITIVE_EMAIL_DOMAINS = "gmail.com,googlemail.com"
+    SIGN_RATE_LIMIT_PER_IP = "20/minute;300/hour"
+    SIGN_RATE_LIMIT_PER_EMAIL = "5/hour"
+    CONFIRM_RATE_LIMIT_PER_IP = "60/minute"
+
+    # Rate limiting (Flask-Limiter); storage follows REDIS_URL unless set.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = ""
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Mail
+    MAIL_TRANSPORT = "outbox"  # "outbox" (.eml files in instance/outbox) or "smtp"
+    MAIL_SENDER = "Campaign <campaign@localhost>"
+    MAIL_SMTP_HOST = "127.0.0.1"
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_USER = ""
+    MAIL_SMTP_PASSWORD = ""
+    MAIL_SMTP_TLS = "none"  # "none", "starttls" or "ssl"
+    MAIL_SMTP_TIMEOUT = 20
+
+    # Task queue (Huey)
+    QUEUE_BACKEND = ""  # "", "sqlite", "redis" or "memory" (tests); "" picks redis if REDIS_URL
+    QUEUE_RETRIES = 12
+    QUEUE_RETRY_DELAY = 30
+    QUEUE_RETRY_BACKOFF = 2.0
+    QUEUE_WORKERS = 2
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    WTF_CSRF_TIME_LIMIT = 3600 * 12
+
+
+ALIASES = {"DATABASE_URL": "DATABASE_URL", "REDIS_URL": "REDIS_URL", "SECRET_KEY": "SECRET_KEY"}
+
+
+def _coerce(default: Any, raw: str) -> Any:
+    """Turn an environment string into the type of the default."""
+    if isinstance(default, bool):
+        if raw.strip().lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.strip().lower() in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"expected a yes/no value, got {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read ``CAMPAIGN_<NAME>`` (and the unprefixed aliases) for every known setting."""
+    settings: dict[str, Any] = {}
+    for name in dir(Defaults):
+        if not name.isupper():
+            continue
+        raw = environ.get(f"CAMPAIGN_{name}")
+        if raw is None and name in ALIASES:
+            raw = environ.get(ALIASES[name])
+        if raw is None:
+            continue
+        try:
+            settings[name] = _coerce(getattr(Defaults, name), raw)
+        except ValueError as error:
+            raise RuntimeError(f"Setting CAMPAIGN_{name} is invalid: {error}") from None
+    return settings
+
+
+def database_uri(url: str, instance_path: str) -> str:
+    """Map DATABASE_URL to a SQLAlchemy URI, defaulting to SQLite in the instance folder."""
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "campaign.sqlite3")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_production_ready(config: Mapping[str, Any]) -> None:
+    """Refuse to run outside debug/testing with a missing or weak SECRET_KEY."""
+    if config.get("DEBUG") or config.get("TESTING"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "Refusing to start: SECRET_KEY is not set or too short. Set CAMPAIGN_SECRET_KEY "
+            "(or SECRET_KEY) to a random value of at least 32 characters, for example the "
+            'output of: python -c "import secrets; print(secrets.token_hex(32))"'
+        )

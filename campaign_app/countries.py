@@ -1,0 +1,33 @@
+"""ISO 3166-1 countries with names in the current locale (pycountry codes, Babel names)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pycountry
+from babel import Locale
+from flask_babel import get_locale
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Every current ISO 3166-1 alpha-2 code."""
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+@cache
+def _names(locale: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale).territories
+    english = Locale.parse("en").territories
+    pairs = [(code, territories.get(code) or english.get(code) or code) for code in country_codes()]
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs sorted by name in the current locale."""
+    return list(_names(str(get_locale() or "en")))
+
+
+def country_name(code: str) -> str:
+    """The country's name in the current locale, or the code if unknown."""
+    return dict(_names(str(get_locale() or "en"))).get(code, code)

@@ -1,0 +1,16 @@
+"""Flask extensions, created unbound here and bound to the app in ``create_app``."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+
+from campaign_app.db import Base
+from campaign_app.security import client_address
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+limiter = Limiter(key_func=client_address)

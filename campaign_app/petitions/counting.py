@@ -1,0 +1,78 @@
+"""Exact, contention-free signature counts: sharded counter rows, summed on read."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from campaign_app.petitions.models import Signature, SignatureCount, SignatureState
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Confirmed signatures of one petition, in total and by ISO country code."""
+
+    total: int
+    by_country: dict[str, int]
+
+
+def add_to_count(session: Session, petition_id: int, country: str, shards: int, n: int = 1) -> None:
+    """Add ``n`` to a random shard of (petition, country); flushes, never commits.
+
+    One INSERT .. ON CONFLICT DO UPDATE statement on both SQLite and PostgreSQL, so two
+    confirmations only wait for each other when they pick the same shard.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(SignatureCount).values(
+        petition_id=petition_id, country=country, shard=random.randrange(shards), count=n  # noqa: S311
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["petition_id", "country", "shard"],
+        set_={"count": SignatureCount.count + n},
+    )
+    session.execute(statement)
+
+
+def read_counts(session: Session, petition_id: int) -> Counts:
+    """Sum the shards: reads at most countries x shards rows, never the signatures."""
+    rows = session.execute(
+        select(SignatureCount.country, func.sum(SignatureCount.count))
+        .where(SignatureCount.petition_id == petition_id)
+        .group_by(SignatureCount.country)
+    ).all()
+    by_country = {country: int(total) for country, total in rows if total}
+    return Counts(total=sum(by_country.values()), by_country=by_country)
+
+
+def count_rows(session: Session, petition_id: int) -> Counts:
+    """Count confirmed signature rows by country (slow on big petitions: recount only)."""
+    rows = session.execute(
+        select(Signature.country, func.count())
+        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+        .group_by(Signature.country)
+    ).all()
+    by_country = {country: int(n) for country, n in rows}
+    return Counts(total=sum(by_country.values()), by_country=by_country)
+
+
+def drift(counted: Counts, actual: Counts) -> dict[str, int]:
+    """Per country, how far the counter is from the rows (actual minus counted)."""
+    countries = set(counted.by_country) | set(actual.by_country)
+    differences = {c: actual.by_country.get(c, 0) - counted.by_country.get(c, 0) for c in countries}
+    return {c: d for c, d in sorted(differences.items()) if d}
+
+
+def reset_country(session: Session, petition_id: int, country: str, value: int) -> None:
+    """Replace all shards of (petition, country) by one row holding ``value``; flushes only."""
+    session.execute(
+        delete(SignatureCount).where(
+            SignatureCount.petition_id == petition_id, SignatureCount.country == country
+        )
+    )
+    if value:
+        session.add(SignatureCount(petition_id=petition_id, country=country, shard=0, count=value))
+    session.flush()

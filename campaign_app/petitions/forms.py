@@ -1,0 +1,125 @@
+"""Forms of the petition pages."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from campaign_app.countries import country_choices, country_codes
+from campaign_app.petitions.models import PublicDisplay
+from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.service import SignatureInput
+from campaign_app.validators import PersonName, PlainText, strip_filter
+
+
+def _clean(value: Any) -> Any:
+    value = strip_filter(value)
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+class EmailSyntax:
+    """Syntax-only e-mail check (no DNS), with email-validator's explanation."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.data:
+            return
+        try:
+            normalize_email(field.data, [])
+        except InvalidEmail:
+            raise ValidationError(
+                _l("Please enter a valid e-mail address, like name@example.org.")
+            ) from None
+
+
+class SignForm(FlaskForm):
+    """The signing form; only shape checks here, the rules live in the service."""
+
+    first_name = StringField(
+        _l("First name"),
+        filters=[_clean],
+        validators=[
+            DataRequired(_l("Please enter your first name.")),
+            Length(max=80),
+            PlainText(),
+            PersonName(),
+        ],
+    )
+    last_name = StringField(
+        _l("Last name"),
+        filters=[_clean],
+        validators=[
+            DataRequired(_l("Please enter your last name.")),
+            Length(max=80),
+            PlainText(),
+            PersonName(),
+        ],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[_clean],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254),
+            PlainText(),
+            EmailSyntax(),
+        ],
+    )
+    country = SelectField(
+        _l("Country"), validators=[DataRequired(_l("Please choose your country."))]
+    )
+    city = StringField(
+        _l("Town or city (optional)"),
+        filters=[_clean],
+        validators=[Optional(), Length(max=80), PlainText(), PersonName()],
+    )
+    display = RadioField(
+        _l("Show me in the list of signers as"),
+        choices=[
+            SelectChoice(PublicDisplay.FIRST_NAME_AND_COUNTRY.value, _l("my first name and country")),
+            SelectChoice(PublicDisplay.ANONYMOUS.value, _l("nothing: sign anonymously")),
+        ],
+        default=PublicDisplay.FIRST_NAME_AND_COUNTRY.value,
+        validators=[InputRequired(_l("Please choose how you want to appear."))],
+    )
+    consent = BooleanField(
+        _l(
+            "I agree that my name, e-mail address and country are kept to count and deliver "
+            "this signature, as described in the privacy note."
+        ),
+        validators=[DataRequired(_l("Please tick the box to agree, or your signature cannot count."))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [
+            SelectChoice("", _l("Choose a country…")),
+            *(SelectChoice(code, name) for code, name in country_choices()),
+        ]
+
+    def validate_country(self, field: Any) -> None:
+        if field.data not in country_codes():
+            raise ValidationError(_l("Please choose a country from the list."))
+
+    def to_input(self) -> SignatureInput:
+        return SignatureInput(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            country=self.country.data,
+            city=self.city.data or "",
+            display=PublicDisplay(self.display.data),
+            locale=str(get_locale() or "en"),
+        )
+
+
+class ResendForm(FlaskForm):
+    """"Send me a new link" under an expired confirmation link."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=500)])

@@ -1,0 +1,124 @@
+"""Petition, Signature and the sharded SignatureCount table."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import Base, BigIntPK, UTCDateTime, enum_column, utcnow
+
+
+
+class PetitionState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class SignatureState(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    INVALIDATED = "invalidated"
+
+
+class PublicDisplay(enum.StrEnum):
+    """How a signer agreed to appear in public lists."""
+
+    FIRST_NAME_AND_COUNTRY = "first_name_country"
+    ANONYMOUS = "anonymous"
+
+
+class Petition(Base):
+    """A petition to a target, e.g. the President of the Republic of Belarus."""
+
+    __tablename__ = "petition"
+    __table_args__ = (
+        CheckConstraint("goal >= 0", name="goal_not_negative"),
+        CheckConstraint("closes_at IS NULL OR closes_at > opens_at", name="closes_after_opens"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[int] = mapped_column(Integer, default=1000)
+    state: Mapped[PetitionState] = mapped_column(enum_column(PetitionState), default=PetitionState.DRAFT)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="petitions")
+    signatures: WriteOnlyMapped[Signature] = relationship(back_populates="petition")
+
+    def is_open_at(self, moment: datetime) -> bool:
+        """Whether signatures are accepted at ``moment``."""
+        if self.state is not PetitionState.OPEN or moment < self.opens_at:
+            return False
+        return self.closes_at is None or moment < self.closes_at
+
+    def has_opened_by(self, moment: datetime) -> bool:
+        return self.state is not PetitionState.DRAFT and moment >= self.opens_at
+
+
+class Signature(Base):
+    """One person's signature; it counts only once confirmed by e-mail."""
+
+    __tablename__ = "signature"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "email_normalized", name="uq_signature_petition_email"),
+        Index("ix_signature_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    country: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(80), default="")
+    display: Mapped[PublicDisplay] = mapped_column(
+        enum_column(PublicDisplay), default=PublicDisplay.FIRST_NAME_AND_COUNTRY
+    )
+    state: Mapped[SignatureState] = mapped_column(
+        enum_column(SignatureState), default=SignatureState.PENDING
+    )
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    petition: Mapped[Petition] = relationship(back_populates="signatures")
+
+
+class SignatureCount(Base):
+    """One shard of a petition's confirmed-signature counter, per country.
+
+    Confirmations add 1 to a random shard, so a surge spreads over many rows instead of
+    queueing on one; the total is the sum over at most countries x shards rows.
+    """
+
+    __tablename__ = "signature_count"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,107 @@
+"""Public petition pages: show, sign, check e-mail, confirm, resend."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from campaign_app.extensions import limiter
+from campaign_app.petitions import bp, service
+from campaign_app.petitions.forms import ResendForm, SignForm
+from campaign_app.petitions.models import Petition
+from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
+from campaign_app.ratelimits import confirm_limit_per_ip, email_key, sign_limit_per_email, sign_limit_per_ip
+from campaign_app.security import client_ip_hash
+
+
+def _petition_or_404(slug: str) -> Petition:
+    petition = service.get_public_petition(slug)
+    if petition is None:
+        abort(404)
+    return petition
+
+
+def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> ResponseReturnValue:
+    counts = service.get_counts(petition)
+    signers = service.latest_public_signers(petition, current_app.config["LATEST_SIGNERS_SHOWN"])
+    return (
+        render_template(
+            "petitions/show.html", petition=petition, form=form, counts=counts, signers=signers
+        ),
+        status,
+    )
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return render_template("petitions/index.html", petitions=service.list_public_petitions())
+
+
+@bp.get("/<slug>")
+def show(slug: str) -> ResponseReturnValue:
+    return _render_petition(_petition_or_404(slug), SignForm())
+
+
+@bp.post("/<slug>")
+@limiter.limit(sign_limit_per_ip)
+@limiter.limit(sign_limit_per_email, key_func=email_key)
+def sign(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    form = SignForm()
+    if not form.validate_on_submit():
+        return _render_petition(petition, form, 400)
+    try:
+        service.sign(petition, form.to_input(), service.Client(ip_hash=client_ip_hash()))
+    except service.PetitionNotOpen:
+        flash(_("This petition is not accepting signatures now."), "error")
+        return _render_petition(petition, form, 409)
+    except service.InvalidEmailAddress:
+        form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
+        return _render_petition(petition, form, 400)
+    return redirect(url_for(".check_email", slug=slug))
+
+
+@bp.get("/<slug>/check-email")
+def check_email(slug: str) -> ResponseReturnValue:
+    return render_template("petitions/check_email.html", petition=_petition_or_404(slug))
+
+
+@bp.get("/<slug>/confirm/<token>")
+@limiter.limit(confirm_limit_per_ip)
+def confirm(slug: str, token: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    try:
+        confirmation = service.confirm(slug, token)
+    except ExpiredToken:
+        form = ResendForm(token=token)
+        return render_template("petitions/token_expired.html", petition=petition, form=form), 410
+    except InvalidToken:
+        return render_template("petitions/token_invalid.html", petition=petition), 404
+    except service.PetitionNotOpen:
+        return render_template("petitions/confirm_closed.html", petition=petition), 409
+    counts = service.get_counts(petition)
+    return render_template(
+        "petitions/confirmed.html", petition=petition, counts=counts, is_new=confirmation.is_new
+    )
+
+
+@bp.post("/<slug>/resend")
+@limiter.limit(confirm_limit_per_ip)
+def resend(slug: str) -> ResponseReturnValue:
+    petition = _petition_or_404(slug)
+    form = ResendForm()
+    if not form.validate_on_submit():
+        return render_template("petitions/token_invalid.html", petition=petition), 400
+    try:
+        service.resend_confirmation(slug, form.token.data)
+    except InvalidToken:
+        return render_template("petitions/token_invalid.html", petition=petition), 404
+    return redirect(url_for(".check_email", slug=slug))
+
+
+@bp.app_template_filter("percent_of")
+def percent_of(count: int, goal: int) -> int:
+    return min(100, round(100 * count / goal)) if goal else 100
+
+

@@ -1,0 +1,259 @@
+"""Petition use cases: signing, confirming, resending, counting, recounting.
+
+Each public function is one use case and commits at most once. Logs carry ids only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from campaign_app.db import utcnow
+from campaign_app.errors import CampaignError
+from campaign_app.extensions import db
+from campaign_app.petitions import counting
+from campaign_app.petitions.counting import Counts
+from campaign_app.petitions.models import (
+    Petition,
+    PetitionState,
+    PublicDisplay,
+    Signature,
+    SignatureState,
+)
+from campaign_app.petitions.mail import send_signature_mail
+from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.tokens import InvalidToken, signature_id_from
+from campaign_app.queue import enqueue
+
+log = logging.getLogger(__name__)
+
+class PetitionNotOpen(CampaignError):
+    """The petition does not accept signatures now (not yet open, or closed)."""
+
+
+class InvalidEmailAddress(CampaignError):
+    """The e-mail address is not valid."""
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    """What a supporter typed into the signing form, already shape-checked."""
+
+    first_name: str
+    last_name: str
+    email: str
+    country: str
+    city: str
+    display: PublicDisplay
+    locale: str
+
+
+@dataclass(frozen=True)
+class Client:
+    """What we keep about the request a signature came from."""
+
+    ip_hash: str | None
+
+
+@dataclass(frozen=True)
+class PublicSigner:
+    """A signer as shown in public lists: only what they agreed to show."""
+
+    first_name: str
+    country: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    petition: Petition
+    is_new: bool
+
+
+# Queries ------------------------------------------------------------------------------
+
+
+def get_public_petition(slug: str) -> Petition | None:
+    """A petition anyone may see: not a draft."""
+    return db.session.scalar(
+        select(Petition).where(Petition.slug == slug, Petition.state != PetitionState.DRAFT)
+    )
+
+
+def list_public_petitions() -> list[Petition]:
+    """Open petitions first, then closed ones, newest first; no drafts or archived ones."""
+    states = [PetitionState.OPEN, PetitionState.CLOSED]
+    rows = db.session.scalars(
+        select(Petition).where(Petition.state.in_(states)).order_by(Petition.opens_at.desc())
+    )
+    return sorted(rows, key=lambda p: p.state is not PetitionState.OPEN)
+
+
+def get_counts(petition: Petition) -> Counts:
+    """Confirmed signatures in total and by country, from the counter shards."""
+    return counting.read_counts(db.session, petition.id)
+
+
+def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
+    """The most recent confirmed signers who chose to be shown, newest first."""
+    rows = db.session.execute(
+        select(Signature.first_name, Signature.country, Signature.confirmed_at)
+        .where(
+            Signature.petition_id == petition.id,
+            Signature.state == SignatureState.CONFIRMED,
+            Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
+        )
+        .order_by(Signature.confirmed_at.desc())
+        .limit(limit)
+    ).all()
+    return [PublicSigner(first, country, at) for first, country, at in rows if at is not None]
+
+
+# Use cases ----------------------------------------------------------------------------
+
+
+def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
+    """Record a pending signature and queue its confirmation e-mail.
+
+    Signing again with the same normalised address never adds a row: it re-sends the
+    e-mail (confirmation link, or "you have already signed") at most once per
+    CONFIRM_RESEND_INTERVAL, and the caller cannot tell which case happened.
+    """
+    now = utcnow()
+    if not petition.is_open_at(now):
+        raise PetitionNotOpen()
+    try:
+        email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
+    except InvalidEmail:
+        raise InvalidEmailAddress() from None
+    signature = Signature(
+        petition_id=petition.id,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        email=email,
+        email_normalized=email_normalized,
+        country=data.country,
+        city=data.city,
+        display=data.display,
+        locale=data.locale,
+        ip_hash=client.ip_hash,
+        created_at=now,
+        confirmation_sent_at=now,
+    )
+    db.session.add(signature)
+    try:
+        db.session.commit()
+        signature_id: int | None = signature.id
+        log.info("Signature %s pending on petition %s", signature_id, petition.id)
+    except IntegrityError:
+        # Same mailbox already signed (possibly a concurrent request a moment ago).
+        db.session.rollback()
+        signature_id = _claim_resend(petition.id, email_normalized, now)
+        if signature_id is not None:
+            log.info("Signature %s signed again; e-mail re-sent", signature_id)
+    if signature_id is not None:
+        enqueue(send_signature_mail, signature_id)
+
+
+def _claim_resend(petition_id: int, email_normalized: str, now: datetime) -> int | None:
+    """Atomically take the right to re-send; None if sent too recently (or withdrawn)."""
+    interval = timedelta(seconds=current_app.config["CONFIRM_RESEND_INTERVAL"])
+    signature_id = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.petition_id == petition_id,
+            Signature.email_normalized == email_normalized,
+            Signature.state != SignatureState.INVALIDATED,
+            or_(
+                Signature.confirmation_sent_at.is_(None),
+                Signature.confirmation_sent_at <= now - interval,
+            ),
+        )
+        .values(confirmation_sent_at=now)
+        .returning(Signature.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return signature_id
+
+
+def confirm(slug: str, token: str) -> Confirmation:
+    """Confirm the signature named by ``token``; opening the link twice is harmless."""
+    signature_id = signature_id_from(token)
+    signature = db.session.get(Signature, signature_id)
+    if signature is None or signature.petition.slug != slug:
+        raise InvalidToken()
+    petition = signature.petition
+    if signature.state is SignatureState.CONFIRMED:
+        return Confirmation(petition, is_new=False)
+    if signature.state is SignatureState.INVALIDATED:
+        raise InvalidToken()
+    now = utcnow()
+    if not petition.is_open_at(now):
+        raise PetitionNotOpen()
+    # The WHERE on state makes concurrent clicks (scanner + person) count once.
+    confirmed = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
+        .values(state=SignatureState.CONFIRMED, confirmed_at=now)
+        .returning(Signature.country)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if confirmed is not None:
+        counting.add_to_count(
+            db.session, petition.id, confirmed, current_app.config["COUNTER_SHARDS"]
+        )
+    db.session.commit()
+    if confirmed is not None:
+        log.info("Signature %s confirmed on petition %s", signature_id, petition.id)
+    return Confirmation(petition, is_new=confirmed is not None)
+
+
+def resend_confirmation(slug: str, token: str) -> None:
+    """Send a fresh link for an expired one (rate-limited like signing again)."""
+    signature_id = signature_id_from(token, allow_expired=True)
+    signature = db.session.get(Signature, signature_id)
+    if signature is None or signature.petition.slug != slug:
+        raise InvalidToken()
+    if signature.state is not SignatureState.PENDING:
+        return
+    claimed = _claim_resend(signature.petition_id, signature.email_normalized, utcnow())
+    if claimed is not None:
+        enqueue(send_signature_mail, claimed)
+
+
+def recount(petition: Petition, *, fix: bool) -> dict[str, int]:
+    """Compare the counter with the signature rows; with ``fix``, make them agree.
+
+    Returns the drift per country (rows minus counter). On PostgreSQL both reads come from
+    one REPEATABLE READ snapshot and a concurrent confirmation makes it retry, so the fix
+    never loses a signature that was confirmed meanwhile.
+    """
+    is_postgres = db.engine.dialect.name == "postgresql"
+    for attempt in range(10):
+        try:
+            if is_postgres:
+                db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            counted = counting.read_counts(db.session, petition.id)
+            actual = counting.count_rows(db.session, petition.id)
+            differences = counting.drift(counted, actual)
+            if fix:
+                for country in differences:
+                    counting.reset_country(
+                        db.session, petition.id, country, actual.by_country.get(country, 0)
+                    )
+            db.session.commit()
+            return differences
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            log.info("Recount of petition %s raced a confirmation; retry %s", petition.id, attempt)
+    raise CampaignError("The recount kept racing with new signatures; try again later.")
+
+
+def _dot_insensitive_domains() -> list[str]:
+    return str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")

@@ -1,0 +1,118 @@
+"""Prisoner and PrisonerAddress tables: who is held where, as of when, says who."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
+
+
+
+class PrisonerStatus(enum.StrEnum):
+    IMPRISONED = "imprisoned"
+    TRANSFERRED = "transferred"
+    RELEASED = "released"
+    UNKNOWN = "unknown"
+
+
+class AddressLanguage(enum.StrEnum):
+    RUSSIAN = "ru"
+    BELARUSIAN = "be"
+
+
+class Prisoner(Base):
+    """A political prisoner, with names in Latin, Russian and Belarusian Cyrillic."""
+
+    __tablename__ = "prisoner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+
+    given_name_latin: Mapped[str] = mapped_column(String(80))
+    surname_latin: Mapped[str] = mapped_column(String(80))
+    given_name_ru: Mapped[str] = mapped_column(String(80), default="")
+    patronymic_ru: Mapped[str] = mapped_column(String(80), default="")
+    surname_ru: Mapped[str] = mapped_column(String(80), default="")
+    # The dative ("to whom") form is typed by the organiser: declension is unreliable.
+    full_name_dative_ru: Mapped[str] = mapped_column(String(200), default="")
+    given_name_be: Mapped[str] = mapped_column(String(80), default="")
+    patronymic_be: Mapped[str] = mapped_column(String(80), default="")
+    surname_be: Mapped[str] = mapped_column(String(80), default="")
+    full_name_dative_be: Mapped[str] = mapped_column(String(200), default="")
+
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    arrest_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[PrisonerStatus] = mapped_column(
+        enum_column(PrisonerStatus),
+        default=PrisonerStatus.IMPRISONED,
+    )
+    address_language: Mapped[AddressLanguage] = mapped_column(
+        enum_column(AddressLanguage, length=5),
+        default=AddressLanguage.RUSSIAN,
+    )
+    bio: Mapped[str] = mapped_column(Text, default="")
+    interests: Mapped[str] = mapped_column(Text, default="")
+    mail_note: Mapped[str] = mapped_column(Text, default="")
+    mail_note_as_of: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="prisoners")
+    addresses: Mapped[list[PrisonerAddress]] = relationship(
+        back_populates="prisoner",
+        order_by="PrisonerAddress.as_of.desc()",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def name_latin(self) -> str:
+        return f"{self.given_name_latin} {self.surname_latin}"
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - (0 if had_birthday else 1)
+
+    def addressee(self) -> str:
+        """The addressee line in the chosen Cyrillic form (dative case)."""
+        if self.address_language is AddressLanguage.BELARUSIAN:
+            return self.full_name_dative_be
+        return self.full_name_dative_ru
+
+    @property
+    def accepts_mail(self) -> bool:
+        return self.status in {PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED}
+
+    @property
+    def latest_address(self) -> PrisonerAddress | None:
+        """The most recent address on record (which may be historical: check ``as_of``)."""
+        return self.addresses[0] if self.addresses else None
+
+
+class PrisonerAddress(Base):
+    """One known postal address of a prisoner, in both Cyrillic forms, with date and source."""
+
+    __tablename__ = "prisoner_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(ForeignKey("prisoner.id"), index=True)
+    # One printed line per text line, without the addressee and without the country.
+    lines_ru: Mapped[str] = mapped_column(Text, default="")
+    lines_be: Mapped[str] = mapped_column(Text, default="")
+    lines_latin: Mapped[str] = mapped_column(Text, default="")  # reading aid, never printed
+    country_line: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship(back_populates="addresses")
+
+    def lines(self, language: AddressLanguage) -> list[str]:
+        text = self.lines_be if language is AddressLanguage.BELARUSIAN else self.lines_ru
+        return [line.strip() for line in text.splitlines() if line.strip()]

@@ -1,0 +1,110 @@
+"""The task queue: Huey, with SQLite storage by default and Redis when REDIS_URL is set.
+
+Work is enqueued as "run this function of campaign_app with these JSON-able arguments";
+the worker (``flask queue work``) runs it inside an application context. Failed jobs are
+retried with exponential back-off, so an SMTP outage delays mail but loses none.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+log = logging.getLogger(__name__)
+
+queue_cli = AppGroup("queue", help="Run and inspect the background task queue.")
+
+
+class TaskQueue:
+    """A Huey instance bound to one Flask app, with one generic job task."""
+
+    def __init__(self, app: Flask, huey: Huey) -> None:
+        self.app = app
+        self.huey = huey
+        self._run = huey.task(
+            retries=app.config["QUEUE_RETRIES"],
+            retry_delay=app.config["QUEUE_RETRY_DELAY"],
+            retry_backoff=app.config["QUEUE_RETRY_BACKOFF"],
+            name="campaign_app.run_job",
+        )(self._run_job)
+
+    def enqueue(self, job: Callable[..., Any], *args: Any) -> None:
+        """Queue ``job(*args)``; ``job`` must be a module-level function of campaign_app."""
+        path = f"{job.__module__}:{job.__qualname__}"
+        if not path.startswith("campaign_app."):
+            raise ValueError(f"not a campaign_app job: {path}")
+        self._run(path, list(args))
+
+    def _run_job(self, path: str, args: list[Any]) -> None:
+        module_name, _, name = path.partition(":")
+        if not module_name.startswith("campaign_app."):
+            raise ValueError(f"refusing to run {path}")
+        job = getattr(importlib.import_module(module_name), name)
+        with self.app.app_context():
+            job(*args)
+
+    def run_pending(self, limit: int | None = None) -> int:
+        """Run the jobs queued now, in this process (for tests and `flask queue run-pending`)."""
+        done = 0
+        todo = self.huey.pending_count() if limit is None else limit
+        while done < todo:
+            task = self.huey.dequeue()
+            if task is None:
+                break
+            self.huey.execute(task)
+            done += 1
+        return done
+
+
+def make_huey(app: Flask) -> Huey:
+    backend = app.config["QUEUE_BACKEND"] or ("redis" if app.config["REDIS_URL"] else "sqlite")
+    name = "campaign"
+    if backend == "memory":
+        return MemoryHuey(name, utc=True)
+    if backend == "redis":
+        if not app.config["REDIS_URL"]:
+            raise RuntimeError("CAMPAIGN_QUEUE_BACKEND=redis needs REDIS_URL.")
+        return RedisHuey(name, url=app.config["REDIS_URL"], utc=True)
+    if backend == "sqlite":
+        return SqliteHuey(name, filename=os.path.join(app.instance_path, "queue.sqlite3"), utc=True)
+    raise RuntimeError(f"Unknown CAMPAIGN_QUEUE_BACKEND {backend!r} (sqlite, redis or memory).")
+
+
+def init_queue(app: Flask) -> None:
+    app.extensions["campaign_queue"] = TaskQueue(app, make_huey(app))
+    app.cli.add_command(queue_cli)
+
+
+def get_queue() -> TaskQueue:
+    queue: TaskQueue = current_app.extensions["campaign_queue"]
+    return queue
+
+
+def enqueue(job: Callable[..., Any], *args: Any) -> None:
+    """Queue ``job(*args)`` on the current app's queue."""
+    get_queue().enqueue(job, *args)
+
+
+@queue_cli.command("work")
+@click.option("--workers", type=int, default=None, help="Worker threads (QUEUE_WORKERS).")
+def work(workers: int | None) -> None:
+    """Run the queue worker until interrupted (deploy it beside the web server)."""
+    queue = get_queue()
+    count = workers or current_app.config["QUEUE_WORKERS"]
+    click.echo(f"Queue worker: {count} thread(s) on {type(queue.huey).__name__}. Ctrl+C stops.")
+    queue.huey.create_consumer(workers=count, worker_type="thread").run()
+
+
+@queue_cli.command("status")
+def status() -> None:
+    """Show how many jobs are waiting and scheduled for a retry."""
+    huey = get_queue().huey
+    click.echo(f"pending: {huey.pending_count()}  scheduled retries: {huey.scheduled_count()}")

@@ -1,0 +1,97 @@
+"""Plain factory functions: make_x(**overrides) adds a valid row and flushes it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import utcnow
+from campaign_app.extensions import db
+from campaign_app.petitions import counting
+from campaign_app.petitions.models import Petition, PetitionState, Signature, SignatureState
+from campaign_app.prisoners.models import Prisoner, PrisonerAddress
+
+_sequence = itertools.count(1)
+
+
+def make_campaign(**overrides: Any) -> Campaign:
+    n = next(_sequence)
+    values: dict[str, Any] = {"slug": f"campaign-{n}", "name": f"Campaign {n}"}
+    campaign = Campaign(**(values | overrides))
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def make_petition(**overrides: Any) -> Petition:
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"petition-{n}",
+        "title": f"Free the prisoner number {n}",
+        "summary": "A short summary.",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "target": "President of the Republic of Belarus",
+        "goal": 1000,
+        "state": PetitionState.OPEN,
+        "opens_at": utcnow() - timedelta(days=1),
+    }
+    values |= overrides
+    if "campaign" not in values and "campaign_id" not in values:
+        values["campaign"] = make_campaign()
+    petition = Petition(**values)
+    db.session.add(petition)
+    db.session.commit()
+    return petition
+
+
+def make_signature(petition: Petition, **overrides: Any) -> Signature:
+    """A signature row; confirmed ones are added to the counter as confirming would."""
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "petition_id": petition.id,
+        "first_name": "Anna",
+        "last_name": f"Test{n}",
+        "email": f"anna{n}@example.org",
+        "email_normalized": f"anna{n}@example.org",
+        "country": "NL",
+        "state": SignatureState.CONFIRMED,
+    }
+    values |= overrides
+    if values["state"] is SignatureState.CONFIRMED:
+        values.setdefault("confirmed_at", utcnow())
+    signature = Signature(**values)
+    db.session.add(signature)
+    if signature.state is SignatureState.CONFIRMED:
+        counting.add_to_count(db.session, petition.id, signature.country, shards=4)
+    db.session.commit()
+    return signature
+
+
+def make_prisoner(**overrides: Any) -> Prisoner:
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"prisoner-{n}",
+        "given_name_latin": "Ales",
+        "surname_latin": f"Example{n}",
+        "given_name_ru": "Алесь",
+        "surname_ru": "Пример",
+        "full_name_dative_ru": "Примеру Алесю Викторовичу",
+        "birth_date": date(1962, 9, 25),
+    }
+    values |= overrides
+    if "campaign" not in values:
+        values["campaign"] = make_campaign()
+    prisoner = Prisoner(**values)
+    prisoner.addresses.append(
+        PrisonerAddress(
+            lines_ru="ИК-2, отряд 14\nул. Сикорского, 1\n213807, г. Бобруйск",
+            country_line="REPUBLIC OF BELARUS",
+            as_of=date(2012, 9, 1),
+            source="test",
+        )
+    )
+    db.session.add(prisoner)
+    db.session.commit()
+    return prisoner
