@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, render_template, request
-from markupsafe import escape
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,8 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(code: int) -> ResponseReturnValue:
-    """Render the error page for ``code`` as HTML, or JSON for API clients."""
+def render_error(code: int) -> tuple[str | dict[str, Any], int]:
+    """The error page for ``code`` as HTML, or JSON for API clients."""
     code = code if code in ERROR_TITLES else 500
     title, text = ERROR_TITLES[code](), ERROR_TEXTS[code]()
     if request.path.startswith("/api/"):
@@ -54,15 +55,14 @@ def render_error(code: int) -> ResponseReturnValue:
 
 
 def handle_http_error(error: HTTPException) -> ResponseReturnValue:
-    response = render_error(error.code or 500)
-    if error.code == 429 or error.code == 405:
-        # Keep Retry-After / Allow headers that Werkzeug and Flask-Limiter set.
-        body, code = response  # type: ignore[misc]
-        headers = dict(error.get_response().headers)
-        headers.pop("Content-Type", None)
-        headers.pop("Content-Length", None)
-        return body, code, headers
-    return response
+    body, code = render_error(error.code or 500)
+    # Keep headers Werkzeug and Flask-Limiter set (Allow, Retry-After, rate-limit headers).
+    headers = {
+        name: value
+        for name, value in error.get_response().headers.items()
+        if name not in {"Content-Type", "Content-Length"}
+    }
+    return body, code, headers
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:

@@ -72,7 +72,9 @@ def _migrate(url: str, instance: str) -> None:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     instance = str(tmp_path_factory.mktemp("migrate-instance"))
     if request.param == "sqlite":
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
@@ -123,7 +125,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -168,7 +170,9 @@ def make_app(
 
     def factory(**overrides: Any) -> Flask:
         defaults = {"MAIL_TRANSPORT": "smtp", "MAIL_SMTP_PORT": smtp_server.port}
-        app = create_app(_settings(database_url, str(tmp_path / "instance"), **(defaults | overrides)))
+        app = create_app(
+            _settings(database_url, str(tmp_path / "instance"), **(defaults | overrides))
+        )
         apps.append(app)
         return app
 

@@ -8,7 +8,7 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from flask import Response, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from campaign_app.api import bp
@@ -35,7 +35,7 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
     }
 
 
-def _cached(payload: Any, max_age: int) -> Response:
+def _cached(payload: Any, max_age: int) -> ResponseReturnValue:
     response = jsonify(payload)
     response.cache_control.public = True
     response.cache_control.max_age = max_age

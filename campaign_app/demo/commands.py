@@ -12,6 +12,8 @@ def load() -> None:
     """Create the Ales Bialiatski example campaign; running it again changes nothing."""
     created = data.load_demo()
     if created:
-        click.echo("Demo campaign created: /petitions/free-ales-bialiatski, /prisoners/ales-bialiatski")
+        click.echo(
+            "Demo campaign created: /petitions/free-ales-bialiatski, /prisoners/ales-bialiatski"
+        )
     else:
         click.echo("Demo campaign already present; nothing changed.")

@@ -88,7 +88,7 @@ def _prisoner(campaign: Campaign) -> Prisoner:
         status=PrisonerStatus.IMPRISONED,
         address_language=AddressLanguage.RUSSIAN,
         bio=(
-            "Chairman of the Human Rights Center \"Viasna\" and vice-president of FIDH. "
+            'Chairman of the Human Rights Center "Viasna" and vice-president of FIDH. '
             "Arrested on 4 August 2011, sentenced on 24 November 2011 to 4.5 years."
         ),
         interests="Belarusian literature and history.",

@@ -63,12 +63,18 @@ def _write_to_outbox(message: EmailMessage) -> None:
 
 def _send_smtp(message: EmailMessage) -> None:
     config = current_app.config
-    host, port, timeout = config["MAIL_SMTP_HOST"], int(config["MAIL_SMTP_PORT"]), config["MAIL_SMTP_TIMEOUT"]
+    host, port, timeout = (
+        config["MAIL_SMTP_HOST"],
+        int(config["MAIL_SMTP_PORT"]),
+        config["MAIL_SMTP_TIMEOUT"],
+    )
     tls = config["MAIL_SMTP_TLS"]
     try:
         smtp: smtplib.SMTP
         if tls == "ssl":
-            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
         with smtp:
@@ -79,4 +85,6 @@ def _send_smtp(message: EmailMessage) -> None:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
         # No recipient in the log: only the kind of failure.
-        raise MailDeliveryError(f"SMTP delivery to {host}:{port} failed: {type(error).__name__}") from None
+        raise MailDeliveryError(
+            f"SMTP delivery to {host}:{port} failed: {type(error).__name__}"
+        ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from sqlalchemy import select
@@ -25,7 +26,8 @@ def recount(slug: str | None, fix: bool, as_json: bool) -> None:
     if slug and not petitions:
         raise click.ClickException(f"No petition with slug {slug!r}.")
     results: dict[str, dict[str, int]] = {}
-    with click.progressbar(petitions, label="Recounting", file=click.get_text_stream("stderr")) as bar:
+    # The bar goes to stderr so that --json output on stdout stays parseable.
+    with click.progressbar(petitions, label="Recounting", file=sys.stderr) as bar:
         for petition in bar:
             results[petition.slug] = service.recount(petition, fix=fix)
     if as_json:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from campaign_app.petitions.models import Signature, SignatureCount, SignatureState
+
+# Flask-SQLAlchemy's db.session is a scoped_session; plain sessions work as well.
+AnySession = Session | scoped_session[Any]
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,9 @@ class Counts:
     by_country: dict[str, int]
 
 
-def add_to_count(session: Session, petition_id: int, country: str, shards: int, n: int = 1) -> None:
+def add_to_count(
+    session: AnySession, petition_id: int, country: str, shards: int, n: int = 1
+) -> None:
     """Add ``n`` to a random shard of (petition, country); flushes, never commits.
 
     One INSERT .. ON CONFLICT DO UPDATE statement on both SQLite and PostgreSQL, so two
@@ -28,7 +34,10 @@ def add_to_count(session: Session, petition_id: int, country: str, shards: int, 
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(SignatureCount).values(
-        petition_id=petition_id, country=country, shard=random.randrange(shards), count=n  # noqa: S311
+        petition_id=petition_id,
+        country=country,
+        shard=random.randrange(shards),  # noqa: S311 - load spreading, not security
+        count=n,
     )
     statement = statement.on_conflict_do_update(
         index_elements=["petition_id", "country", "shard"],
@@ -37,7 +46,7 @@ def add_to_count(session: Session, petition_id: int, country: str, shards: int, 
     session.execute(statement)
 
 
-def read_counts(session: Session, petition_id: int) -> Counts:
+def read_counts(session: AnySession, petition_id: int) -> Counts:
     """Sum the shards: reads at most countries x shards rows, never the signatures."""
     rows = session.execute(
         select(SignatureCount.country, func.sum(SignatureCount.count))
@@ -48,7 +57,7 @@ def read_counts(session: Session, petition_id: int) -> Counts:
     return Counts(total=sum(by_country.values()), by_country=by_country)
 
 
-def count_rows(session: Session, petition_id: int) -> Counts:
+def count_rows(session: AnySession, petition_id: int) -> Counts:
     """Count confirmed signature rows by country (slow on big petitions: recount only)."""
     rows = session.execute(
         select(Signature.country, func.count())
@@ -66,7 +75,7 @@ def drift(counted: Counts, actual: Counts) -> dict[str, int]:
     return {c: d for c, d in sorted(differences.items()) if d}
 
 
-def reset_country(session: Session, petition_id: int, country: str, value: int) -> None:
+def reset_country(session: AnySession, petition_id: int, country: str, value: int) -> None:
     """Replace all shards of (petition, country) by one row holding ``value``; flushes only."""
     session.execute(
         delete(SignatureCount).where(

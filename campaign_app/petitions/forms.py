@@ -82,7 +82,9 @@ class SignForm(FlaskForm):
     display = RadioField(
         _l("Show me in the list of signers as"),
         choices=[
-            SelectChoice(PublicDisplay.FIRST_NAME_AND_COUNTRY.value, _l("my first name and country")),
+            SelectChoice(
+                PublicDisplay.FIRST_NAME_AND_COUNTRY.value, _l("my first name and country")
+            ),
             SelectChoice(PublicDisplay.ANONYMOUS.value, _l("nothing: sign anonymously")),
         ],
         default=PublicDisplay.FIRST_NAME_AND_COUNTRY.value,
@@ -93,7 +95,9 @@ class SignForm(FlaskForm):
             "I agree that my name, e-mail address and country are kept to count and deliver "
             "this signature, as described in the privacy note."
         ),
-        validators=[DataRequired(_l("Please tick the box to agree, or your signature cannot count."))],
+        validators=[
+            DataRequired(_l("Please tick the box to agree, or your signature cannot count."))
+        ],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -120,6 +124,6 @@ class SignForm(FlaskForm):
 
 
 class ResendForm(FlaskForm):
-    """"Send me a new link" under an expired confirmation link."""
+    """ "Send me a new link" under an expired confirmation link."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=500)])

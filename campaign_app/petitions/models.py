@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import Base, BigIntPK, UTCDateTime, enum_column, utcnow
-
 
 
 class PetitionState(enum.StrEnum):
@@ -57,7 +57,9 @@ class Petition(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     target: Mapped[str] = mapped_column(String(200))
     goal: Mapped[int] = mapped_column(Integer, default=1000)
-    state: Mapped[PetitionState] = mapped_column(enum_column(PetitionState), default=PetitionState.DRAFT)
+    state: Mapped[PetitionState] = mapped_column(
+        enum_column(PetitionState), default=PetitionState.DRAFT
+    )
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,12 @@ from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
-from campaign_app.ratelimits import confirm_limit_per_ip, email_key, sign_limit_per_email, sign_limit_per_ip
+from campaign_app.ratelimits import (
+    confirm_limit_per_ip,
+    email_key,
+    sign_limit_per_email,
+    sign_limit_per_ip,
+)
 from campaign_app.security import client_ip_hash
 
 
@@ -103,5 +108,3 @@ def resend(slug: str) -> ResponseReturnValue:
 @bp.app_template_filter("percent_of")
 def percent_of(count: int, goal: int) -> int:
     return min(100, round(100 * count / goal)) if goal else 100
-
-

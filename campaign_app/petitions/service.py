@@ -18,6 +18,7 @@ from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
 from campaign_app.petitions.counting import Counts
+from campaign_app.petitions.mail import send_signature_mail
 from campaign_app.petitions.models import (
     Petition,
     PetitionState,
@@ -25,12 +26,12 @@ from campaign_app.petitions.models import (
     Signature,
     SignatureState,
 )
-from campaign_app.petitions.mail import send_signature_mail
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
 from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
+
 
 class PetitionNotOpen(CampaignError):
     """The petition does not accept signatures now (not yet open, or closed)."""

@@ -7,7 +7,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from campaign_app.errors import CampaignError
 
-TOKEN_SALT = "petitions.confirm-signature"
+TOKEN_SALT = "petitions.confirm-signature"  # noqa: S105 - a namespace, not a secret
 
 
 class InvalidToken(CampaignError):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
-
 
 
 class PrisonerStatus(enum.StrEnum):

@@ -33,13 +33,15 @@ def test_sign_confirm_and_count(app, client, mailbox):
     assert "spam" in text_of(page)
 
     # Nothing counts and nothing is sent inside the request: the mail waits in the queue.
-    assert signature_rows(petition.id) == [("Алесь", "ales.friend@example.org", SignatureState.PENDING)]
+    assert signature_rows(petition.id) == [
+        ("Алесь", "ales.friend@example.org", SignatureState.PENDING)
+    ]
     assert mailbox.messages == []
     assert "0 confirmed signatures" in text_of(client.get(f"/petitions/{petition.slug}"))
 
     assert run_queue(app) == 1
     [message] = mailbox.to("ales.friend@example.org")
-    assert "Please confirm your signature: Free Ales Bialiatski" == message["Subject"]
+    assert message["Subject"] == "Please confirm your signature: Free Ales Bialiatski"
     assert "Здравствуйте" not in message.get_body(("plain",)).get_content()
     assert "Hello Алесь," in message.get_body(("plain",)).get_content()
 
@@ -84,7 +86,10 @@ def test_same_mailbox_signs_once_and_page_reveals_nothing(app, client, mailbox):
         client.get(fresh.headers["Location"])
     )
     rows = signature_rows(petition.id)
-    assert sorted(email for _, email, _ in rows) == ["namesurname@gmail.com", "someone.new@example.org"]
+    assert sorted(email for _, email, _ in rows) == [
+        "namesurname@gmail.com",
+        "someone.new@example.org",
+    ]
     assert client.get(f"/api/v1/petitions/{petition.slug}").json["signature_count"] == 1
 
     # The mailbox owner (only) learns that they had already signed, once the resend
@@ -133,7 +138,9 @@ def test_unconfirmed_signatures_do_not_count(app, client, mailbox):
 
 def test_anonymous_signer_is_counted_but_not_listed(app, client, mailbox):
     petition = make_petition()
-    sign(client, petition.slug, first_name="Hidden", email="hidden@example.org", display="anonymous")
+    sign(
+        client, petition.slug, first_name="Hidden", email="hidden@example.org", display="anonymous"
+    )
     run_queue(app)
     client.get(confirmation_path(mailbox.messages[0]))
     page = text_of(client.get(f"/petitions/{petition.slug}"))
