@@ -61,7 +61,7 @@ bench: install
 	$(BIN)/python -m bench.run
 
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o campaign_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o campaign_app/translations/messages.pot .
 
 translations: install
 	$(BIN)/pybabel compile -d campaign_app/translations --use-fuzzy || true

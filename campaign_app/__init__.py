@@ -106,11 +106,19 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_queue(app)
     init_security(app)
     init_error_handlers(app)
+
+
+def select_locale() -> str | None:
+    """The best of the offered languages for the browser's Accept-Language header."""
+    from flask import current_app, request
+
+    offered = [code.strip() for code in str(current_app.config["LANGUAGES"]).split(",")]
+    return request.accept_languages.best_match([code for code in offered if code])
 
 
 def _register_blueprints(app: Flask) -> None:

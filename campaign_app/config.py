@@ -64,6 +64,7 @@ class Defaults:
     QUEUE_RETRY_BACKOFF = 2.0
     QUEUE_WORKERS = 2
 
+    LANGUAGES = "en"  # comma-separated locales offered; translations in campaign_app/translations
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     WTF_CSRF_TIME_LIMIT = 3600 * 12
