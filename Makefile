@@ -38,7 +38,8 @@ run: install instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Mail goes to instance/outbox/ and the confirmation links are logged below."
-	@$(FLASK) queue work & worker=$$!; \
+	@export CAMPAIGN_BASE_URL="$${CAMPAIGN_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	  $(FLASK) queue work & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
