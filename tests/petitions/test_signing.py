@@ -23,6 +23,14 @@ def signature_rows(petition_id: int) -> list[tuple[str, str, SignatureState]]:
     return [(first, email, state) for first, email, state in rows]
 
 
+def last_mail_sent_minutes_ago(minutes: int) -> None:
+    """Pretend the last confirmation e-mails went out ``minutes`` ago."""
+    db.session.execute(
+        update(Signature).values(confirmation_sent_at=utcnow() - timedelta(minutes=minutes))
+    )
+    db.session.commit()
+
+
 def test_sign_confirm_and_count(app, client, mailbox):
     petition = make_petition(title="Free Ales Bialiatski")
 
@@ -96,10 +104,7 @@ def test_same_mailbox_signs_once_and_page_reveals_nothing(app, client, mailbox):
     # interval has passed (inside it, nothing at all is sent).
     run_queue(app)
     assert len(mailbox.to("name.surname@gmail.com")) == 1
-    db.session.execute(
-        update(Signature).values(confirmation_sent_at=utcnow() - timedelta(minutes=11))
-    )
-    db.session.commit()
+    last_mail_sent_minutes_ago(11)
     sign(client, petition.slug, email="NAME.SURNAME@gmail.com")
     run_queue(app)
     [notice] = mailbox.to("name.surname@gmail.com")[1:]
@@ -114,10 +119,7 @@ def test_resend_at_most_once_per_ten_minutes(app, client, mailbox):
     assert len(mailbox.to("patient@example.org")) == 1
 
     # Eleven minutes later, signing again re-sends the link once.
-    db.session.execute(
-        update(Signature).values(confirmation_sent_at=utcnow() - timedelta(minutes=11))
-    )
-    db.session.commit()
+    last_mail_sent_minutes_ago(11)
     sign(client, petition.slug, email="Patient@Example.org")
     sign(client, petition.slug, email="patient@example.org")
     run_queue(app)
