@@ -76,10 +76,14 @@ def _configure_logging(app: Flask) -> None:
 def _configure_database(app: Flask) -> None:
     uri = settings.database_uri(app.config["DATABASE_URL"], app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: database errors in the log must not carry signers' names or e-mails.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if uri.startswith("sqlite"):
         # Writes take the lock up front (no deadlocked lock upgrades); readers never wait.
-        options = {"connect_args": {"timeout": 30, "isolation_level": "IMMEDIATE"}}
+        options = {
+            "hide_parameters": True,
+            "connect_args": {"timeout": 30, "isolation_level": "IMMEDIATE"},
+        }
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
 
 

@@ -126,3 +126,31 @@ def test_oversized_body_is_refused_with_413(client, app):
     assert "too large" in text_of(response)
     assert "Traceback" not in response.get_data(as_text=True)
     assert stored_signatures() == 0
+
+
+def test_database_errors_never_log_personal_data(app, caplog):
+    """SQL parameters (names, e-mails) are hidden from exception messages and logs."""
+    import sqlalchemy.exc
+
+    petition = make_petition()
+    row = {
+        "petition_id": petition.id,
+        "first_name": "Secretname",
+        "last_name": "X",
+        "email": "secret@example.org",
+        "email_normalized": "secret@example.org",
+        "country": "NL",
+    }
+    db.session.add(Signature(**row))
+    db.session.commit()
+    db.session.add(Signature(**row))
+    try:
+        db.session.commit()
+    except sqlalchemy.exc.IntegrityError as error:
+        message = str(error)
+    else:
+        raise AssertionError("the unique index let a duplicate through")
+    finally:
+        db.session.rollback()
+    assert "secret@example.org" not in message
+    assert "Secretname" not in message
