@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
@@ -44,6 +44,19 @@ def add_to_count(
         set_={"count": SignatureCount.count + n},
     )
     session.execute(statement)
+
+
+def begin_consistent_snapshot(session: AnySession) -> None:
+    """Start a transaction in which the counters and the rows are read at one moment.
+
+    PostgreSQL: REPEATABLE READ (a concurrent confirmation makes the fix fail and retry).
+    SQLite: take the write lock up front, since the driver runs plain SELECTs outside any
+    transaction and a confirmation could slip in between the two reads.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        session.execute(text("BEGIN IMMEDIATE"))
 
 
 def read_counts(session: AnySession, petition_id: int) -> Counts:

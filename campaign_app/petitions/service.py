@@ -231,28 +231,29 @@ def resend_confirmation(slug: str, token: str) -> None:
 def recount(petition: Petition, *, fix: bool) -> dict[str, int]:
     """Compare the counter with the signature rows; with ``fix``, make them agree.
 
-    Returns the drift per country (rows minus counter). On PostgreSQL both reads come from
-    one REPEATABLE READ snapshot and a concurrent confirmation makes it retry, so the fix
-    never loses a signature that was confirmed meanwhile.
+    Returns the drift per country (rows minus counter). Both reads come from one consistent
+    snapshot (see ``counting.begin_consistent_snapshot``), so the fix never loses a
+    signature that was confirmed meanwhile.
     """
-    is_postgres = db.engine.dialect.name == "postgresql"
+    petition_id = petition.id
+    # Isolation can only be chosen when a transaction begins: end the one loading the petition.
+    db.session.commit()
     for attempt in range(10):
         try:
-            if is_postgres:
-                db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            counted = counting.read_counts(db.session, petition.id)
-            actual = counting.count_rows(db.session, petition.id)
+            counting.begin_consistent_snapshot(db.session)
+            counted = counting.read_counts(db.session, petition_id)
+            actual = counting.count_rows(db.session, petition_id)
             differences = counting.drift(counted, actual)
             if fix:
                 for country in differences:
                     counting.reset_country(
-                        db.session, petition.id, country, actual.by_country.get(country, 0)
+                        db.session, petition_id, country, actual.by_country.get(country, 0)
                     )
             db.session.commit()
             return differences
         except (OperationalError, IntegrityError):
             db.session.rollback()
-            log.info("Recount of petition %s raced a confirmation; retry %s", petition.id, attempt)
+            log.info("Recount of petition %s raced a confirmation; retry %s", petition_id, attempt)
     raise CampaignError("The recount kept racing with new signatures; try again later.")
 
 

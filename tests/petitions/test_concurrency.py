@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
 from campaign_app.extensions import db
-from campaign_app.petitions.models import Signature, SignatureState
+from campaign_app.petitions import service
+from campaign_app.petitions.models import Petition, Signature, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
 from tests.factories import make_petition
 from tests.petitions.helpers import csrf_token
@@ -63,9 +65,28 @@ def run_surge(app, threads: int, per_thread: int, mailboxes: int) -> Counter:
             seen[client.get(link).status_code] += 1
         return seen
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for result in pool.map(worker, range(threads)):
-            statuses.update(result)
+    done = threading.Event()
+    recounts: list[dict[str, int]] = []
+
+    def recounter() -> None:
+        # An organiser's `recount --fix` running during the surge must not lose anything.
+        with app.app_context():
+            while not done.is_set():
+                recounts.append(service.recount(db.session.get(Petition, petition_id), fix=True))
+                db.session.remove()
+                done.wait(0.2)
+
+    background = threading.Thread(target=recounter)
+    background.start()
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for result in pool.map(worker, range(threads)):
+                statuses.update(result)
+    finally:
+        done.set()
+        background.join()
+    assert recounts, "the recount never ran"
+    assert all(drift == {} for drift in recounts)
 
     rows = db.session.scalar(
         select(func.count()).select_from(Signature).where(Signature.petition_id == petition_id)
