@@ -18,9 +18,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _asset_folder(name: str) -> str:
-    """templates/ and static/ sit beside the package (in a checkout or a shared data dir)."""
+    """Where templates/, static/ or migrations/ are: CAMPAIGN_<NAME>_FOLDER if set; else the copy
+    that an installed build (wheel, `pip install .`) carries inside the package, as pyproject.toml
+    arranges; else the folder beside the package, as in a checkout or an editable install."""
     override = os.environ.get(f"CAMPAIGN_{name.upper()}_FOLDER")
-    return override or str(PROJECT_ROOT / name)
+    if override:
+        return override
+    # A checkout never has the copy inside the package, so it always gets the folder beside it;
+    # an installed build must not take a folder of that name that some other distribution put
+    # beside it in site-packages.
+    bundled = Path(__file__).resolve().parent / name
+    return str(bundled if bundled.is_dir() else PROJECT_ROOT / name)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -109,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
     from campaign_app.security import init_security
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_queue(app)
