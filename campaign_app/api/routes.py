@@ -12,6 +12,7 @@ from flask import abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from campaign_app.api import bp
+from campaign_app.db import utcnow
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition
@@ -26,7 +27,7 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
         "slug": petition.slug,
         "title": petition.title,
         "target": petition.target,
-        "state": petition.state.value,
+        "state": petition.public_state(utcnow()),
         "goal": petition.goal,
         "signature_count": counts.total,
         "opens_at": _iso(petition.opens_at),

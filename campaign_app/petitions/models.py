@@ -74,6 +74,15 @@ class Petition(Base):
             return False
         return self.closes_at is None or moment < self.closes_at
 
+    def public_state(self, moment: datetime) -> str:
+        """The state as the public sees it at ``moment``: dates count, not only the flag."""
+        if self.state is PetitionState.OPEN:
+            if moment < self.opens_at:
+                return "upcoming"
+            if self.closes_at is not None and moment >= self.closes_at:
+                return PetitionState.CLOSED.value
+        return self.state.value
+
     def has_opened_by(self, moment: datetime) -> bool:
         return self.state is not PetitionState.DRAFT and moment >= self.opens_at
 

@@ -267,3 +267,11 @@ def test_page_and_api_never_count_signature_rows(app, client):
         assert offending == [], path
 
     assert "3 confirmed signatures" in text_of(client.get(f"/petitions/{slug}"))
+
+
+def test_state_follows_the_dates(client):
+    now = utcnow()
+    past = make_petition(opens_at=now - timedelta(days=9), closes_at=now - timedelta(hours=1))
+    future = make_petition(opens_at=now + timedelta(days=2))
+    assert client.get(f"/api/v1/petitions/{past.slug}").json["state"] == "closed"
+    assert client.get(f"/api/v1/petitions/{future.slug}").json["state"] == "upcoming"
