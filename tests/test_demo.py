@@ -67,7 +67,7 @@ def test_demo_petition_page(app, runner, client):
     assert EXAMPLE_NOTE in text
     assert "Sign the petition" in text
     html = response.get_data(as_text=True)
-    assert 'action="/petitions/free-ales-bialiatski"' in html
+    assert 'action="/petitions/free-ales-bialiatski#sign-heading"' in html
     assert 'name="csrf_token"' in html
     assert "0 confirmed signatures" in text
     assert "Goal: 10,000 signatures (0%)" in text

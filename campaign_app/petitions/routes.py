@@ -106,5 +106,8 @@ def resend(slug: str) -> ResponseReturnValue:
 
 
 @bp.app_template_filter("percent_of")
-def percent_of(count: int, goal: int) -> int:
-    return min(100, round(100 * count / goal)) if goal else 100
+def percent_of(count: int, goal: int) -> str:
+    """Progress toward the goal as shown: "<1%" rather than a discouraging "0%"."""
+    if count and count * 100 < goal:
+        return "<1%"
+    return f"{min(100, count * 100 // goal) if goal else 100}%"

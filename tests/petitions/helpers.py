@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -47,6 +48,4 @@ def text_of(response: TestResponse) -> str:
     """The visible text of an HTML page, white space folded."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return (
-        " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#34;", '"').replace("&#39;", "'")
-    )
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))

@@ -154,3 +154,11 @@ def test_database_errors_never_log_personal_data(app, caplog):
         db.session.rollback()
     assert "secret@example.org" not in message
     assert "Secretname" not in message
+
+
+def test_error_summary_links_to_each_field(client, app):
+    petition = make_petition()
+    html = sign(client, petition.slug, first_name="", email="bad").get_data(as_text=True)
+    assert '<a href="#first_name">First name: Please enter your first name.</a>' in html
+    assert 'href="#email"' in html
+    assert 'action="/petitions/' in html and '#sign-heading"' in html

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from campaign_app.extensions import db
 from campaign_app.petitions.models import SignatureCount, SignatureState
 from tests.factories import make_petition, make_signature
+from tests.petitions.helpers import text_of
 
 
 def api_count(client, petition) -> dict:
@@ -24,8 +25,9 @@ def test_counts_by_country_follow_confirmations(app, client):
     data = api_count(client, petition)
     assert data["signature_count"] == 4
     assert data["counts_by_country"] == {"BY": 1, "FR": 1, "NL": 2}
-    page = client.get(f"/petitions/{petition.slug}").get_data(as_text=True)
-    assert "Netherlands" in page and "Belarus" in page
+    page = text_of(client.get(f"/petitions/{petition.slug}"))
+    assert "Netherlands 2" in page and "Belarus 1" in page
+    assert "Goal: 1,000 signatures (<1%)" in page
 
 
 def test_recount_reports_and_repairs_drift(app, client, runner):
