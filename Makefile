@@ -47,8 +47,8 @@ worker: install instance/config.py
 	$(FLASK) queue work
 
 lint: install
-	$(BIN)/ruff format --check campaign_app tests bench wsgi.py
-	$(BIN)/ruff check campaign_app tests bench wsgi.py
+	$(BIN)/ruff format --check campaign_app tests $(wildcard bench) wsgi.py
+	$(BIN)/ruff check campaign_app tests $(wildcard bench) wsgi.py
 
 typecheck: install
 	$(BIN)/mypy
