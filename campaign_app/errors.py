@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,35 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     return body, code, headers
 
 
+class ScrubbedDatabaseError(Exception):
+    """A database error with the driver's message removed (it can quote row values)."""
+
+
+def scrub(error: BaseException) -> BaseException:
+    """Return an exception safe to log: database errors lose their message, keep the trace.
+
+    PostgreSQL explains a unique violation with "Key (email)=(someone@example.org)"; that
+    must not reach a log file. The SQLSTATE and the traceback are enough to debug.
+    """
+    if not isinstance(error, SQLAlchemyError):
+        return error
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlstate", None) or getattr(error, "code", None) or "-"
+    scrubbed = ScrubbedDatabaseError(f"{type(error).__name__} (SQLSTATE {code})")
+    return scrubbed.with_traceback(error.__traceback__)
+
+
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_error(error)
     # The traceback goes to the log (ids and paths only, no form data); the user sees a page.
-    log.exception("Unhandled error on %s %s", request.method, request.url_rule)
+    safe = scrub(error)
+    log.error(
+        "Unhandled error on %s %s",
+        request.method,
+        request.url_rule,
+        exc_info=(type(safe), safe, safe.__traceback__),
+    )
     return render_error(500)
 
 

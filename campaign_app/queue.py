@@ -17,6 +17,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from sqlalchemy.exc import SQLAlchemyError
+
+from campaign_app.errors import scrub
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,11 @@ class TaskQueue:
             raise ValueError(f"refusing to run {path}")
         job = getattr(importlib.import_module(module_name), name)
         with self.app.app_context():
-            job(*args)
+            try:
+                job(*args)
+            except SQLAlchemyError as error:
+                # Huey logs the failure; make sure the log never quotes row values.
+                raise scrub(error) from None
 
     def run_pending(self, limit: int | None = None) -> int:
         """Run the jobs queued now, in this process (for tests and `flask queue run-pending`)."""
