@@ -113,6 +113,7 @@ def _configure_rate_limits(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from campaign_app.errors import init_error_handlers
     from campaign_app.extensions import babel, db, limiter, migrate
+    from campaign_app.microcache import init_microcache
     from campaign_app.queue import init_queue
     from campaign_app.security import init_security
 
@@ -121,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_queue(app)
+    init_microcache(app)
     init_security(app)
     init_error_handlers(app)
 

@@ -35,7 +35,8 @@ class Defaults:
     CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
     CONFIRM_RESEND_INTERVAL = 600
     COUNTER_SHARDS = 16
-    COUNT_CACHE_SECONDS = 10
+    COUNT_CACHE_SECONDS = 10  # Cache-Control max-age of the count API
+    MICROCACHE_SECONDS = 3  # each worker reuses a rendered petition page / API answer this long
     LATEST_SIGNERS_SHOWN = 10
     DOT_INSENSITIVE_EMAIL_DOMAINS = "gmail.com,googlemail.com"
     SIGN_RATE_LIMIT_PER_IP = "20/minute;300/hour"

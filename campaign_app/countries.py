@@ -7,6 +7,7 @@ from functools import cache
 import pycountry
 from babel import Locale
 from flask_babel import get_locale
+from markupsafe import escape
 
 
 @cache
@@ -26,6 +27,17 @@ def _names(locale: str) -> tuple[tuple[str, str], ...]:
 def country_choices() -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in the current locale."""
     return list(_names(str(get_locale() or "en")))
+
+
+@cache
+def country_options_html(locale: str, placeholder: str) -> str:
+    """All ``<option>`` tags of the country select, built once per language.
+
+    Rendering 250 options through WTForms cost milliseconds on every page view.
+    """
+    options = [f'<option value="">{escape(placeholder)}</option>']
+    options += [f'<option value="{code}">{escape(name)}</option>' for code, name in _names(locale)]
+    return "".join(options)
 
 
 def country_name(code: str) -> str:

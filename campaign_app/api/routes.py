@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 import yaml
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 
 from campaign_app.api import bp
 from campaign_app.db import utcnow
+from campaign_app.microcache import microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition
@@ -36,28 +40,43 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
     }
 
 
-def _cached(payload: Any, max_age: int) -> ResponseReturnValue:
-    response = jsonify(payload)
+def _json_response(body: bytes, etag: str, max_age: int) -> ResponseReturnValue:
+    response = current_app.response_class(body, mimetype="application/json")
     response.cache_control.public = True
     response.cache_control.max_age = max_age
-    response.add_etag()
+    response.set_etag(etag)
     return response.make_conditional(request)
+
+
+def _cached(key: str, build: Callable[[], Any], max_age: int) -> ResponseReturnValue:
+    """Serve JSON from the per-process micro-cache, building it on a miss."""
+    entry: tuple[bytes, str] | None = microcache().get(("api", key))
+    if entry is None:
+        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+        entry = (body, hashlib.sha1(body, usedforsecurity=False).hexdigest())
+        microcache().set(("api", key), entry)
+    return _json_response(*entry, max_age=max_age)
 
 
 @bp.get("/petitions")
 def petitions() -> ResponseReturnValue:
-    items = [petition_summary(p, service.get_counts(p)) for p in service.list_public_petitions()]
-    return _cached({"petitions": items}, current_app.config["COUNT_CACHE_SECONDS"])
+    def build() -> dict[str, Any]:
+        items = service.list_public_petitions()
+        return {"petitions": [petition_summary(p, service.get_counts(p)) for p in items]}
+
+    return _cached("petitions", build, current_app.config["COUNT_CACHE_SECONDS"])
 
 
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
-    found = service.get_public_petition(slug) or abort(404)
-    counts = service.get_counts(found)
-    payload = petition_summary(found, counts) | {
-        "counts_by_country": dict(sorted(counts.by_country.items())),
-    }
-    return _cached(payload, current_app.config["COUNT_CACHE_SECONDS"])
+    def build() -> dict[str, Any]:
+        found = service.get_public_petition(slug) or abort(404)
+        counts = service.get_counts(found)
+        return petition_summary(found, counts) | {
+            "counts_by_country": dict(sorted(counts.by_country.items())),
+        }
+
+    return _cached(f"petition:{slug}", build, current_app.config["COUNT_CACHE_SECONDS"])
 
 
 @cache
@@ -69,4 +88,4 @@ def _openapi_document() -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    return _cached(_openapi_document(), 3600)
+    return _cached("openapi", _openapi_document, 3600)

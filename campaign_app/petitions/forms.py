@@ -8,11 +8,13 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
+from markupsafe import Markup
+from wtforms import BooleanField, EmailField, Field, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import html_params
 
-from campaign_app.countries import country_choices, country_codes
+from campaign_app.countries import country_codes, country_options_html
 from campaign_app.petitions.models import PublicDisplay
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
 from campaign_app.petitions.service import SignatureInput
@@ -36,6 +38,34 @@ class EmailSyntax:
             raise ValidationError(
                 _l("Please enter a valid e-mail address, like name@example.org.")
             ) from None
+
+
+class CountrySelect:
+    """Render the country ``<select>`` from a per-language cached list of options."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        locale = str(get_locale() or "en")
+        options = country_options_html(locale, str(_l("Choose a country…")))
+        if field.data in country_codes():
+            marker = f'<option value="{field.data}">'
+            options = options.replace(marker, f'<option value="{field.data}" selected>', 1)
+        # Safe: option labels are escaped when cached, and field.data is a known country code.
+        select = f"<select {html_params(name=field.name, **kwargs)}>{options}</select>"
+        return Markup(select)  # noqa: S704
+
+
+class CountryField(Field):
+    """An ISO 3166-1 alpha-2 code chosen from the list (checked against a set, not a scan)."""
+
+    widget = CountrySelect()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = str(valuelist[0]) if valuelist else ""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data and self.data not in country_codes():
+            raise ValidationError(_l("Please choose a country from the list."))
 
 
 class SignForm(FlaskForm):
@@ -71,7 +101,7 @@ class SignForm(FlaskForm):
             EmailSyntax(),
         ],
     )
-    country = SelectField(
+    country = CountryField(
         _l("Country"), validators=[DataRequired(_l("Please choose your country."))]
     )
     city = StringField(
@@ -99,17 +129,6 @@ class SignForm(FlaskForm):
             DataRequired(_l("Please tick the box to agree, or your signature cannot count."))
         ],
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.country.choices = [
-            SelectChoice("", _l("Choose a country…")),
-            *(SelectChoice(code, name) for code, name in country_choices()),
-        ]
-
-    def validate_country(self, field: Any) -> None:
-        if field.data not in country_codes():
-            raise ValidationError(_l("Please choose a country from the list."))
 
     def to_input(self) -> SignatureInput:
         return SignatureInput(

@@ -128,12 +128,13 @@ def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
     now = utcnow()
     if not petition.is_open_at(now):
         raise PetitionNotOpen()
+    petition_id = petition.id  # read once: after commit or rollback the object is expired
     try:
         email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
     except InvalidEmail:
         raise InvalidEmailAddress() from None
     signature = Signature(
-        petition_id=petition.id,
+        petition_id=petition_id,
         first_name=data.first_name,
         last_name=data.last_name,
         email=email,
@@ -148,13 +149,14 @@ def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
     )
     db.session.add(signature)
     try:
+        db.session.flush()
+        signature_id: int | None = signature.id  # read before commit expires the object
         db.session.commit()
-        signature_id: int | None = signature.id
-        log.info("Signature %s pending on petition %s", signature_id, petition.id)
+        log.info("Signature %s pending on petition %s", signature_id, petition_id)
     except IntegrityError:
         # Same mailbox already signed (possibly a concurrent request a moment ago).
         db.session.rollback()
-        signature_id = _claim_resend(petition.id, email_normalized, now)
+        signature_id = _claim_resend(petition_id, email_normalized, now)
         if signature_id is not None:
             log.info("Signature %s signed again; e-mail re-sent", signature_id)
     if signature_id is not None:

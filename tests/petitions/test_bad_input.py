@@ -33,7 +33,7 @@ def stored_signatures() -> int:
         ({"email": "a@b@example.org"}, "Please enter a valid e-mail address"),
         ({"email": ""}, "Please enter your e-mail address."),
         ({"country": ""}, "Please choose your country."),
-        ({"country": "XX"}, "Not a valid choice"),
+        ({"country": "XX"}, "Please choose a country from the list."),
         ({"city": "-Minsk"}, "A name cannot start with = + - or @."),
         ({"consent": ""}, "Please tick the box to agree"),
         ({"display": "everything"}, "Not a valid choice"),
@@ -52,12 +52,19 @@ def test_invalid_field_is_explained_and_nothing_stored(client, app, fields, mess
 def test_typed_values_are_kept_after_an_error(client, app):
     petition = make_petition()
     response = sign(
-        client, petition.slug, first_name="Алесь", last_name="Бяляцкі", email="bad", city="Мінск"
+        client,
+        petition.slug,
+        first_name="Алесь",
+        last_name="Бяляцкі",
+        email="bad",
+        city="Мінск",
+        country="BY",
     )
     html = response.get_data(as_text=True)
     assert 'value="Алесь"' in html
     assert 'value="Бяляцкі"' in html
     assert 'value="Мінск"' in html
+    assert '<option value="BY" selected>Belarus</option>' in html
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="email-hint email-error"' in html
     assert 'id="email-error"' in html
