@@ -118,6 +118,11 @@ def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
 # Use cases ----------------------------------------------------------------------------
 
 
+# Built once: a Core INSERT .. RETURNING on the table, so the hot path skips the ORM's
+# per-call statement building (it cost more than the insert itself).
+_INSERT_SIGNATURE = Signature.__table__.insert().returning(Signature.__table__.c.id)
+
+
 def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
     """Record a pending signature and queue its confirmation e-mail.
 
@@ -133,24 +138,23 @@ def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
         email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
     except InvalidEmail:
         raise InvalidEmailAddress() from None
-    signature = Signature(
-        petition_id=petition_id,
-        first_name=data.first_name,
-        last_name=data.last_name,
-        email=email,
-        email_normalized=email_normalized,
-        country=data.country,
-        city=data.city,
-        display=data.display,
-        locale=data.locale,
-        ip_hash=client.ip_hash,
-        created_at=now,
-        confirmation_sent_at=now,
-    )
-    db.session.add(signature)
+    row = {
+        "petition_id": petition_id,
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": email,
+        "email_normalized": email_normalized,
+        "country": data.country,
+        "city": data.city,
+        "display": data.display,
+        "state": SignatureState.PENDING,
+        "locale": data.locale,
+        "ip_hash": client.ip_hash,
+        "created_at": now,
+        "confirmation_sent_at": now,
+    }
     try:
-        db.session.flush()
-        signature_id: int | None = signature.id  # read before commit expires the object
+        signature_id: int | None = db.session.execute(_INSERT_SIGNATURE, row).scalar_one()
         db.session.commit()
         log.info("Signature %s pending on petition %s", signature_id, petition_id)
     except IntegrityError:
