@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from campaign_app.db import utcnow
@@ -120,7 +121,8 @@ def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
 
 # Built once: a Core INSERT .. RETURNING on the table, so the hot path skips the ORM's
 # per-call statement building (it cost more than the insert itself).
-_INSERT_SIGNATURE = Signature.__table__.insert().returning(Signature.__table__.c.id)
+_SIGNATURE_TABLE = cast(Table, Signature.__table__)
+_INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
 def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
