@@ -1,0 +1,1 @@
+"""Throughput benchmarks of campaign_app under gunicorn (`make bench`); not tests."""

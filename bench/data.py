@@ -1,0 +1,245 @@
+"""Bench database: schema by the migrations, two petitions, a million signatures, fast.
+
+Everything here runs in the runner process before gunicorn starts. The signature rows are
+written with batched Core ``executemany`` and the sharded counter (``signature_count``) is
+filled so that, per country, the shards add up to the confirmed rows, as confirmations
+would have left it. The result is checked with the app's own counting functions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.engine import make_url
+
+from bench.app import bench_metadata
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import utcnow
+from campaign_app.extensions import db
+from campaign_app.petitions import counting
+from campaign_app.petitions.models import (
+    Petition,
+    PetitionState,
+    PublicDisplay,
+    Signature,
+    SignatureCount,
+    SignatureState,
+)
+
+SMALL_SLUG = "bench-ten"
+BIG_SLUG = "bench-million"
+
+# Where signers come from, as weights out of 100: a realistic spread over 30 countries.
+COUNTRY_WEIGHTS = {
+    "DE": 14, "FR": 9, "NL": 8, "BY": 7, "PL": 7, "GB": 6, "LT": 5, "SE": 4, "IT": 4, "ES": 4,
+    "US": 4, "UA": 3, "CZ": 3, "AT": 2, "BE": 2, "DK": 2, "FI": 2, "NO": 2, "CH": 2, "IE": 1,
+    "PT": 1, "LV": 1, "EE": 1, "CA": 1, "SK": 1, "HU": 1, "GE": 1, "IL": 1, "AU": 1, "JP": 1,
+}  # fmt: skip
+COUNTRY_CYCLE = [code for code, weight in COUNTRY_WEIGHTS.items() for _ in range(weight)]
+# Walking the cycle with a stride prime to its length keeps the weights exactly and spreads
+# even a handful of signers over several countries, as real ones are.
+COUNTRY_STRIDE = 37
+FIRST_NAMES = ["Anna", "Ales", "Marie", "Jan", "Olga", "Pieter", "Sofia", "Lukas", "Ewa", "Tom"]
+BATCH_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class BenchPetitions:
+    """The slugs and ids of the petitions the bench reads and signs."""
+
+    small_slug: str
+    small_id: int
+    big_slug: str
+    big_id: int
+
+
+def create_postgres_database(url: str) -> None:
+    """(Re)create the scratch database named in ``url`` (trust auth on the server)."""
+    parsed = make_url(url)
+    admin = sa.create_engine(
+        parsed.set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        admin.dispose()
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop the scratch database named in ``url``."""
+    parsed = make_url(url)
+    admin = sa.create_engine(
+        parsed.set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def migrate_schema(app: Flask) -> None:
+    """Build the schema the way production does (Alembic), plus the bench-only table."""
+    import flask_migrate
+
+    with app.app_context():
+        flask_migrate.upgrade()
+        bench_metadata.create_all(db.engine)
+
+
+def create_petitions(app: Flask) -> BenchPetitions:
+    """One campaign with two open petitions, empty for now."""
+    with app.app_context():
+        campaign = Campaign(slug="bench", name="Bench campaign", organisation="Bench")
+        db.session.add(campaign)
+        petitions = {}
+        for slug, title in ((SMALL_SLUG, "Ten signatures"), (BIG_SLUG, "A million signatures")):
+            petition = Petition(
+                campaign=campaign,
+                slug=slug,
+                title=f"Bench petition: {title}",
+                summary="Release the prisoner now.",
+                body="First paragraph of the petition.\n\nSecond paragraph of the petition.",
+                target="President of the Republic of Belarus",
+                goal=1_000_000,
+                state=PetitionState.OPEN,
+                opens_at=utcnow() - timedelta(days=60),
+            )
+            db.session.add(petition)
+            petitions[slug] = petition
+        db.session.commit()
+        return BenchPetitions(
+            small_slug=SMALL_SLUG,
+            small_id=petitions[SMALL_SLUG].id,
+            big_slug=BIG_SLUG,
+            big_id=petitions[BIG_SLUG].id,
+        )
+
+
+def _signature_rows(petition_id: int, total: int, start: datetime) -> Iterator[dict[str, Any]]:
+    """Confirmed signatures spread evenly over the 30 days after ``start``."""
+    step = timedelta(days=30) / max(total, 1)
+    for i in range(total):
+        created_at = start + step * i
+        yield {
+            "petition_id": petition_id,
+            "first_name": FIRST_NAMES[i % len(FIRST_NAMES)],
+            "last_name": f"Signer{i}",
+            "email": f"signer{i}@example.org",
+            "email_normalized": f"signer{i}@example.org",
+            "country": COUNTRY_CYCLE[(i * COUNTRY_STRIDE) % len(COUNTRY_CYCLE)],
+            "city": "",
+            # One in seven signs anonymously, so the "latest signers" query must skip some.
+            "display": (
+                PublicDisplay.ANONYMOUS if i % 7 == 3 else PublicDisplay.FIRST_NAME_AND_COUNTRY
+            ),
+            "state": SignatureState.CONFIRMED,
+            "locale": "en",
+            "ip_hash": None,
+            "created_at": created_at,
+            "confirmed_at": created_at + timedelta(minutes=3),
+            "confirmation_sent_at": created_at,
+        }
+
+
+def _shard_rows(petition_id: int, by_country: Counter[str], shards: int) -> list[dict[str, Any]]:
+    """Split each country's total over the shards, as random confirmations would have."""
+    rows = []
+    for country, total in sorted(by_country.items()):
+        for shard in range(min(shards, total)):
+            share = total // shards + (1 if shard < total % shards else 0)
+            rows.append(
+                {"petition_id": petition_id, "country": country, "shard": shard, "count": share}
+            )
+    return rows
+
+
+def load_signatures(
+    app: Flask,
+    petition_id: int,
+    total: int,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Insert ``total`` confirmed signatures and the matching counter shards.
+
+    One transaction per batch of BATCH_SIZE rows; ``progress`` is told how many rows each
+    batch added.
+    """
+    by_country: Counter[str] = Counter()
+    start = utcnow() - timedelta(days=31)
+    statement = sa.insert(Signature.__table__)  # type: ignore[arg-type]
+    with app.app_context():
+        shards = int(app.config["COUNTER_SHARDS"])
+        rows = _signature_rows(petition_id, total, start)
+        while batch := list(itertools.islice(rows, BATCH_SIZE)):
+            with db.engine.begin() as connection:
+                connection.execute(statement, batch)
+            by_country.update(row["country"] for row in batch)
+            if progress is not None:
+                progress(len(batch))
+        with db.engine.begin() as connection:
+            counter_rows = _shard_rows(petition_id, by_country, shards)
+            connection.execute(sa.insert(SignatureCount.__table__), counter_rows)  # type: ignore[arg-type]
+
+
+def check_counts(app: Flask, expected: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """The counter must equal the confirmed rows (the app's own recount logic decides).
+
+    Returns, per petition id, the number of countries and of counter rows.
+    """
+    shape = {}
+    with app.app_context():
+        for petition_id, total in expected.items():
+            counted = counting.read_counts(db.session, petition_id)
+            actual = counting.count_rows(db.session, petition_id)
+            if counting.drift(counted, actual) or counted.total != total:
+                raise RuntimeError(
+                    f"Bench data is inconsistent for petition {petition_id}: counter "
+                    f"{counted.total}, rows {actual.total}, expected {total}."
+                )
+            counter_rows = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(SignatureCount)
+                .where(SignatureCount.petition_id == petition_id)
+            )
+            shape[petition_id] = (len(counted.by_country), int(counter_rows or 0))
+        db.session.remove()
+    return shape
+
+
+def query_plans(app: Flask, petition_id: int) -> dict[str, str]:
+    """SQLite's plan for the page's per-request queries (copies of the service's), or {}."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return {}
+        queries = {
+            "counts": sa.select(SignatureCount.country, sa.func.sum(SignatureCount.count))
+            .where(SignatureCount.petition_id == petition_id)
+            .group_by(SignatureCount.country),
+            "latest signers": sa.select(Signature.first_name)
+            .where(
+                Signature.petition_id == petition_id,
+                Signature.state == SignatureState.CONFIRMED,
+                Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
+            )
+            .order_by(Signature.confirmed_at.desc())
+            .limit(10),
+        }
+        plans = {}
+        for name, query in queries.items():
+            compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+            rows = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+            plans[name] = "; ".join(str(row[-1]) for row in rows)
+        db.session.remove()
+        return plans
