@@ -40,6 +40,15 @@ class PublicDisplay(enum.StrEnum):
     ANONYMOUS = "anonymous"
 
 
+def accepts_signatures(
+    state: PetitionState, opens_at: datetime, closes_at: datetime | None, moment: datetime
+) -> bool:
+    """The one rule for "open": the OPEN state, and ``moment`` inside the dates."""
+    if state is not PetitionState.OPEN or moment < opens_at:
+        return False
+    return closes_at is None or moment < closes_at
+
+
 class Petition(Base):
     """A petition to a target, e.g. the President of the Republic of Belarus."""
 
@@ -70,9 +79,7 @@ class Petition(Base):
 
     def is_open_at(self, moment: datetime) -> bool:
         """Whether signatures are accepted at ``moment``."""
-        if self.state is not PetitionState.OPEN or moment < self.opens_at:
-            return False
-        return self.closes_at is None or moment < self.closes_at
+        return accepts_signatures(self.state, self.opens_at, self.closes_at, moment)
 
     def public_state(self, moment: datetime) -> str:
         """The state as the public sees it at ``moment``: dates count, not only the flag."""

@@ -67,18 +67,22 @@ def show(slug: str) -> ResponseReturnValue:
 @limiter.limit(sign_limit_per_ip)
 @limiter.limit(sign_limit_per_email, key_func=email_key)
 def sign(slug: str) -> ResponseReturnValue:
-    petition = _petition_or_404(slug)
+    # The hot path reads only the petition's id, state and dates; the whole petition is
+    # loaded only to show the page again with the form's errors.
+    window = service.get_signing_window(slug)
+    if window is None:
+        abort(404)
     form = SignForm()
     if not form.validate_on_submit():
-        return _render_petition(petition, form, 400)
+        return _render_petition(_petition_or_404(slug), form, 400)
     try:
-        service.sign(petition, form.to_input(), service.Client(ip_hash=client_ip_hash()))
+        service.sign(window, form.to_input(), service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        return _render_petition(petition, form, 409)
+        return _render_petition(_petition_or_404(slug), form, 409)
     except service.InvalidEmailAddress:
         form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
-        return _render_petition(petition, form, 400)
+        return _render_petition(_petition_or_404(slug), form, 400)
     return redirect(url_for(".check_email", slug=slug))
 
 

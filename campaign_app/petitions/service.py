@@ -26,6 +26,7 @@ from campaign_app.petitions.models import (
     PublicDisplay,
     Signature,
     SignatureState,
+    accepts_signatures,
 )
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
@@ -72,6 +73,19 @@ class PublicSigner:
 
 
 @dataclass(frozen=True)
+class SigningWindow:
+    """The little the signing path needs to know about a petition (no ORM load)."""
+
+    petition_id: int
+    state: PetitionState
+    opens_at: datetime
+    closes_at: datetime | None
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return accepts_signatures(self.state, self.opens_at, self.closes_at, moment)
+
+
+@dataclass(frozen=True)
 class Confirmation:
     petition: Petition
     is_new: bool
@@ -85,6 +99,16 @@ def get_public_petition(slug: str) -> Petition | None:
     return db.session.scalar(
         select(Petition).where(Petition.slug == slug, Petition.state != PetitionState.DRAFT)
     )
+
+
+def get_signing_window(slug: str) -> SigningWindow | None:
+    """Id, state and dates of a public petition, read as plain columns (the hot path)."""
+    row = db.session.execute(
+        select(Petition.id, Petition.state, Petition.opens_at, Petition.closes_at).where(
+            Petition.slug == slug, Petition.state != PetitionState.DRAFT
+        )
+    ).first()
+    return None if row is None else SigningWindow(*row)
 
 
 def list_public_petitions() -> list[Petition]:
@@ -125,7 +149,7 @@ _SIGNATURE_TABLE = cast(Table, Signature.__table__)
 _INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
-def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
+def sign(petition: Petition | SigningWindow, data: SignatureInput, client: Client) -> None:
     """Record a pending signature and queue its confirmation e-mail.
 
     Signing again with the same normalised address never adds a row: it re-sends the
@@ -135,7 +159,8 @@ def sign(petition: Petition, data: SignatureInput, client: Client) -> None:
     now = utcnow()
     if not petition.is_open_at(now):
         raise PetitionNotOpen()
-    petition_id = petition.id  # read once: after commit or rollback the object is expired
+    # Read once: after a commit or rollback an ORM object would be expired and reloaded.
+    petition_id = petition.petition_id if isinstance(petition, SigningWindow) else petition.id
     try:
         email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
     except InvalidEmail:
