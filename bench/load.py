@@ -20,8 +20,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-SESSION_COOKIE = re.compile(rb"^set-cookie:\s*(session=[^;\r\n]*)", re.IGNORECASE | re.MULTILINE)
-CSRF_TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+SET_COOKIE = re.compile(rb"^set-cookie:\s*([^=;\s]+=[^;\r\n]*)", re.IGNORECASE | re.MULTILINE)
+CSRF_INPUT = re.compile(rb"<input[^>]*\bname=\"csrf_token\"[^>]*>")
+VALUE = re.compile(rb'\bvalue="([^"]+)"')
 ERROR_SAMPLES_KEPT = 3
 
 
@@ -91,14 +92,15 @@ def _request(
 
 
 def sign_session(host: str, port: int, page_path: str) -> tuple[str, str]:
-    """GET the petition page once: the session cookie and the CSRF token of the form."""
+    """GET the petition page once: its cookies (the session) and the form's CSRF token."""
     response = _exchange(host, port, _request("GET", page_path, f"{host}:{port}", {}))
     head, _, body = response.partition(b"\r\n\r\n")
-    cookie = SESSION_COOKIE.search(head)
-    token = CSRF_TOKEN.search(body)
-    if _status(response) != 200 or cookie is None or token is None:
-        raise RuntimeError(f"GET {page_path} gave no session cookie or CSRF token")
-    return cookie.group(1).decode("latin-1"), token.group(1).decode("latin-1")
+    cookies = b"; ".join(SET_COOKIE.findall(head))
+    field = CSRF_INPUT.search(body)
+    token = VALUE.search(field.group(0)) if field else None
+    if _status(response) != 200 or not cookies or token is None:
+        raise RuntimeError(f"GET {page_path} gave no session cookie or no CSRF token")
+    return cookies.decode("latin-1"), token.group(1).decode("latin-1")
 
 
 def run_client(job: Job) -> ClientResult:

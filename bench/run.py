@@ -327,7 +327,7 @@ def main(
     instance.mkdir(parents=True)
     env = _server_env(instance, database_url)
     os.environ.update(env)
-    load_before, code = os.getloadavg(), _code_version()
+    load_before, codes = os.getloadavg(), []
     try:
         with _scratch_database(database_url, keep):
             prepared = _prepare(signatures)
@@ -342,6 +342,7 @@ def main(
             for suffix, extra_env, phase_targets in phases:
                 server_env = os.environ | env | extra_env | {"PYTHONPATH": str(PROJECT_ROOT)}
                 log = work / f"gunicorn{suffix}.log"
+                codes.append(_code_version())  # others may commit while the bench runs
                 with Gunicorn(PROJECT_ROOT, server_env, log, WORKERS) as server:
                     if extra_env:
                         assigned = " ".join(f"{name}={value}" for name, value in extra_env.items())
@@ -363,7 +364,9 @@ def main(
         "PostgreSQL" if database_url else "SQLite", prepared.server_version
     )
     settings = {
-        "Code": code,
+        "Code": codes[0]
+        if len(set(codes)) == 1
+        else "; ".join(f"server {n}: {code}" for n, code in enumerate(codes, 1)),
         "Server": f"gunicorn, {WORKERS} sync workers, {HOST}"
         + ("; a second one with CAMPAIGN_MICROCACHE_SECONDS=0 for the rows so marked" * uncached),
         "Load": (
