@@ -137,6 +137,7 @@ def select_locale() -> str | None:
 
 def _register_blueprints(app: Flask) -> None:
     from campaign_app import api, demo, main, petitions, prisoners
+    from campaign_app.letters import models as letters_models  # noqa: F401 - tables for Alembic
 
     app.register_blueprint(main.bp)
     app.register_blueprint(petitions.bp)

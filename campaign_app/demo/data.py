@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from campaign_app.campaigns.models import Campaign
+from campaign_app.demo.letters_data import load_letters_demo
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState
 from campaign_app.prisoners.models import (
@@ -65,6 +66,7 @@ def load_demo() -> bool:
     if db.session.scalar(select(Prisoner).where(Prisoner.slug == PRISONER_SLUG)) is None:
         db.session.add(_prisoner(campaign))
         created = True
+    created = load_letters_demo() or created
     db.session.commit()
     return created
 
@@ -97,6 +99,7 @@ def _prisoner(campaign: Campaign) -> Prisoner:
             "to send cards to this address."
         ),
         mail_note_as_of=date(2012, 9, 1),
+        is_mail_getting_through=True,
     )
     prisoner.addresses.append(
         PrisonerAddress(

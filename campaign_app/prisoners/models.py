@@ -59,6 +59,9 @@ class Prisoner(Base):
     interests: Mapped[str] = mapped_column(Text, default="")
     mail_note: Mapped[str] = mapped_column(Text, default="")
     mail_note_as_of: Mapped[date | None] = mapped_column(Date)
+    # None: not known. Shown with mail_note_as_of: "mail is (not) getting through, as of".
+    is_mail_getting_through: Mapped[bool | None] = mapped_column()
+    photo_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
