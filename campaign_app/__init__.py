@@ -136,11 +136,11 @@ def select_locale() -> str | None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from campaign_app import api, demo, main, petitions, prisoners
-    from campaign_app.letters import models as letters_models  # noqa: F401 - tables for Alembic
+    from campaign_app import api, demo, letters, main, petitions, prisoners
 
     app.register_blueprint(main.bp)
     app.register_blueprint(petitions.bp)
     app.register_blueprint(prisoners.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(letters.bp)

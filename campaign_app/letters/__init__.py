@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("letters", __name__, url_prefix="/letters", cli_group="letters")
+
+from campaign_app.letters import commands, printing_routes, routes  # noqa: E402, F401

@@ -1,0 +1,3 @@
+"""Letters: routes (being written)."""
+
+from campaign_app.letters import bp, models  # noqa: F401
