@@ -158,7 +158,7 @@ _SIGNATURE_TABLE = cast(Table, Signature.__table__)
 _INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
-def sign(petition: Petition | SigningWindow, data: SignatureInput, client: Client) -> None:
+def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
     """Record a pending signature and queue its confirmation e-mail.
 
     Signing again with the same normalised address never adds a row: it re-sends the
@@ -166,10 +166,9 @@ def sign(petition: Petition | SigningWindow, data: SignatureInput, client: Clien
     CONFIRM_RESEND_INTERVAL, and the caller cannot tell which case happened.
     """
     now = utcnow()
-    if not petition.is_open_at(now):
+    if not window.is_open_at(now):
         raise PetitionNotOpen()
-    # Read once: after a commit or rollback an ORM object would be expired and reloaded.
-    petition_id = petition.petition_id if isinstance(petition, SigningWindow) else petition.id
+    petition_id = window.petition_id
     try:
         email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
     except InvalidEmail:
