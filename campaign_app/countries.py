@@ -40,6 +40,11 @@ def country_options_html(locale: str, placeholder: str) -> str:
     return "".join(options)
 
 
+@cache
+def _name_map(locale: str) -> dict[str, str]:
+    return dict(_names(locale))
+
+
 def country_name(code: str) -> str:
     """The country's name in the current locale, or the code if unknown."""
-    return dict(_names(str(get_locale() or "en"))).get(code, code)
+    return _name_map(str(get_locale() or "en")).get(code, code)

@@ -16,7 +16,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from huey import Huey, MemoryHuey, RedisHuey
+from huey import Huey, MemoryHuey, RedisHuey, crontab
 from huey.storage import SqliteStorage
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,12 +40,23 @@ class TaskQueue:
             name="campaign_app.run_job",
         )(self._run_job)
 
-    def enqueue(self, job: Callable[..., Any], *args: Any) -> None:
-        """Queue ``job(*args)``; ``job`` must be a module-level function of campaign_app."""
+    def every_minute(self, job: Callable[[], Any]) -> None:
+        """Run ``job()`` once a minute in the worker (``flask queue work``)."""
+        path = self._path_of(job)
+        self.huey.periodic_task(crontab(minute="*"), name=f"periodic:{path}")(
+            lambda: self._run_job(path, [])
+        )
+
+    @staticmethod
+    def _path_of(job: Callable[..., Any]) -> str:
         path = f"{job.__module__}:{job.__qualname__}"
         if not path.startswith("campaign_app."):
             raise ValueError(f"not a campaign_app job: {path}")
-        self._run(path, list(args))
+        return path
+
+    def enqueue(self, job: Callable[..., Any], *args: Any) -> None:
+        """Queue ``job(*args)``; ``job`` must be a module-level function of campaign_app."""
+        self._run(self._path_of(job), list(args))
 
     def _run_job(self, path: str, args: list[Any]) -> None:
         module_name, _, name = path.partition(":")
@@ -106,7 +117,11 @@ def make_huey(app: Flask) -> Huey:
 
 
 def init_queue(app: Flask) -> None:
-    app.extensions["campaign_queue"] = TaskQueue(app, make_huey(app))
+    from campaign_app.petitions.mail import send_unsent_signature_mail
+
+    queue = TaskQueue(app, make_huey(app))
+    queue.every_minute(send_unsent_signature_mail)
+    app.extensions["campaign_queue"] = queue
     app.cli.add_command(queue_cli)
 
 

@@ -7,8 +7,10 @@ import logging
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select, update
 
 from campaign_app import mail
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
@@ -53,3 +55,36 @@ def send_signature_mail(signature_id: int) -> None:
         html = render_template(f"{template}.html", **context)
     mail.send(mail.build_message(signature.email, subject, text, html))
     log.info("Mail for signature %s delivered to the transport", signature.id)
+
+
+def send_unsent_signature_mail(limit: int = 500) -> int:
+    """Send the e-mails that never reached the queue (run every minute by the worker).
+
+    Each signature is claimed with a conditional UPDATE first, so two workers never send
+    the same e-mail twice. Returns how many were sent.
+    """
+    ids = db.session.scalars(
+        select(Signature.id)
+        .where(
+            Signature.state == SignatureState.PENDING,
+            Signature.confirmation_sent_at.is_(None),
+        )
+        .order_by(Signature.id)
+        .limit(limit)
+    ).all()
+    sent = 0
+    for signature_id in ids:
+        claimed = db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature_id, Signature.confirmation_sent_at.is_(None))
+            .values(confirmation_sent_at=utcnow())
+            .returning(Signature.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        db.session.commit()
+        if claimed is not None:
+            send_signature_mail(signature_id)
+            sent += 1
+    if sent:
+        log.info("Mail sweep sent %s e-mail(s) that had missed the queue", sent)
+    return sent

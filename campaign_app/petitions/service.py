@@ -199,7 +199,28 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         if signature_id is not None:
             log.info("Signature %s signed again; e-mail re-sent", signature_id)
     if signature_id is not None:
+        _queue_signature_mail(signature_id)
+
+
+def _queue_signature_mail(signature_id: int) -> None:
+    """Queue the e-mail; if the queue is down, leave it to the sweep (never fail the signer).
+
+    The signature is already committed. Clearing ``confirmation_sent_at`` marks it "not
+    sent", so ``send_unsent_signature_mail`` (run every minute by the worker) picks it up,
+    and signing again re-sends at once instead of waiting out the resend interval.
+    """
+    try:
         enqueue(send_signature_mail, signature_id)
+    except Exception:
+        log.exception("Queue unavailable; signature %s left for the mail sweep", signature_id)
+        db.session.rollback()
+        db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature_id)
+            .values(confirmation_sent_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
 
 
 def _claim_resend(petition_id: int, email_normalized: str, now: datetime) -> int | None:
@@ -266,7 +287,7 @@ def resend_confirmation(slug: str, token: str) -> None:
         return
     claimed = _claim_resend(signature.petition_id, signature.email_normalized, utcnow())
     if claimed is not None:
-        enqueue(send_signature_mail, claimed)
+        _queue_signature_mail(claimed)
 
 
 def recount(petition: Petition, *, fix: bool) -> dict[str, int]:

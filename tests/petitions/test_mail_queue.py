@@ -81,3 +81,36 @@ def test_redis_queue_delivers_through_real_redis(make_app, mailbox):
         run_queue(app)
     assert len(mailbox.to("redis@example.org")) == 1
     connection.flushdb()
+
+
+def test_queue_outage_keeps_the_signature_and_the_sweep_sends_the_mail(make_app, mailbox):
+    """Redis down while signing: the signer sees no error; the worker's sweep mails later."""
+    from campaign_app.petitions.mail import send_unsent_signature_mail
+
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=dead_redis)
+    with broken.app_context():
+        slug = make_petition().slug
+    response = sign(broken.test_client(), slug, email="sweep@example.org")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/check-email")
+
+    working = make_app()
+    with working.app_context():
+        state, sent_at = db.session.execute(
+            select(Signature.state, Signature.confirmation_sent_at)
+        ).one()
+        assert (state, sent_at) == (SignatureState.PENDING, None)
+        assert send_unsent_signature_mail() == 1
+        assert send_unsent_signature_mail() == 0  # claimed once, sent once
+    [message] = mailbox.to("sweep@example.org")
+    assert working.test_client().get(confirmation_path(message)).status_code == 200
+
+
+def test_the_worker_runs_the_mail_sweep_every_minute(app):
+    from datetime import datetime
+
+    huey = app.extensions["campaign_queue"].huey
+    for minute in (0, 17, 59):  # due at any minute of the hour
+        due = [task.name for task in huey.read_periodic(datetime(2026, 1, 1, 12, minute))]
+        assert any("send_unsent_signature_mail" in name for name in due), due
