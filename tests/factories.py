@@ -95,3 +95,40 @@ def make_prisoner(**overrides: Any) -> Prisoner:
     db.session.add(prisoner)
     db.session.commit()
     return prisoner
+
+
+def make_occasion(**overrides: Any) -> Any:
+    """An active occasion (letters feature)."""
+    from campaign_app.letters.models import Artwork, Occasion, OccasionKind
+
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"occasion-{n}",
+        "kind": OccasionKind.GENERAL,
+        "name_en": f"Occasion {n}",
+        "front_title_ru": "Мы с вами",
+        "front_title_be": "Мы з вамі",
+        "artwork": Artwork.FLOWERS,
+    }
+    occasion = Occasion(**(values | overrides))
+    db.session.add(occasion)
+    db.session.commit()
+    return occasion
+
+
+def make_phrase(**overrides: Any) -> Any:
+    """A reviewed phrasebook entry (letters feature)."""
+    from campaign_app.letters.models import Phrase
+
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "text_en": f"We wish you good health {n}.",
+        "text_ru": "Желаем вам крепкого здоровья.",
+        "text_be": "Жадаем вам моцнага здароўя.",
+        "text_fr": "Nous vous souhaitons une bonne santé.",
+        "is_reviewed": True,
+    }
+    phrase = Phrase(**(values | overrides))
+    db.session.add(phrase)
+    db.session.commit()
+    return phrase

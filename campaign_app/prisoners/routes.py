@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from typing import TYPE_CHECKING
+
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from campaign_app.db import utcnow
 from campaign_app.prisoners import bp, service
+from campaign_app.prisoners.models import Prisoner
+
+if TYPE_CHECKING:
+    from campaign_app.letters.forms import SentForm
 
 
 @bp.get("/")
@@ -14,7 +20,34 @@ def index() -> ResponseReturnValue:
     return render_template("prisoners/index.html", prisoners=service.list_prisoners())
 
 
+def render_prisoner_page(
+    prisoner: Prisoner, sent_form: SentForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The prisoner page, with cards sent, postal advice and the "I sent it" form."""
+    # Imported here: the letters package imports the prisoner models at import time.
+    from campaign_app.letters import service as letters_service
+    from campaign_app.letters.forms import PostingCountryForm, make_sent_form
+
+    posting = PostingCountryForm(request.args)
+    country = posting.country.data if posting.validate() else ""
+    occasions = letters_service.list_active_occasions()
+    return (
+        render_template(
+            "prisoners/show.html",
+            prisoner=prisoner,
+            today=utcnow().date(),
+            can_write=letters_service.current_address(prisoner) is not None,
+            cards=letters_service.count_cards_sent(prisoner),
+            posting=posting,
+            country=country,
+            route=letters_service.get_postal_route(country or ""),
+            sent_form=sent_form or make_sent_form(occasions, formdata=None),
+        ),
+        status,
+    )
+
+
 @bp.get("/<slug>")
 def show(slug: str) -> ResponseReturnValue:
     prisoner = service.get_prisoner(slug) or abort(404)
-    return render_template("prisoners/show.html", prisoner=prisoner, today=utcnow().date())
+    return render_prisoner_page(prisoner)

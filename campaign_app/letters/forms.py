@@ -1,0 +1,155 @@
+"""Forms of the composer, the downloads and "I sent it"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
+from campaign_app.petitions.forms import CountryField
+from campaign_app.validators import PersonName, PlainText, strip_filter
+
+LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("be", "Беларуская"),
+    ("fr", "Français"),
+]
+LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _clean(value: Any) -> Any:
+    value = strip_filter(value)
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def _clean_text(value: Any) -> Any:
+    """Keep line breaks in a message, trim each line, normalise to NFC."""
+    if not isinstance(value, str):
+        return value
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    return unicodedata.normalize("NFC", "\n".join(lines).strip())
+
+
+class PhraseBoxes(SelectMultipleField):
+    """The phrasebook as checkboxes (ticked phrases come back as ids)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class OccasionLanguageForm(FlaskForm):
+    """The composer's first step (GET): which occasion, and the sender's language."""
+
+    class Meta:
+        csrf = False
+
+    occasion = SelectField(_l("Occasion"), validators=[Optional()])
+    language = SelectField(
+        _l("Show the phrases in"), choices=LANGUAGE_CHOICES, default="en", validators=[Optional()]
+    )
+
+
+class ComposeForm(FlaskForm):
+    """The card: phrases, free text, signature and an optional return address."""
+
+    occasion = SelectField(_l("Occasion"), validators=[InputRequired()])
+    language = SelectField(_l("Show the phrases in"), choices=LANGUAGE_CHOICES, default="en")
+    phrases = PhraseBoxes(_l("Phrases"), coerce=int, validators=[Optional()])
+    free_text = TextAreaField(
+        _l("Your own words (optional)"),
+        filters=[_clean_text],
+        validators=[Optional(), Length(max=600), PlainText(single_line=False)],
+    )
+    signature = StringField(
+        _l("Sign with a first name or pseudonym"),
+        filters=[_clean],
+        validators=[
+            DataRequired(_l("Please sign with a first name or a pseudonym.")),
+            Length(max=40),
+            PlainText(),
+            PersonName(),
+        ],
+    )
+    return_address = TextAreaField(
+        _l("Your return address (optional)"),
+        filters=[_clean_text],
+        validators=[Optional(), Length(max=300), PlainText(single_line=False)],
+    )
+    envelope_size = SelectField(
+        _l("Envelope size"), choices=[("DL", "DL (110 × 220 mm)"), ("C6", "C6 (114 × 162 mm)")]
+    )
+
+    @property
+    def has_latin_signature(self) -> bool:
+        return bool(self.signature.data and _LATIN.search(self.signature.data))
+
+    def to_input(self) -> CompositionInput:
+        return CompositionInput(
+            phrase_ids=tuple(self.phrases.data or ()),
+            sender_language=self.language.data or "en",
+            free_text=self.free_text.data or "",
+            signature=self.signature.data or "",
+            return_address=self.return_address.data or "",
+        )
+
+
+class PosterForm(FlaskForm):
+    """The birthday poster for photo actions."""
+
+    size = SelectField(_l("Poster size"), choices=[("A4", "A4"), ("A3", "A3")], default="A4")
+
+
+class SentForm(FlaskForm):
+    """ "I sent it": what was posted, how many, and (optionally) from which country."""
+
+    occasion = SelectField(_l("Occasion"), validators=[Optional()])
+    count = IntegerField(
+        _l("How many cards or letters did you post?"),
+        default=1,
+        validators=[
+            InputRequired(_l("Please enter how many you posted.")),
+            NumberRange(
+                min=1,
+                max=MAX_SENT_PER_REPORT,
+                message=_l("Please enter a number from 1 to %(max)s.", max=MAX_SENT_PER_REPORT),
+            ),
+        ],
+    )
+    country = CountryField(_l("Posted from (optional)"), validators=[Optional()])
+
+
+class PostingCountryForm(FlaskForm):
+    """The prisoner page's "posting from" choice (GET, nothing stored)."""
+
+    class Meta:
+        csrf = False
+
+    country = CountryField(_l("I am posting from"), validators=[Optional()])
+
+
+def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[tuple[str, str]]:
+    """Choices of an occasion select from active occasions (slug, English name)."""
+    choices = [("", blank)] if blank is not None else []
+    return choices + [(occasion.slug, occasion.name_en) for occasion in occasions]
+
+
+def make_sent_form(occasions: list[Any], **kwargs: Any) -> SentForm:
+    """The "I sent it" form with the active occasions to choose from."""
+    form = SentForm(**kwargs)
+    form.occasion.choices = occasion_choices(occasions, blank=str(_l("Other / not sure")))
+    return form

@@ -1,0 +1,314 @@
+"""Letters use cases: occasions and phrases to compose with, card PDFs, "I sent it" counts.
+
+Nothing a sender writes is stored or logged: a card is composed from the posted form, turned
+into a PDF and returned. Only "I sent it" reports (counts, no personal data) are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from campaign_app.errors import CampaignError
+from campaign_app.extensions import db
+from campaign_app.letters import checker
+from campaign_app.letters.models import CardSent, Occasion, Phrase, PostalRoute
+from campaign_app.prisoners.models import Prisoner, PrisonerAddress
+
+log = logging.getLogger(__name__)
+
+SENDER_LANGUAGES = ("en", "ru", "be", "fr")
+MAX_SENT_PER_REPORT = 50
+
+
+class PrisonerNotWritable(CampaignError):
+    """The prisoner was released, or no current address is known: no card can be posted."""
+
+
+class EmptyMessage(CampaignError):
+    """Neither a phrase nor any text was chosen."""
+
+
+class MessageFlagged(CampaignError):
+    """The free text holds what censors stop; it must be removed before printing."""
+
+    def __init__(self, findings: Sequence[checker.Finding]) -> None:
+        super().__init__("the message holds text a censor would stop")
+        self.findings = tuple(findings)
+
+
+class UnsupportedCharacters(CampaignError):
+    """The card's font lacks glyphs for some characters."""
+
+    def __init__(self, characters: tuple[str, ...], field: str = "") -> None:
+        super().__init__("characters the font cannot print")
+        self.characters = characters
+        self.field = field
+
+
+class CardTooLong(CampaignError):
+    """The message does not fit on the card even at the smallest readable size."""
+
+    def __init__(self, excess_chars: int) -> None:
+        super().__init__(f"cut {excess_chars} characters")
+        self.excess_chars = excess_chars
+
+
+class PdfUnavailable(CampaignError):
+    """The PDF renderers are not installed in this build."""
+
+
+@dataclass(frozen=True)
+class CompositionInput:
+    """What the sender chose in the composer, already shape-checked."""
+
+    phrase_ids: tuple[int, ...]
+    sender_language: str
+    free_text: str
+    signature: str
+    return_address: str
+
+
+@dataclass(frozen=True)
+class TranslationRow:
+    """One line of the side-by-side table: the sender's language and the card's language."""
+
+    sender_text: str
+    card_text: str
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A card's content, in the prisoner's language, with the sender's translation."""
+
+    prisoner: Prisoner
+    occasion: Occasion
+    card_language: str
+    front_title: str
+    message: str
+    signature: str
+    return_address: str
+    translation: tuple[TranslationRow, ...]
+    findings: tuple[checker.Finding, ...] = field(default=())
+
+    @property
+    def is_printable(self) -> bool:
+        return bool(self.message) and not self.findings
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    """Cards reported sent to one prisoner: the total and per occasion."""
+
+    total: int
+    by_occasion: tuple[tuple[str, int], ...]
+
+
+# Queries --------------------------------------------------------------------------------
+
+
+def list_active_occasions() -> list[Occasion]:
+    return list(
+        db.session.scalars(
+            select(Occasion)
+            .where(Occasion.is_active.is_(True))
+            .order_by(Occasion.position, Occasion.id)
+        )
+    )
+
+
+def get_active_occasion(slug: str) -> Occasion | None:
+    return db.session.scalar(
+        select(Occasion).where(Occasion.slug == slug, Occasion.is_active.is_(True))
+    )
+
+
+def list_phrases(occasion: Occasion) -> list[Phrase]:
+    """Reviewed phrases for ``occasion``: its own first, then those for any occasion."""
+    return list(
+        db.session.scalars(
+            select(Phrase)
+            .where(
+                Phrase.is_reviewed.is_(True),
+                or_(Phrase.occasion_id == occasion.id, Phrase.occasion_id.is_(None)),
+            )
+            .order_by(Phrase.occasion_id.is_(None), Phrase.position, Phrase.id)
+        )
+    )
+
+
+def get_postal_route(country: str) -> PostalRoute | None:
+    return db.session.get(PostalRoute, country) if country else None
+
+
+def count_cards_sent(prisoner: Prisoner) -> CardCounts:
+    rows = db.session.execute(
+        select(Occasion.name_en, func.sum(CardSent.count))
+        .select_from(CardSent)
+        .outerjoin(Occasion, CardSent.occasion_id == Occasion.id)
+        .where(CardSent.prisoner_id == prisoner.id)
+        .group_by(Occasion.name_en, Occasion.position)
+        .order_by(Occasion.position)
+    ).all()
+    by_occasion = tuple((name or "Other", int(total or 0)) for name, total in rows)
+    return CardCounts(total=sum(n for _, n in by_occasion), by_occasion=by_occasion)
+
+
+def current_address(prisoner: Prisoner) -> PrisonerAddress | None:
+    """The address to print, or None when no card can be posted to this prisoner."""
+    address = prisoner.latest_address
+    if not prisoner.accepts_mail or address is None or not prisoner.addressee():
+        return None
+    if not address.lines(prisoner.address_language):
+        return None
+    return address
+
+
+# Use cases ------------------------------------------------------------------------------
+
+
+def compose(prisoner: Prisoner, occasion: Occasion, data: CompositionInput) -> Composition:
+    """Build the card's text in the prisoner's language from the chosen phrases and text."""
+    if current_address(prisoner) is None:
+        raise PrisonerNotWritable(prisoner.slug)
+    card_language = prisoner.address_language.value
+    sender_language = data.sender_language if data.sender_language in SENDER_LANGUAGES else "en"
+    wanted = set(data.phrase_ids)
+    phrases = [phrase for phrase in list_phrases(occasion) if phrase.id in wanted]
+    rows = [TranslationRow(p.text(sender_language), p.text(card_language)) for p in phrases]
+    parts = [" ".join(row.card_text for row in rows)] if rows else []
+    free_text = data.free_text.strip()
+    if free_text:
+        parts.append(free_text)
+        rows.append(TranslationRow("", free_text))
+    front_title = occasion.front_title_be if card_language == "be" else occasion.front_title_ru
+    return Composition(
+        prisoner=prisoner,
+        occasion=occasion,
+        card_language=card_language,
+        front_title=front_title or occasion.front_title_ru,
+        message="\n\n".join(parts),
+        signature=data.signature.strip(),
+        return_address=data.return_address.strip(),
+        translation=tuple(rows),
+        findings=tuple(checker.check(free_text)),
+    )
+
+
+def _pdf() -> Any:
+    try:
+        from campaign_app.letters import pdf
+    except ImportError as error:
+        raise PdfUnavailable from error
+    if not hasattr(pdf, "postcard_pdf"):  # the package is there but not its renderers
+        raise PdfUnavailable
+    return pdf
+
+
+def _printable(composition: Composition) -> None:
+    if not composition.message:
+        raise EmptyMessage
+    if composition.findings:
+        raise MessageFlagged(composition.findings)
+
+
+def _address(pdf: Any, prisoner: Prisoner) -> Any:
+    address = current_address(prisoner)
+    if address is None:
+        raise PrisonerNotWritable(prisoner.slug)
+    return pdf.Address(
+        addressee=prisoner.addressee(),
+        lines=tuple(address.lines(prisoner.address_language)),
+        country_line=address.country_line,
+    )
+
+
+def _card(pdf: Any, composition: Composition) -> Any:
+    return pdf.Card(
+        occasion=composition.occasion.name_en,
+        front_title=composition.front_title,
+        message=composition.message,
+        signature=composition.signature,
+        address=_address(pdf, composition.prisoner),
+        return_address=composition.return_address,
+        artwork=composition.occasion.artwork.value,
+    )
+
+
+def _render(pdf: Any, draw: Any, *args: Any, **kwargs: Any) -> bytes:
+    """Run a renderer, turning its refusals into domain exceptions (never a half PDF)."""
+    try:
+        data: bytes = draw(*args, **kwargs)
+    except pdf.MissingGlyphs as error:
+        characters = tuple(getattr(error, "characters", ()) or ())
+        raise UnsupportedCharacters(characters, str(getattr(error, "field", ""))) from None
+    except pdf.MessageTooLong as error:
+        raise CardTooLong(int(getattr(error, "excess_chars", 0) or 0)) from None
+    return data
+
+
+def postcard_pdf(composition: Composition) -> bytes:
+    """The A6 postcard: front and back, two pages."""
+    _printable(composition)
+    pdf = _pdf()
+    return _render(pdf, pdf.postcard_pdf, _card(pdf, composition))
+
+
+def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
+    """The A4 letter with an appendix page translating it for the sender only."""
+    _printable(composition)
+    pdf = _pdf()
+    translation = tuple((row.sender_text, row.card_text) for row in composition.translation)
+    return _render(pdf, pdf.letter_pdf, _card(pdf, composition), translation, sender_language_label)
+
+
+def envelope_pdf(prisoner: Prisoner, size: str, return_address: str) -> bytes:
+    """An envelope (DL or C6) addressed to the prisoner."""
+    pdf = _pdf()
+    return _render(
+        pdf,
+        pdf.envelope_pdf,
+        _address(pdf, prisoner),
+        size=size,
+        return_address=return_address.strip(),
+    )
+
+
+def poster_pdf(prisoner: Prisoner, size: str) -> bytes:
+    """The "Happy birthday" poster in Belarusian, English and Russian for photo actions."""
+    pdf = _pdf()
+    return _render(
+        pdf,
+        pdf.poster_pdf,
+        prisoner.given_name_be or prisoner.given_name_ru or prisoner.given_name_latin,
+        prisoner.given_name_latin,
+        prisoner.given_name_ru or prisoner.given_name_be or prisoner.given_name_latin,
+        size=size,
+    )
+
+
+def record_card_sent(
+    prisoner: Prisoner, occasion: Occasion | None, count: int, sender_country: str | None
+) -> CardSent:
+    """Record a supporter's "I sent it" (no personal data); commits."""
+    if not 1 <= count <= MAX_SENT_PER_REPORT:
+        raise ValueError(f"count must be 1..{MAX_SENT_PER_REPORT}")
+    report = CardSent(
+        prisoner_id=prisoner.id,
+        occasion_id=occasion.id if occasion else None,
+        count=count,
+        sender_country=sender_country or None,
+    )
+    db.session.add(report)
+    db.session.commit()
+    log.info(
+        "Cards reported sent: prisoner %s, occasion %s, count %s",
+        prisoner.id,
+        occasion.id if occasion else None,
+        count,
+    )
+    return report
