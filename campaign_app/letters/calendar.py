@@ -1,0 +1,235 @@
+"""Upcoming birthdays and arrest anniversaries, with a "post by" date, and their ICS feed.
+
+The post-by date is the event's date minus the transit time from the sender's country
+(``PostalRoute.transit_days``), or DEFAULT_TRANSIT_DAYS when the route is not known. The ICS
+feed is written by hand per RFC 5545: CRLF line endings, lines folded at 75 octets, TEXT
+values escaped, all-day events as ``VALUE=DATE``, and UIDs stable per prisoner, event and
+year so that a calendar app updates an event instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from campaign_app.extensions import db
+from campaign_app.letters.models import PostalRoute
+from campaign_app.prisoners.models import Prisoner, PrisonerStatus
+
+DEFAULT_TRANSIT_DAYS = 14
+HORIZON_DAYS = 365
+MAX_LINE_OCTETS = 75
+PRODID = "-//campaign_app//Letters calendar//EN"
+
+
+class EventKind(enum.StrEnum):
+    BIRTHDAY = "birthday"
+    ARREST_ANNIVERSARY = "arrest-anniversary"
+
+
+@dataclass(frozen=True)
+class Transit:
+    """How long a card takes from the sender's country, and whether mail goes at all."""
+
+    country: str  # "" when the sender did not say
+    days: int
+    is_known: bool
+    is_suspended: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One upcoming birthday or arrest anniversary of a prisoner who accepts mail."""
+
+    prisoner_id: int
+    prisoner_slug: str
+    prisoner_name: str
+    kind: EventKind
+    on: date
+    years: int  # the age reached, or the years since the arrest
+    post_by: date
+    is_late: bool  # the post-by date has already passed
+
+    @property
+    def occasion_slug(self) -> str:
+        """The matching occasion in the composer (the demo data uses these slugs)."""
+        return "birthday" if self.kind is EventKind.BIRTHDAY else "arrest-anniversary"
+
+
+@dataclass(frozen=True)
+class Calendar:
+    today: date
+    transit: Transit
+    events: tuple[CalendarEvent, ...]
+
+
+def normalise_country(value: str | None) -> str:
+    """An ISO 3166-1 alpha-2 code in capitals, or "" for anything else."""
+    value = (value or "").strip().upper()
+    return value if len(value) == 2 and value.isascii() and value.isalpha() else ""
+
+
+def transit_from(country: str | None) -> Transit:
+    """The transit time for cards posted from ``country`` (default when unknown)."""
+    code = normalise_country(country)
+    route = db.session.get(PostalRoute, code) if code else None
+    if route is None:
+        return Transit(code, DEFAULT_TRANSIT_DAYS, is_known=False, is_suspended=False)
+    return Transit(
+        code, route.transit_days, is_known=True, is_suspended=route.is_suspended, note=route.note
+    )
+
+
+def next_anniversary(original: date, today: date) -> date:
+    """The first anniversary of ``original`` on or after ``today`` (29 Feb -> 28 Feb)."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = original.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            candidate = date(year, 2, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable: next year's anniversary is always after today")
+
+
+def upcoming_events(today: date, sender_country: str | None = None) -> Calendar:
+    """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first."""
+    transit = transit_from(sender_country)
+    prisoners = db.session.scalars(
+        select(Prisoner)
+        .where(Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED]))
+        .order_by(Prisoner.id)
+    )
+    events = [
+        event
+        for prisoner in prisoners
+        if prisoner.accepts_mail
+        for event in _events_of(prisoner, today, transit)
+    ]
+    events.sort(key=lambda event: (event.on, event.prisoner_name, event.kind.value))
+    return Calendar(today=today, transit=transit, events=tuple(events))
+
+
+def _events_of(prisoner: Prisoner, today: date, transit: Transit) -> Iterator[CalendarEvent]:
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    for kind, original in (
+        (EventKind.BIRTHDAY, prisoner.birth_date),
+        (EventKind.ARREST_ANNIVERSARY, prisoner.arrest_date),
+    ):
+        if original is None:
+            continue
+        on = next_anniversary(original, today)
+        if on > horizon or on.year == original.year:
+            continue  # an arrest today is not yet an anniversary
+        post_by = on - timedelta(days=transit.days)
+        yield CalendarEvent(
+            prisoner_id=prisoner.id,
+            prisoner_slug=prisoner.slug,
+            prisoner_name=prisoner.name_latin,
+            kind=kind,
+            on=on,
+            years=on.year - original.year,
+            post_by=post_by,
+            is_late=post_by < today,
+        )
+
+
+# ICS (RFC 5545) -------------------------------------------------------------------------
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and newlines (RFC 5545 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line into chunks of at most 75 octets, never inside a UTF-8 character."""
+    parts: list[str] = []
+    current, size, limit = "", 0, MAX_LINE_OCTETS
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            # A continuation line starts with one space, which counts towards its 75 octets.
+            current, size, limit = " ", 1, MAX_LINE_OCTETS
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n".join(parts)
+
+
+def describe(event: CalendarEvent) -> str:
+    """'birthday (65)' or '16 years since the arrest'."""
+    if event.kind is EventKind.BIRTHDAY:
+        return f"birthday ({event.years})"
+    return f"{event.years} years since the arrest"
+
+
+def _vevent(uid: str, stamp: str, day: date, summary: str, description: str, url: str) -> list[str]:
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        *([f"URL:{url}"] if url else []),
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def ics_feed(
+    calendar: Calendar,
+    *,
+    uid_domain: str,
+    write_url: Iterable[str] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The calendar as an iCalendar document: each event, plus a reminder on its post-by date.
+
+    ``write_url`` gives, per event in order, the page where a card can be written.
+    """
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    transit = calendar.transit
+    origin = f"from {transit.country}" if transit.country else "(default estimate)"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text('Cards to political prisoners')}",
+    ]
+    urls = list(write_url) if write_url is not None else []
+    for index, event in enumerate(calendar.events):
+        url = urls[index] if index < len(urls) else ""
+        uid = f"{event.kind.value}-{event.prisoner_id}-{event.on.year}@{uid_domain}"
+        when = f"{event.on.day} {event.on:%B %Y}"
+        post_note = f"Post by {event.post_by.isoformat()}: {transit.days} days in transit {origin}."
+        if transit.is_suspended:
+            post_note += f" Mail from {transit.country} is suspended: check the route."
+        summary = f"{event.prisoner_name}: {describe(event)}"
+        lines += _vevent(uid, stamp, event.on, summary, post_note, url)
+        lines += _vevent(
+            uid.replace("@", "-post-by@", 1),
+            stamp,
+            event.post_by,
+            f"Post a card to {event.prisoner_name} for {when}: {describe(event)}",
+            f"For {when}. {post_note}",
+            url,
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

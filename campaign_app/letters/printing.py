@@ -1,0 +1,341 @@
+"""Batch printing: stacks of postcards for stalls and writing evenings, as one PDF.
+
+Who gets the cards: the chosen prisoners (or everyone who accepts mail), minus those who are
+released or have no address to print. The cards go round-robin, starting with the prisoner
+who has had the fewest cards reported sent (``CardSent`` sums), so every chosen prisoner gets
+a share and the odd cards left over go to those who got fewest.
+
+What the cards say: the occasion's front title on the front; on the back the occasion's
+reviewed phrases in the prisoner's language (the occasion's own first, then those for any
+occasion), and, as the signature, a dash and a line to sign on by hand: each activist signs
+the card they post with their own first name, and no name is printed or stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from campaign_app.errors import CampaignError
+from campaign_app.extensions import db
+from campaign_app.letters.models import CardSent, Occasion, Phrase
+from campaign_app.prisoners.models import AddressLanguage, Prisoner
+
+if TYPE_CHECKING:
+    from campaign_app.letters.pdf import Card
+
+log = logging.getLogger(__name__)
+
+# Per request (web or CLI): a bigger print run is several requests.
+MAX_CARDS_PER_REQUEST = 1_000
+LAYOUTS = ("a4-4up", "letter-2up")
+MODES = ("duplex", "message-only", "fronts-only")
+SIGN_HERE = "— " + "_" * 16  # a dash and a line the activist signs on by hand
+PDF_MIMETYPE = "application/pdf"
+
+
+class PrintingError(CampaignError):
+    """A batch that cannot be printed; ``str(error)`` is a message for the activist."""
+
+
+class CountOutOfRange(PrintingError):
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(
+            f"Choose between 1 and {MAX_CARDS_PER_REQUEST:,} cards per request (not {count})."
+        )
+
+
+class UnknownPrisoners(PrintingError):
+    def __init__(self, slugs: Sequence[str]) -> None:
+        self.slugs = tuple(slugs)
+        super().__init__(f"No prisoner with the slug {', '.join(map(repr, self.slugs))}.")
+
+
+class UnknownOccasion(PrintingError):
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        super().__init__(f"No active occasion with the slug {slug!r}.")
+
+
+class NoPhrases(PrintingError):
+    def __init__(self, occasion: Occasion) -> None:
+        super().__init__(f"The occasion {occasion.name_en!r} has no reviewed phrases to print yet.")
+
+
+class NoWritablePrisoners(PrintingError):
+    def __init__(self, skipped: Sequence[Skipped]) -> None:
+        self.skipped = tuple(skipped)
+        reasons = "; ".join(f"{item.name}: {item.reason}" for item in self.skipped)
+        super().__init__(
+            "None of the chosen prisoners can receive a card"
+            + (f" ({reasons})." if reasons else " (nobody accepts mail now).")
+        )
+
+
+class CardRefused(PrintingError):
+    """The renderer refused a card (a glyph the font lacks, a message that cannot fit)."""
+
+
+class OutputNotWritable(PrintingError):
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"Cannot write {path}: {reason}.")
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """What the activist asked for; no slugs means everyone who accepts mail."""
+
+    prisoner_slugs: tuple[str, ...]
+    occasion_slug: str
+    count: int
+    layout: str = "a4-4up"
+    mode: str = "duplex"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    slug: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Share:
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The cards to print, in order, and who gets how many."""
+
+    occasion: Occasion
+    layout: str
+    mode: str
+    cards: tuple[Card, ...]
+    shares: tuple[Share, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"cards-{self.occasion.slug}-{len(self.cards)}-{self.layout}-{self.mode}.pdf"
+
+
+# Queries --------------------------------------------------------------------------------
+
+
+def list_printable_prisoners() -> list[Prisoner]:
+    """Prisoners a card can be posted to now, for the form's choices."""
+    prisoners = db.session.scalars(
+        select(Prisoner).options(selectinload(Prisoner.addresses)).order_by(Prisoner.surname_latin)
+    )
+    return [prisoner for prisoner in prisoners if _why_not_printable(prisoner) is None]
+
+
+def list_occasions() -> list[Occasion]:
+    return list(
+        db.session.scalars(
+            select(Occasion)
+            .where(Occasion.is_active.is_(True))
+            .order_by(Occasion.position, Occasion.id)
+        )
+    )
+
+
+def cards_sent(prisoner_ids: Sequence[int]) -> dict[int, int]:
+    """Cards reported sent per prisoner (all occasions), 0 for none."""
+    totals = dict.fromkeys(prisoner_ids, 0)
+    if prisoner_ids:
+        rows = db.session.execute(
+            select(CardSent.prisoner_id, func.sum(CardSent.count))
+            .where(CardSent.prisoner_id.in_(prisoner_ids))
+            .group_by(CardSent.prisoner_id)
+        )
+        for prisoner_id, total in rows:
+            totals[prisoner_id] = int(total or 0)
+    return totals
+
+
+def batch_message(occasion: Occasion, language: AddressLanguage) -> str:
+    """The occasion's reviewed phrases in ``language``, its own first, joined into one text."""
+    phrases = db.session.scalars(
+        select(Phrase)
+        .where(
+            Phrase.is_reviewed.is_(True),
+            or_(Phrase.occasion_id == occasion.id, Phrase.occasion_id.is_(None)),
+        )
+        .order_by(Phrase.occasion_id.is_(None), Phrase.position, Phrase.id)
+    )
+    return " ".join(phrase.text(language.value).strip() for phrase in phrases).strip()
+
+
+def _why_not_printable(prisoner: Prisoner) -> str | None:
+    if not prisoner.accepts_mail:
+        return f"status is {prisoner.status.value}, no card can be posted"
+    address = prisoner.latest_address
+    if address is None or not address.lines(prisoner.address_language):
+        return "no address on record"
+    if not prisoner.addressee():
+        return "no addressee name in the printed form"
+    return None
+
+
+# Use cases ------------------------------------------------------------------------------
+
+
+def check_count(count: int) -> None:
+    if not 1 <= count <= MAX_CARDS_PER_REQUEST:
+        raise CountOutOfRange(count)
+
+
+def round_robin(prisoners: Sequence[Prisoner], sent: dict[int, int], count: int) -> list[Prisoner]:
+    """``count`` picks, cycling through prisoners ordered by fewest cards sent, then name."""
+    order = sorted(prisoners, key=lambda p: (sent.get(p.id, 0), p.surname_latin, p.slug))
+    return [order[index % len(order)] for index in range(count)]
+
+
+def plan_batch(data: BatchInput) -> Batch:
+    """Choose who gets each card and build the cards (reads only; nothing is stored)."""
+    check_count(data.count)
+    if data.layout not in LAYOUTS:
+        raise PrintingError(f"Unknown layout {data.layout!r}: choose {', '.join(LAYOUTS)}.")
+    if data.mode not in MODES:
+        raise PrintingError(f"Unknown mode {data.mode!r}: choose {', '.join(MODES)}.")
+    occasion = db.session.scalar(
+        select(Occasion).where(Occasion.slug == data.occasion_slug, Occasion.is_active.is_(True))
+    )
+    if occasion is None:
+        raise UnknownOccasion(data.occasion_slug)
+    candidates = _chosen_prisoners(data.prisoner_slugs)
+    skipped = []
+    writable = []
+    for prisoner in candidates:
+        reason = _why_not_printable(prisoner)
+        if reason is None:
+            writable.append(prisoner)
+        else:
+            skipped.append(Skipped(prisoner.slug, prisoner.name_latin, reason))
+    if not writable:
+        raise NoWritablePrisoners(skipped)
+    picks = round_robin(writable, cards_sent([p.id for p in writable]), data.count)
+    templates: dict[int, Card] = {}
+    for prisoner in writable:
+        templates[prisoner.id] = _card(prisoner, occasion)
+    counts = Counter(pick.id for pick in picks)
+    shares = tuple(Share(p.slug, p.name_latin, counts[p.id]) for p in writable if counts[p.id])
+    return Batch(
+        occasion=occasion,
+        layout=data.layout,
+        mode=data.mode,
+        cards=tuple(templates[prisoner.id] for prisoner in picks),
+        shares=shares,
+        skipped=tuple(skipped),
+    )
+
+
+def _chosen_prisoners(slugs: Sequence[str]) -> list[Prisoner]:
+    query = select(Prisoner).options(selectinload(Prisoner.addresses)).order_by(Prisoner.id)
+    if not slugs:
+        return [p for p in db.session.scalars(query) if p.accepts_mail]
+    wanted = list(dict.fromkeys(slugs))
+    found = {p.slug: p for p in db.session.scalars(query.where(Prisoner.slug.in_(wanted)))}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise UnknownPrisoners(unknown)
+    return [found[slug] for slug in wanted]
+
+
+def _card(prisoner: Prisoner, occasion: Occasion) -> Card:
+    from campaign_app.letters.pdf import Address, Card
+
+    language = prisoner.address_language
+    address = prisoner.latest_address
+    assert address is not None  # checked by _why_not_printable
+    message = batch_message(occasion, language)
+    if not message:
+        raise NoPhrases(occasion)
+    front = occasion.front_title_be if language is AddressLanguage.BELARUSIAN else ""
+    return Card(
+        occasion=occasion.name_en,
+        front_title=front or occasion.front_title_ru,
+        message=message,
+        signature=SIGN_HERE,
+        address=Address(
+            addressee=prisoner.addressee(),
+            lines=tuple(address.lines(language)),
+            country_line=address.country_line,
+        ),
+        artwork=occasion.artwork.value,
+    )
+
+
+def write_batch(
+    batch: Batch, out: BinaryIO, *, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Render the batch's sheets into ``out``; returns the number of pages."""
+    from campaign_app.letters import pdf
+
+    try:
+        pages: int = pdf.sheets_pdf(
+            batch.cards,
+            out,
+            layout=batch.layout,  # type: ignore[arg-type]
+            mode=batch.mode,  # type: ignore[arg-type]
+            on_progress=on_progress,
+        )
+    except pdf.MissingGlyphs as error:
+        raise CardRefused(
+            "A card has characters the font cannot print: "
+            + ", ".join(repr(char) for char in error.characters)
+            + ". Ask an organiser to correct the phrase or the address."
+        ) from None
+    except pdf.MessageTooLong as error:
+        raise CardRefused(
+            f"The occasion's phrases do not fit on a card (about {error.excess_chars} "
+            "characters too many). Ask an organiser to shorten or unreview a phrase."
+        ) from None
+    log.info(
+        "Batch printed: occasion %s, %s cards, %s pages, %s prisoners",
+        batch.occasion.id,
+        len(batch.cards),
+        pages,
+        len(batch.shares),
+    )
+    return pages
+
+
+def write_batch_file(
+    batch: Batch, path: Path, *, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the batch to ``path`` atomically: a temporary file beside it, then a rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputNotWritable(path, "it is a folder")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as error:
+        raise OutputNotWritable(path, error.strerror or str(error)) from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pages = write_batch(batch, out, on_progress=on_progress)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputNotWritable(path, error.strerror or str(error)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return pages
