@@ -16,20 +16,18 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
 from campaign_app.petitions.forms import CountryField
 from campaign_app.validators import PersonName, PlainText, strip_filter
 
-LANGUAGE_CHOICES = [
-    ("en", "English"),
-    ("ru", "Русский"),
-    ("be", "Беларуская"),
-    ("fr", "Français"),
-]
-LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
+LANGUAGE_LABELS = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
+LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
 _LATIN = re.compile(r"[A-Za-z]")
+# Generous: the PDF renderers decide what fits and say how much to cut.
+FREE_TEXT_MAX = 3000
 
 
 def _clean(value: Any) -> Any:
@@ -73,7 +71,7 @@ class ComposeForm(FlaskForm):
     free_text = TextAreaField(
         _l("Your own words (optional)"),
         filters=[_clean_text],
-        validators=[Optional(), Length(max=600), PlainText(single_line=False)],
+        validators=[Optional(), Length(max=FREE_TEXT_MAX), PlainText(single_line=False)],
     )
     signature = StringField(
         _l("Sign with a first name or pseudonym"),
@@ -91,7 +89,8 @@ class ComposeForm(FlaskForm):
         validators=[Optional(), Length(max=300), PlainText(single_line=False)],
     )
     envelope_size = SelectField(
-        _l("Envelope size"), choices=[("DL", "DL (110 × 220 mm)"), ("C6", "C6 (114 × 162 mm)")]
+        _l("Envelope size"),
+        choices=[SelectChoice("DL", "DL (110 × 220 mm)"), SelectChoice("C6", "C6 (114 × 162 mm)")],
     )
 
     @property
@@ -111,7 +110,11 @@ class ComposeForm(FlaskForm):
 class PosterForm(FlaskForm):
     """The birthday poster for photo actions."""
 
-    size = SelectField(_l("Poster size"), choices=[("A4", "A4"), ("A3", "A3")], default="A4")
+    size = SelectField(
+        _l("Poster size"),
+        choices=[SelectChoice("A4", "A4"), SelectChoice("A3", "A3")],
+        default="A4",
+    )
 
 
 class SentForm(FlaskForm):
@@ -142,10 +145,10 @@ class PostingCountryForm(FlaskForm):
     country = CountryField(_l("I am posting from"), validators=[Optional()])
 
 
-def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[tuple[str, str]]:
+def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[SelectChoice]:
     """Choices of an occasion select from active occasions (slug, English name)."""
-    choices = [("", blank)] if blank is not None else []
-    return choices + [(occasion.slug, occasion.name_en) for occasion in occasions]
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(occasion.slug, occasion.name_en) for occasion in occasions]
 
 
 def make_sent_form(occasions: list[Any], **kwargs: Any) -> SentForm:

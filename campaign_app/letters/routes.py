@@ -19,6 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from wtforms.fields.choices import SelectChoice
 
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, service
@@ -62,7 +63,9 @@ def _not_writable(prisoner: Prisoner) -> ResponseReturnValue:
 def _compose_form(chosen: Occasion, occasions: list[Occasion], **kwargs: object) -> ComposeForm:
     form = ComposeForm(**kwargs)
     form.occasion.choices = occasion_choices(occasions)
-    form.phrases.choices = [(phrase.id, phrase.text_en) for phrase in service.list_phrases(chosen)]
+    form.phrases.choices = [
+        SelectChoice(phrase.id, phrase.text_en) for phrase in service.list_phrases(chosen)
+    ]
     return form
 
 

@@ -262,7 +262,10 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
     """The A4 letter with an appendix page translating it for the sender only."""
     _printable(composition)
     pdf = _pdf()
-    translation = tuple((row.sender_text, row.card_text) for row in composition.translation)
+    translation = "\n".join(
+        f"{row.sender_text} = {row.card_text}" if row.sender_text else row.card_text
+        for row in composition.translation
+    )
     return _render(pdf, pdf.letter_pdf, _card(pdf, composition), translation, sender_language_label)
 
 
