@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
+from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, service
 from campaign_app.letters.forms import (
@@ -95,7 +96,8 @@ def _render_write(
             card_language=card_language,
             composition=composition,
             poster_form=PosterForm(),
-            sent_form=make_sent_form(occasions, occasion=occasion.slug),
+            address=service.current_address(prisoner),
+            today=utcnow().date(),
             language_labels=LANGUAGE_LABELS,
         ),
         status,

@@ -279,3 +279,21 @@ def test_downloads_need_the_csrf_token(app, client):
     response = client.post(WRITE, data=form)
     assert response.status_code == 400
     assert response.mimetype == "text/html"
+
+
+def test_preview_shows_the_address_and_warns_when_it_is_old(app, client):
+    load_demo()
+    page = text_of(client.post(WRITE, data=card_form(client)))
+    assert " ".join(ADDRESS_RU) in page
+    assert "This address is old: check that it is still current" in page
+
+
+def test_live_preview_script_is_a_file_not_inline(app, client):
+    load_demo()
+    page = client.get(WRITE).get_data(as_text=True)
+    assert '<script src="/static/js/composer.js" defer></script>' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # the CSP forbids inline code
+    assert re.search(r'data-card-text="С днём рождения!"', page)
+    script = client.get("/static/js/composer.js")
+    assert script.status_code == 200
+    assert "data-card-text" in script.get_data(as_text=True)
