@@ -297,3 +297,41 @@ def test_live_preview_script_is_a_file_not_inline(app, client):
     script = client.get("/static/js/composer.js")
     assert script.status_code == 200
     assert "data-card-text" in script.get_data(as_text=True)
+
+
+def test_inactive_occasion_is_404(app, client):
+    load_demo()
+    make_occasion(slug="old-action", is_active=False)
+    assert client.get(WRITE + "?occasion=old-action").status_code == 404
+
+
+def test_what_the_sender_writes_is_neither_stored_nor_logged(app, client, caplog):
+    load_demo()
+    import sqlalchemy as sa
+
+    from campaign_app.db import Base
+    from campaign_app.extensions import db
+
+    secret = "Тайнопись Зорянская"
+    caplog.set_level("DEBUG")
+    for action in ("preview", "postcard", "letter"):
+        client.post(
+            WRITE,
+            data=card_form(client, free_text=secret, return_address=secret, action=action),
+        )
+    assert secret not in caplog.text
+    for table in Base.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)).all():
+            assert secret not in " ".join(str(value) for value in row)
+
+
+def test_missing_renderers_answer_503_not_a_500(app, client, monkeypatch):
+    load_demo()
+
+    def unavailable():
+        raise service.PdfUnavailable
+
+    monkeypatch.setattr(service, "_pdf", unavailable)
+    response = client.post(WRITE, data=card_form(client, action="postcard"))
+    assert response.status_code == 503
+    assert "PDF rendering is not available yet" in text_of(response)
