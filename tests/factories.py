@@ -132,3 +132,25 @@ def make_phrase(**overrides: Any) -> Any:
     db.session.add(phrase)
     db.session.commit()
     return phrase
+
+
+def make_card_sent(prisoner: Prisoner, count: int = 1, **overrides: Any) -> Any:
+    """A supporter's "I sent it" report (letters feature)."""
+    from campaign_app.letters.models import CardSent
+
+    values: dict[str, Any] = {"prisoner_id": prisoner.id, "count": count}
+    report = CardSent(**(values | overrides))
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def make_postal_route(sender_country: str, transit_days: int = 14, **overrides: Any) -> Any:
+    """Posting from one sender country (letters feature)."""
+    from campaign_app.letters.models import PostalRoute
+
+    values: dict[str, Any] = {"sender_country": sender_country, "transit_days": transit_days}
+    route = PostalRoute(**(values | overrides))
+    db.session.add(route)
+    db.session.commit()
+    return route

@@ -233,3 +233,8 @@ def ics_feed(
         )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def list_routes() -> list[PostalRoute]:
+    """The sender countries with a known postal route, for the page's country choice."""
+    return list(db.session.scalars(select(PostalRoute).order_by(PostalRoute.sender_country)))

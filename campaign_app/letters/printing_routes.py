@@ -1,3 +1,107 @@
-"""Letters: printing_routes (being written)."""
+"""Batch printing (/letters/print) and the calendar of birthdays and anniversaries."""
 
-from campaign_app.letters import bp  # noqa: F401
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import current_app, make_response, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from campaign_app.letters import bp, calendar, printing
+from campaign_app.letters.printing_forms import PrintForm
+
+
+def _print_form() -> PrintForm:
+    form = PrintForm()
+    form.set_choices(printing.list_printable_prisoners(), printing.list_occasions())
+    return form
+
+
+def _render_print(form: PrintForm, error: str = "", status: int = 200) -> ResponseReturnValue:
+    return (
+        render_template(
+            "letters/print.html",
+            form=form,
+            error=error,
+            max_cards=printing.MAX_CARDS_PER_REQUEST,
+        ),
+        status,
+    )
+
+
+@bp.get("/print")
+def print_form() -> ResponseReturnValue:
+    form = _print_form()
+    if not form.is_submitted():
+        chosen = request.args.getlist("prisoner")
+        offered = {choice.value for choice in form.prisoners.choices}
+        form.prisoners.data = [slug for slug in chosen if slug in offered]
+        if request.args.get("occasion"):
+            form.occasion.data = request.args["occasion"]
+    return _render_print(form)
+
+
+@bp.post("/print")
+def print_cards() -> ResponseReturnValue:
+    form = _print_form()
+    if not form.validate_on_submit():
+        return _render_print(form, status=400)
+    # The whole PDF is drawn into a temporary file first: the user gets all of it or an error.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it with the response
+    try:
+        batch = printing.plan_batch(form.to_input())
+        printing.write_batch(batch, out)
+    except printing.PrintingError as error:
+        out.close()
+        return _render_print(form, error=str(error), status=422)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    response = send_file(
+        out,
+        mimetype=printing.PDF_MIMETYPE,
+        as_attachment=True,
+        download_name=batch.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _today() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.get("/calendar")
+def calendar_page() -> ResponseReturnValue:
+    upcoming = calendar.upcoming_events(_today().date(), request.args.get("from"))
+    return render_template(
+        "letters/calendar.html",
+        calendar=upcoming,
+        routes=calendar.list_routes(),
+        default_days=calendar.DEFAULT_TRANSIT_DAYS,
+    )
+
+
+@bp.get("/calendar.ics")
+def calendar_ics() -> ResponseReturnValue:
+    upcoming = calendar.upcoming_events(_today().date(), request.args.get("from"))
+    domain = urlsplit(current_app.config.get("BASE_URL") or "").hostname or request.host
+    urls = [
+        url_for(
+            "letters.write",
+            prisoner_slug=event.prisoner_slug,
+            occasion=event.occasion_slug,
+            _external=True,
+        )
+        for event in upcoming.events
+    ]
+    body = calendar.ics_feed(upcoming, uid_domain=domain, write_url=urls, now=_today())
+    response = make_response(body.encode("utf-8"))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="prisoner-calendar.ics"'
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

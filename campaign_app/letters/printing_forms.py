@@ -1,0 +1,69 @@
+"""Forms of the batch-printing page and the calendar's sender-country choice."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from campaign_app.letters.models import Occasion
+from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
+from campaign_app.prisoners.models import Prisoner
+
+COUNT_MESSAGE = _l(
+    "Choose between 1 and %(max)s cards per request.", max=f"{MAX_CARDS_PER_REQUEST:,}"
+)
+
+
+class PrintForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
+    """Who, which occasion, how many, and how the sheets are laid out."""
+
+    prisoners = SelectMultipleField(
+        _l("Prisoners (none chosen: everyone who can receive mail)"),
+        validators=[Optional()],
+        choices=[],
+    )
+    occasion = SelectField(
+        _l("Occasion"), validators=[InputRequired(_l("Please choose an occasion."))], choices=[]
+    )
+    count = IntegerField(
+        _l("Number of cards"),
+        default=20,
+        validators=[
+            InputRequired(COUNT_MESSAGE),
+            NumberRange(min=1, max=MAX_CARDS_PER_REQUEST, message=COUNT_MESSAGE),
+        ],
+    )
+    layout = RadioField(
+        _l("Paper"),
+        choices=[
+            SelectChoice("a4-4up", _l("A4, four A6 cards a sheet")),
+            SelectChoice("letter-2up", _l("US Letter, two A6 cards a sheet")),
+        ],
+        default="a4-4up",
+    )
+    mode = RadioField(
+        _l("Printing"),
+        choices=[
+            SelectChoice("duplex", _l("Both sides (duplex): fronts and backs")),
+            SelectChoice(
+                "message-only", _l("Message and address side only (for plain or bought cards)")
+            ),
+        ],
+        default="duplex",
+    )
+
+    def set_choices(self, prisoners: list[Prisoner], occasions: list[Occasion]) -> None:
+        self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
+        self.occasion.choices = [SelectChoice(o.slug, o.name_en) for o in occasions]
+
+    def to_input(self) -> BatchInput:
+        return BatchInput(
+            prisoner_slugs=tuple(self.prisoners.data or ()),
+            occasion_slug=str(self.occasion.data),
+            count=int(self.count.data or 0),
+            layout=str(self.layout.data),
+            mode=str(self.mode.data),
+        )
