@@ -1,0 +1,90 @@
+"""The shipped TrueType fonts (DejaVu Sans: Latin + Cyrillic incl. ў і ё ’) and the glyph check.
+
+reportlab's built-in fonts and its bundled Vera have no Cyrillic, so every renderer draws with
+these two fonts only, registered once per process, and refuses text they cannot draw.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import unicodedata
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
+
+from campaign_app.letters.pdf.errors import MissingGlyphs
+
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+
+# campaign_app/ (this file is campaign_app/letters/pdf/fonts.py)
+PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def font_folder(package_dir: Path = PACKAGE_DIR) -> Path:
+    """The folder holding the shipped .ttf files.
+
+    Like campaign_app._asset_folder("static"): CAMPAIGN_STATIC_FOLDER if set (and it has the
+    fonts), else the copy an installed build carries inside the package (campaign_app/static),
+    else static/ beside the package, as in a checkout or an editable install.
+    """
+    override = os.environ.get("CAMPAIGN_STATIC_FOLDER")
+    candidates = [Path(override) / "fonts"] if override else []
+    candidates += [package_dir / "static" / "fonts", package_dir.parent / "static" / "fonts"]
+    for folder in candidates:
+        if all((folder / name).is_file() for name in FONT_FILES.values()):
+            return folder
+    tried = ", ".join(str(folder) for folder in candidates)
+    raise FileNotFoundError(f"the PDF fonts {sorted(FONT_FILES.values())} are not in {tried}")
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the fonts with reportlab, once per process (later calls return at once)."""
+    folder = font_folder()
+    for name, filename in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+
+
+@functools.cache
+def _cmap(font_name: str) -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def missing_glyphs(text: str, font_name: str = REGULAR) -> tuple[str, ...]:
+    """The characters of text (each once, in order) that font_name has no glyph for."""
+    cmap = _cmap(font_name)
+    missing: dict[str, None] = {}
+    for char in text:
+        if char != "\n" and ord(char) not in cmap:
+            missing[char] = None
+    return tuple(missing)
+
+
+def check_glyphs(text: str, font_name: str = REGULAR, *, field: str = "text") -> None:
+    """Raise MissingGlyphs if font_name cannot draw every character of text (newlines aside)."""
+    missing = missing_glyphs(text, font_name)
+    if missing:
+        raise MissingGlyphs(missing, field=field)
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalised (a decomposed й becomes one character), tabs as spaces, \\n line ends."""
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip()
+
+
+def string_width(text: str, font_name: str, size: float) -> float:
+    """Width of text in points, as reportlab will draw it (TrueType: no kerning)."""
+    register_fonts()
+    return float(pdfmetrics.stringWidth(text, font_name, size))
+
+
+def ascent(font_name: str) -> float:
+    """The font's ascent as a fraction of the font size."""
+    register_fonts()
+    return float(pdfmetrics.getFont(font_name).face.ascent) / 1000.0

@@ -1,0 +1,122 @@
+"""The A4 letter: page 1 goes to the prisoner, page 2 is the sender's translation.
+
+Layout (A4 portrait, 20 mm margins): the return address (if any, 9 pt) top left and the
+prisoner's address block (11 pt down to 8 pt) top right, side by side; the message (12 pt down
+to 9 pt) below them across the full width, the signature right-aligned after it. Page 2 is
+headed in English "For you, the sender — do not post this page" and carries the translation in
+the sender's language (11 pt down to 8 pt). A letter is one page: longer text is refused with
+how much to cut (prisons prefer short letters anyway).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
+from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
+
+from campaign_app.letters.pdf.card import fit_address, new_canvas
+from campaign_app.letters.pdf.fonts import BOLD, REGULAR
+from campaign_app.letters.pdf.model import Card
+from campaign_app.letters.pdf.text import draw_block, draw_line, fit
+
+PAGE_W, PAGE_H = A4
+MARGIN = 20 * mm
+TOP = PAGE_H - MARGIN
+TEXT_W = PAGE_W - 2 * MARGIN
+HALF_W = TEXT_W / 2 - 5 * mm
+ADDRESS_X = PAGE_W - MARGIN - HALF_W
+BODY_GAP = 15 * mm
+SENDER_HEADING = "For you, the sender — do not post this page"
+
+
+def letter_pdf(card: Card, translation: str, sender_language_label: str) -> bytes:
+    """A4 letter to card.address with card.message and card.signature, + the sender's page."""
+    address = fit_address(card.address, HALF_W, 50 * mm, (11.0, 8.0))
+    return_address = None
+    header_h = address.height
+    if card.return_address.strip():
+        return_address = fit(
+            card.return_address,
+            font=REGULAR,
+            width=HALF_W,
+            height=50 * mm,
+            max_size=9.0,
+            min_size=7.0,
+            field="return_address",
+        )
+        header_h = max(header_h, return_address.height)
+    body_top = TOP - header_h - BODY_GAP
+    body = fit(
+        card.message,
+        font=REGULAR,
+        width=TEXT_W,
+        height=body_top - MARGIN,
+        max_size=12.0,
+        min_size=9.0,
+        field="message",
+        tail=card.signature,
+    )
+    label = fit(
+        f"Translation ({sender_language_label})"
+        if sender_language_label.strip()
+        else "Translation",
+        font=BOLD,
+        width=TEXT_W,
+        height=20 * mm,
+        max_size=11.0,
+        min_size=9.0,
+        field="sender_language_label",
+    )
+    heading = fit(
+        SENDER_HEADING,
+        font=BOLD,
+        width=TEXT_W,
+        height=20 * mm,
+        max_size=16.0,
+        min_size=16.0,
+        field="heading",
+    )
+    translation_top = TOP - 12 * mm - heading.height - label.height - 6 * mm
+    translated = fit(
+        translation,
+        font=REGULAR,
+        width=TEXT_W,
+        height=translation_top - MARGIN - 10 * mm,
+        max_size=11.0,
+        min_size=8.0,
+        field="translation",
+    )
+
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
+    if return_address is not None:
+        canvas.setFillGray(0.3)
+        draw_block(canvas, return_address, MARGIN, TOP, HALF_W)
+        canvas.setFillGray(0)
+    draw_block(canvas, address, ADDRESS_X, TOP, HALF_W)
+    draw_block(canvas, body, MARGIN, body_top, TEXT_W)
+    canvas.showPage()
+
+    # The sender's page: a grey band across the top so it is not posted by mistake.
+    band_h = heading.height + 8 * mm
+    canvas.setFillGray(0.88)
+    canvas.rect(MARGIN, TOP - band_h, TEXT_W, band_h, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    draw_block(canvas, heading, MARGIN + 4 * mm, TOP - 4 * mm, TEXT_W - 8 * mm)
+    y = draw_block(canvas, label, MARGIN, TOP - band_h - 6 * mm, TEXT_W)
+    draw_block(canvas, translated, MARGIN, y - 2 * mm, TEXT_W)
+    canvas.setFillGray(0.4)
+    draw_line(
+        canvas,
+        "Page 1 is the letter: post only page 1.",
+        MARGIN,
+        MARGIN,
+        TEXT_W,
+        REGULAR,
+        8.0,
+        "left",
+    )
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

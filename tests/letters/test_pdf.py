@@ -1,0 +1,250 @@
+"""The A6 postcard PDF: pages, the words on them, the glyph check and the fitting of text.
+
+The other tests/letters/test_pdf_*.py modules take the sample data and helpers from here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+
+from campaign_app.letters.pdf import (
+    Address,
+    Card,
+    MessageTooLong,
+    MissingGlyphs,
+    postcard_pdf,
+)
+
+ADDRESS_LINES = (
+    "Беляцкому Алесю Викторовичу",
+    "ИК-2, отряд 14",
+    "ул. Сикорского, 1",
+    "213807, г. Бобруйск",
+    "Могилёвская обл.",
+    "REPUBLIC OF BELARUS",
+)
+ADDRESS = Address(ADDRESS_LINES[0], ADDRESS_LINES[1:5], "Republic of Belarus")
+PHRASES = (
+    "Дорогой Алесь!",
+    "Поздравляю Вас с днём рождения!",
+    "Желаю Вам здоровья и сил.",
+    "Мы помним о Вас.",
+)
+MESSAGE = " ".join(PHRASES)
+A6 = (297.64, 419.53)
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+SAFE = 6 * mm
+
+
+def make_card(**overrides: Any) -> Card:
+    fields: dict[str, Any] = {
+        "occasion": "birthday",
+        "front_title": "С днём рождения!",
+        "message": MESSAGE,
+        "signature": "Анна",
+        "address": ADDRESS,
+    }
+    fields.update(overrides)
+    return Card(**fields)
+
+
+def page_sizes(data: bytes) -> list[tuple[float, float]]:
+    return [
+        (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2))
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def page_text(data: bytes, index: int) -> str:
+    return PdfReader(io.BytesIO(data)).pages[index].extract_text()
+
+
+def text_lines(data: bytes, index: int) -> list[str]:
+    return [line.strip() for line in page_text(data, index).splitlines() if line.strip()]
+
+
+def flat(text: str) -> str:
+    """Whitespace (line breaks of wrapped text included) as single spaces."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def word_boxes(page: Any, word: str) -> list[dict[str, Any]]:
+    """The chars of the first occurrence of word, in drawing order (works for turned text)."""
+    chars = [char for char in page.chars if char["text"].strip()]
+    drawn = "".join(char["text"] for char in chars)
+    start = drawn.index(word.replace(" ", ""))
+    return chars[start : start + len(word.replace(" ", ""))]
+
+
+def font_size(char: dict[str, Any]) -> float:
+    """A char's font size, also for text turned a quarter (pdfplumber's "size" is the box's
+    height, and a turned char's box is one em wide)."""
+    return round(char["size"] if char["upright"] else char["width"], 2)
+
+
+def outside(obj: dict[str, Any], x0: float, top: float, x1: float, bottom: float) -> bool:
+    """Whether a pdfplumber object pokes out of a box (pdfplumber's top-down coordinates)."""
+    tolerance = 0.01
+    return (
+        obj["x0"] < x0 - tolerance
+        or obj["x1"] > x1 + tolerance
+        or obj["top"] < top - tolerance
+        or obj["bottom"] > bottom + tolerance
+    )
+
+
+def drawn_objects(page: Any) -> list[dict[str, Any]]:
+    return [*page.chars, *page.lines, *page.rects, *page.curves]
+
+
+def test_postcard_is_two_a6_pages() -> None:
+    data = postcard_pdf(make_card())
+    assert page_sizes(data) == [A6, A6]
+
+
+def test_back_has_the_address_lines_in_order_and_the_message() -> None:
+    data = postcard_pdf(make_card())
+    lines = text_lines(data, 1)
+    found = [lines.index(line) for line in ADDRESS_LINES]
+    assert found == sorted(found), "addressee first, country last"
+    assert found == list(range(found[0], found[0] + len(ADDRESS_LINES)))
+    back = flat(page_text(data, 1))
+    for phrase in PHRASES:
+        assert phrase in back
+    assert "Анна" in lines
+    assert "Республика" not in back and "Republic of Belarus" not in back  # only in capitals
+
+
+def test_front_has_the_title_and_no_address() -> None:
+    data = postcard_pdf(make_card(front_title="С Новым годом!", artwork="snowflake"))
+    front = flat(page_text(data, 0))
+    assert front == "С Новым годом!"
+
+
+@pytest.mark.parametrize("artwork", ["balloons", "snowflake", "candle", "flowers", "blank"])
+@pytest.mark.parametrize("return_address", ["", "Anna Smith\n12 Long Road\nLondon N1 1AA\nUK"])
+def test_everything_drawn_stays_6_mm_inside_the_card(artwork: str, return_address: str) -> None:
+    data = postcard_pdf(make_card(artwork=artwork, return_address=return_address))
+    width, height = A6
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            objects = drawn_objects(page)
+            assert objects
+            strays = [
+                obj for obj in objects if outside(obj, SAFE, SAFE, width - SAFE, height - SAFE)
+            ]
+            assert not strays, strays[:3]
+
+
+def test_blank_card_front_is_a_frame_without_artwork_colours() -> None:
+    data = postcard_pdf(make_card(artwork="blank", front_title=""))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        front = pdf.pages[0]
+        assert not front.chars
+        frame = front.curves + front.rects
+        assert len(frame) == 1
+        assert frame[0]["width"] > 80 * mm and frame[0]["height"] > 130 * mm
+
+
+def test_belarusian_letters_and_apostrophe_are_printed() -> None:
+    message = "Дарагі Алесь! Шчыра віншуем з днём нараджэння. Ўсё будзе добра, п’ем за Вас. Ёсць"
+    data = postcard_pdf(make_card(message=message, signature="Ірына"))
+    back = flat(page_text(data, 1))
+    assert message in back
+    assert "Ірына" in back
+
+
+def test_decomposed_letters_are_printed_composed() -> None:
+    data = postcard_pdf(make_card(message="Мои\u0306 друг, приве\u0308т"))
+    assert "Мой друг, привёт" in flat(page_text(data, 1))
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "bad"),
+    [
+        ("message", "Дорогой Алесь! 🙂 Здоровья!", ("🙂",)),
+        ("message", "Привет 中 и 🙂 и ещё 中", ("中", "🙂")),
+        ("signature", "Анна 🌷", ("🌷",)),
+        ("front_title", "С днём рождения! 🎂", ("🎂",)),
+        ("return_address", "Tokyo 東京", ("東", "京")),
+    ],
+)
+def test_characters_without_a_glyph_are_refused_by_name(
+    field: str, text: str, bad: tuple[str, ...]
+) -> None:
+    with pytest.raises(MissingGlyphs) as refused:
+        postcard_pdf(make_card(**{field: text}))
+    assert refused.value.characters == bad
+    assert refused.value.field == field
+    for char in bad:
+        assert char in str(refused.value)
+        assert f"U+{ord(char):04X}" in str(refused.value)
+
+
+def test_missing_glyph_in_the_address_is_refused() -> None:
+    address = Address("Беляцкому Алесю 🙂", ADDRESS.lines, ADDRESS.country_line)
+    with pytest.raises(MissingGlyphs) as refused:
+        postcard_pdf(make_card(address=address))
+    assert refused.value.characters == ("🙂",)
+    assert refused.value.field == "address"
+
+
+def test_a_longer_message_shrinks_but_stays_whole_and_readable() -> None:
+    message = " ".join([MESSAGE] * 6)
+    data = postcard_pdf(make_card(message=message))
+    assert flat(page_text(data, 1)).count("Мы помним о Вас.") == 6
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        sizes = {font_size(char) for char in word_boxes(pdf.pages[1], "Дорогой")}
+    (size,) = sizes
+    assert 8 <= size < 11
+
+
+def test_a_too_long_message_is_refused_with_the_characters_to_cut() -> None:
+    message = " ".join([MESSAGE] * 20)
+    with pytest.raises(MessageTooLong) as refused:
+        postcard_pdf(make_card(message=message))
+    excess = refused.value.excess_chars
+    assert 0 < excess < len(message)
+    assert refused.value.field == "message"
+    assert str(excess) in str(refused.value)
+
+    shorter = message[: len(message) - excess]
+    data = postcard_pdf(make_card(message=shorter))
+    assert flat(page_text(data, 1)).startswith(flat(shorter))
+    # The estimate is tight: one character fewer cut is still too long.
+    with pytest.raises(MessageTooLong):
+        postcard_pdf(make_card(message=message[: len(message) - excess + 1]))
+
+
+def test_a_word_wider_than_the_column_is_broken_not_overflowing() -> None:
+    word = "Ааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааа"
+    data = postcard_pdf(make_card(message=f"Привет {word} пока"))
+    assert word in page_text(data, 1).replace("\n", "")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        back = pdf.pages[1]
+        # The message column is the lower half of the portrait page (the back is turned).
+        assert all(char["top"] >= A6[1] / 2 for char in word_boxes(back, word))
+
+
+def test_a_signature_too_long_for_the_card_is_refused_as_the_signature() -> None:
+    with pytest.raises(MessageTooLong) as refused:
+        postcard_pdf(make_card(signature="Анна " * 400))
+    assert refused.value.field == "signature"
+    assert refused.value.excess_chars > 0
+
+
+def test_unknown_artwork_is_refused() -> None:
+    with pytest.raises(ValueError, match="artwork"):
+        make_card(artwork="fireworks")
+
+
+def test_same_card_gives_the_same_bytes() -> None:
+    assert postcard_pdf(make_card()) == postcard_pdf(make_card())
