@@ -120,9 +120,11 @@ class PosterForm(FlaskForm):
 class SentForm(FlaskForm):
     """ "I sent it": what was posted, how many, and (optionally) from which country."""
 
-    occasion = SelectField(_l("Occasion"), validators=[Optional()])
+    # Ids of their own: the prisoner page also has the postage form's country select.
+    occasion = SelectField(_l("Occasion"), validators=[Optional()], id="sent-occasion")
     count = IntegerField(
         _l("How many cards or letters did you post?"),
+        id="sent-count",
         default=1,
         validators=[
             InputRequired(_l("Please enter how many you posted.")),
@@ -133,7 +135,7 @@ class SentForm(FlaskForm):
             ),
         ],
     )
-    country = CountryField(_l("Posted from (optional)"), validators=[Optional()])
+    country = CountryField(_l("Posted from (optional)"), validators=[Optional()], id="sent-country")
 
 
 class PostingCountryForm(FlaskForm):

@@ -335,3 +335,13 @@ def test_missing_renderers_answer_503_not_a_500(app, client, monkeypatch):
     response = client.post(WRITE, data=card_form(client, action="postcard"))
     assert response.status_code == 503
     assert "PDF rendering is not available yet" in text_of(response)
+
+
+def test_ids_on_the_composer_are_unique(app, client):
+    load_demo()
+    for page in (
+        client.get(WRITE).get_data(as_text=True),
+        client.post(WRITE, data=card_form(client)).get_data(as_text=True),
+    ):
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids))

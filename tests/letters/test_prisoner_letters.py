@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from campaign_app.demo.data import load_demo
@@ -77,3 +78,10 @@ def test_unknown_country_in_the_postage_form_is_ignored(app, client):
 
 def test_unknown_prisoner_is_404(app, client):
     assert client.get("/prisoners/nobody").status_code == 404
+
+
+def test_ids_on_the_page_are_unique(app, client):
+    load_demo()
+    page = client.get(PAGE).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
