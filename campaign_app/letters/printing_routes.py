@@ -89,14 +89,12 @@ def calendar_page() -> ResponseReturnValue:
 @bp.get("/calendar.ics")
 def calendar_ics() -> ResponseReturnValue:
     upcoming = calendar.upcoming_events(_today().date(), request.args.get("from"))
-    domain = urlsplit(current_app.config.get("BASE_URL") or "").hostname or request.host
+    # Links and UIDs come from BASE_URL, never the Host header (as in e-mails).
+    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    domain = urlsplit(base).hostname or "localhost"
     urls = [
-        url_for(
-            "letters.write",
-            prisoner_slug=event.prisoner_slug,
-            occasion=event.occasion_slug,
-            _external=True,
-        )
+        base
+        + url_for("letters.write", prisoner_slug=event.prisoner_slug, occasion=event.occasion_slug)
         for event in upcoming.events
     ]
     body = calendar.ics_feed(upcoming, uid_domain=domain, write_url=urls, now=_today())
