@@ -9,8 +9,14 @@ from urllib.parse import urlsplit
 from flask import current_app, make_response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
+from campaign_app.extensions import limiter
 from campaign_app.letters import bp, calendar, printing
 from campaign_app.letters.printing_forms import PrintForm
+
+
+def print_limit_per_ip() -> str:
+    # Drawing up to 1,000 cards takes seconds of CPU: a generous limit keeps it from abuse.
+    return str(current_app.config.get("PRINT_RATE_LIMIT_PER_IP", "10/minute;100/hour"))
 
 
 def _print_form() -> PrintForm:
@@ -44,6 +50,7 @@ def print_form() -> ResponseReturnValue:
 
 
 @bp.post("/print")
+@limiter.limit(print_limit_per_ip)
 def print_cards() -> ResponseReturnValue:
     form = _print_form()
     if not form.validate_on_submit():

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from campaign_app.demo.data import load_demo
+from campaign_app.extensions import db
 from campaign_app.letters import calendar
-from campaign_app.prisoners.models import PrisonerStatus
+from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import make_postal_route, make_prisoner
 
 
@@ -108,20 +110,22 @@ def test_ics_feed_is_rfc_5545(demo: None, client: FlaskClient) -> None:
         assert len(line) <= 75
     assert "\r\n " in body  # the long descriptions are folded
 
+    ales = db.session.scalar(select(Prisoner).where(Prisoner.slug == "ales-bialiatski"))
+    assert ales is not None
     birthday = next_on(9, 25)
     arrest = next_on(8, 4)
     by_uid = {event["UID"]: event for event in events(body)}
-    main = by_uid[f"birthday-1-{birthday.year}@campaign.test"]
+    main = by_uid[f"birthday-{ales.id}-{birthday.year}@campaign.test"]
     assert main["DTSTART;VALUE=DATE"] == birthday.strftime("%Y%m%d")
     assert main["DTEND;VALUE=DATE"] == (birthday + timedelta(days=1)).strftime("%Y%m%d")
     assert main["SUMMARY"] == f"Ales Bialiatski: birthday ({birthday.year - 1962})"
-    post_by = by_uid[f"birthday-1-{birthday.year}-post-by@campaign.test"]
+    post_by = by_uid[f"birthday-{ales.id}-{birthday.year}-post-by@campaign.test"]
     assert post_by["DTSTART;VALUE=DATE"] == (birthday - timedelta(days=10)).strftime("%Y%m%d")
     assert "DTSTAMP" in post_by and post_by["DTSTAMP"].endswith("Z")
     assert post_by["URL"] == (
         "http://campaign.test/letters/write/ales-bialiatski?occasion=birthday"
     )
-    anniversary = by_uid[f"arrest-anniversary-1-{arrest.year}@campaign.test"]
+    anniversary = by_uid[f"arrest-anniversary-{ales.id}-{arrest.year}@campaign.test"]
     assert anniversary["DTSTART;VALUE=DATE"] == arrest.strftime("%Y%m%d")
 
 
