@@ -112,3 +112,18 @@ def test_unknown_occasion_is_an_error(demo: None, runner: FlaskCliRunner, out_di
 
     assert result.exit_code == 1
     assert "No active occasion with the slug 'easter'" in result.output
+
+
+def test_a_refused_card_leaves_no_file(app: Any, runner: FlaskCliRunner, out_dir: Path) -> None:
+    occasion = make_occasion()
+    make_phrase(occasion_id=occasion.id, text_ru="Привет 🙂")
+    prisoner = make_prisoner()
+
+    result = postcards(
+        runner, "--prisoner", prisoner.slug, "--occasion", occasion.slug,
+        "--output", str(out_dir / "cards.pdf"),
+    )  # fmt: skip
+
+    assert result.exit_code == 1
+    assert "font cannot print" in result.output
+    assert list(out_dir.iterdir()) == []

@@ -241,3 +241,35 @@ def test_print_form_needs_csrf(demo: None, client: FlaskClient) -> None:
     response = post_print(client, csrf_token="")
     assert response.status_code == 400
     assert response.mimetype == "text/html"
+
+
+def test_phrases_too_long_for_a_card_give_a_message_not_half_a_pdf(
+    app: Any, client: FlaskClient
+) -> None:
+    occasion = make_occasion()
+    for _ in range(40):
+        make_phrase(occasion_id=occasion.id, text_ru="Желаем вам крепкого здоровья и сил. " * 3)
+    prisoner = make_prisoner()
+
+    with pytest.raises(printing.CardRefused, match="do not fit on a card"):
+        render(batch(prisoner.slug, occasion=occasion.slug, count=1))
+
+    response = post_print(client, prisoners=[prisoner.slug], occasion=occasion.slug)
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    assert "do not fit on a card" in response.get_data(as_text=True)
+
+
+def test_a_character_the_font_lacks_is_refused(app: Any) -> None:
+    occasion = make_occasion()
+    make_phrase(occasion_id=occasion.id, text_ru="Привет 🙂")
+    prisoner = make_prisoner()
+
+    with pytest.raises(printing.CardRefused, match="font cannot print"):
+        render(batch(prisoner.slug, occasion=occasion.slug, count=1))
+
+
+def test_progress_script_is_served(app: Any, client: FlaskClient) -> None:
+    response = client.get("/static/js/print.js")
+    assert response.status_code == 200
+    assert "print-progress" in response.get_data(as_text=True)
