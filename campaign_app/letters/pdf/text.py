@@ -9,11 +9,13 @@ by a binary search on the body's length at min_size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfgen.textobject import PDFTextObject  # type: ignore[import-untyped, unused-ignore]
 
 from campaign_app.letters.pdf.errors import MessageTooLong
 from campaign_app.letters.pdf.fonts import ascent, check_glyphs, clean_text, string_width
@@ -88,21 +90,17 @@ def _break_word(word: str, width: float, measure: Callable[[str], float]) -> lis
     return pieces
 
 
-class _Measure:
-    """Widths at 1 pt, memoised per fitting run: the same words are measured at every size."""
+@functools.lru_cache(maxsize=65536)
+def _unit_width(font: str, text: str) -> float:
+    # Batches repeat the same words on every card: measure each once per process (bounded).
+    return string_width(text, font, 1.0)
 
-    def __init__(self, font: str) -> None:
-        self.font = font
-        self.widths: dict[str, float] = {}
 
-    def at(self, size: float) -> Callable[[str], float]:
-        def measure(text: str) -> float:
-            width = self.widths.get(text)
-            if width is None:
-                width = self.widths[text] = string_width(text, self.font, 1.0)
-            return width * size
+def _measure(font: str, size: float) -> Callable[[str], float]:
+    def measure(text: str) -> float:
+        return _unit_width(font, text) * size
 
-        return measure
+    return measure
 
 
 def _sizes(max_size: float, min_size: float, step: float) -> list[float]:
@@ -140,13 +138,12 @@ def fit(
     tail_font = tail_font or font
     check_glyphs(body, font, field=field)
     check_glyphs(tail, tail_font, field=tail_field)
-    body_measure, tail_measure = _Measure(font), _Measure(tail_font)
 
     def layout(text: str, size: float, unwrapped: bool = False) -> Fitted | None:
-        lines = wrap(text, width, body_measure.at(size)) if text else []
+        lines = wrap(text, width, _measure(font, size)) if text else []
         if unwrapped and len(lines) > text.count("\n") + 1:
             return None
-        tail_lines = wrap(tail, width, tail_measure.at(size)) if tail else []
+        tail_lines = wrap(tail, width, _measure(tail_font, size)) if tail else []
         if block_height(len(lines), len(tail_lines), size) > height + 1e-6:
             return None
         return Fitted(font, size, tuple(lines), tuple(tail_lines), tail_font)
@@ -160,15 +157,15 @@ def fit(
     if layout("", min_size) is None:
         # Not even the tail alone fits: that is the field to shorten.
         keep = _longest_prefix(
-            tail, lambda n: _tail_fits(tail[:n], width, height, min_size, tail_measure)
+            tail, lambda n: _tail_fits(tail[:n], width, height, min_size, tail_font)
         )
         raise MessageTooLong(len(tail) - keep, field=tail_field, min_size=min_size)
     keep = _longest_prefix(body, lambda n: layout(body[:n], min_size) is not None)
     raise MessageTooLong(len(body) - keep, field=field, min_size=min_size)
 
 
-def _tail_fits(text: str, width: float, height: float, size: float, measure: _Measure) -> bool:
-    lines = wrap(text, width, measure.at(size)) if text else []
+def _tail_fits(text: str, width: float, height: float, size: float, font: str) -> bool:
+    lines = wrap(text, width, _measure(font, size)) if text else []
     return block_height(0, len(lines), size) <= height + 1e-6
 
 
@@ -193,18 +190,47 @@ def draw_block(
     *,
     align: Align = "left",
 ) -> float:
-    """Draw fitted text with its first line's ascent at top; return the y below the block."""
+    """Draw fitted text with its first line's ascent at top; return the y below the block.
+
+    One text object for the whole block; its lines are glyph-checked again right here, so
+    nothing reaches the page unchecked.
+    """
     size, leading = fitted.size, fitted.leading
+    check_glyphs("".join(fitted.body), fitted.font)
+    check_glyphs("".join(fitted.tail), fitted.tail_font or fitted.font)
+    text = canvas.beginText()
     y = top - ascent(fitted.font) * size
+    text.setFont(fitted.font, size)
     for line in fitted.body:
-        draw_line(canvas, line, x, y, width, fitted.font, size, align)
+        _line(text, line, x, y, width, fitted.font, size, align)
         y -= leading
     if fitted.tail:
         y -= leading * TAIL_GAP if fitted.body else 0.0
+        text.setFont(fitted.tail_font, size)
         for line in fitted.tail:
-            draw_line(canvas, line, x, y, width, fitted.tail_font, size, "right")
+            _line(text, line, x, y, width, fitted.tail_font, size, "right")
             y -= leading
+    canvas.drawText(text)
     return top - fitted.height
+
+
+def _line(
+    text: PDFTextObject,
+    line: str,
+    x: float,
+    y: float,
+    width: float,
+    font: str,
+    size: float,
+    align: Align,
+) -> None:
+    if not line:
+        return
+    if align != "left":
+        spare = width - _unit_width(font, line) * size
+        x += spare if align == "right" else spare / 2
+    text.setTextOrigin(x, y)
+    text.textOut(line)
 
 
 def draw_line(
@@ -228,17 +254,3 @@ def draw_line(
         canvas.drawCentredString(x + width / 2, y, text)
     else:
         canvas.drawString(x, y, text)
-
-
-def draw_lines(
-    canvas: Canvas,
-    lines: Sequence[str],
-    x: float,
-    top: float,
-    width: float,
-    font: str,
-    size: float,
-    align: Align = "left",
-) -> float:
-    """Draw already-fitted lines top-down at size; return the y below them."""
-    return draw_block(canvas, Fitted(font, size, tuple(lines)), x, top, width, align=align)
