@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, make_response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
+from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, calendar, printing
 from campaign_app.letters.printing_forms import PrintForm
@@ -89,6 +90,7 @@ def calendar_page() -> ResponseReturnValue:
         "letters/calendar.html",
         calendar=upcoming,
         routes=calendar.list_routes(),
+        country_name=country_name,
         default_days=calendar.DEFAULT_TRANSIT_DAYS,
     )
 

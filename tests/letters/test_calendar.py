@@ -63,7 +63,8 @@ def test_page_lists_ales_birthday_with_the_post_by_date_from_nl(
     assert "Ales Bialiatski" in page
     assert f'<time datetime="{birthday.isoformat()}">25 September {birthday.year}</time>' in page
     assert f'<time datetime="{post_by.isoformat()}">15 September {post_by.year}</time>' in page
-    assert "10 days in transit from NL" in page
+    assert "10 days in transit from Netherlands" in page
+    assert "/letters/print?prisoner=ales-bialiatski&amp;occasion=birthday" in page
     assert f"Birthday ({birthday.year - 1962})" in page
     assert "/letters/calendar.ics?from=NL" in page
 

@@ -273,3 +273,10 @@ def test_progress_script_is_served(app: Any, client: FlaskClient) -> None:
     response = client.get("/static/js/print.js")
     assert response.status_code == 200
     assert "print-progress" in response.get_data(as_text=True)
+
+
+def test_layouts_and_modes_are_those_the_renderer_offers() -> None:
+    from campaign_app.letters.pdf import model
+
+    assert printing.LAYOUTS == model.SHEET_LAYOUTS
+    assert printing.MODES == model.SHEET_MODES
