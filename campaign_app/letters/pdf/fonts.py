@@ -42,17 +42,22 @@ def font_folder(package_dir: Path = PACKAGE_DIR) -> Path:
 
 
 @functools.cache
+def _registered() -> dict[str, TTFont]:
+    folder = font_folder()
+    fonts = {name: TTFont(name, str(folder / filename)) for name, filename in FONT_FILES.items()}
+    for font in fonts.values():
+        pdfmetrics.registerFont(font)
+    return fonts
+
+
 def register_fonts() -> None:
     """Register the fonts with reportlab, once per process (later calls return at once)."""
-    folder = font_folder()
-    for name, filename in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+    _registered()
 
 
 @functools.cache
 def _cmap(font_name: str) -> frozenset[int]:
-    register_fonts()
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+    return frozenset(_registered()[font_name].face.charToGlyph)
 
 
 def missing_glyphs(text: str, font_name: str = REGULAR) -> tuple[str, ...]:
@@ -86,5 +91,4 @@ def string_width(text: str, font_name: str, size: float) -> float:
 
 def ascent(font_name: str) -> float:
     """The font's ascent as a fraction of the font size."""
-    register_fonts()
-    return float(pdfmetrics.getFont(font_name).face.ascent) / 1000.0
+    return float(_registered()[font_name].face.ascent) / 1000.0
