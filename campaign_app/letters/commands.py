@@ -40,6 +40,7 @@ def postcards(
     """Print a stack of postcards for one or several prisoners as one PDF."""
     data = printing.BatchInput(prisoners, occasion, count, layout=layout, mode=mode)
     try:
+        printing.check_output_path(output)
         batch = printing.plan_batch(data)
         for skipped in batch.skipped:
             click.echo(f"Skipped {skipped.slug}: {skipped.reason}.", err=True)

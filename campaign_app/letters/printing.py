@@ -316,13 +316,23 @@ def write_batch(
     return pages
 
 
+def check_output_path(path: Path) -> None:
+    """Fail early, before any drawing, when ``path`` clearly cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputNotWritable(path, "it is a folder")
+    if not folder.is_dir():
+        raise OutputNotWritable(path, f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputNotWritable(path, f"the folder {folder} is not writable")
+
+
 def write_batch_file(
     batch: Batch, path: Path, *, on_progress: Callable[[int], None] | None = None
 ) -> int:
     """Write the batch to ``path`` atomically: a temporary file beside it, then a rename."""
+    check_output_path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputNotWritable(path, "it is a folder")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as error:

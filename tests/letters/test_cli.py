@@ -104,7 +104,18 @@ def test_unwritable_output_is_an_error(demo: None, runner: FlaskCliRunner, out_d
     result = postcards(runner, "--occasion", "birthday", "--output", str(output))
 
     assert result.exit_code == 1
-    assert f"Cannot write {output}" in result.output
+    assert f"Cannot write {output}: the folder" in result.output
+    assert "does not exist" in result.output
+    assert "Drawing cards" not in result.output  # refused before any drawing
+
+
+def test_output_that_is_a_folder_is_an_error(
+    demo: None, runner: FlaskCliRunner, out_dir: Path
+) -> None:
+    result = postcards(runner, "--occasion", "birthday", "--output", str(out_dir))
+
+    assert result.exit_code == 2  # click's usage error
+    assert "is a directory" in result.output
 
 
 def test_unknown_occasion_is_an_error(demo: None, runner: FlaskCliRunner, out_dir: Path) -> None:
