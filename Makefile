@@ -18,7 +18,7 @@ export TEST_DATABASE_URL TEST_REDIS_URL
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
-	@echo "make bench  - throughput benchmarks under gunicorn, results in bench/RESULTS.md"
+	@echo "make bench  - web throughput under gunicorn and PDF rendering, results in bench/RESULTS.md"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,7 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.pdf_bench
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o campaign_app/translations/messages.pot .
