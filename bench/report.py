@@ -244,4 +244,10 @@ def write_results(
     if notes:
         lines += ["", "### Notes", ""]
         lines += [f"- {note}" for note in notes]
+    # Keep the PDF benchmark's own section (bench/pdf_bench.py writes it between markers).
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = "<!-- pdf-bench:start -->", "<!-- pdf-bench:end -->"
+    if start in previous and end in previous:
+        section = previous[previous.index(start) : previous.index(end) + len(end)]
+        lines += ["", section]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
