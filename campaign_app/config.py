@@ -42,6 +42,8 @@ class Defaults:
     SIGN_RATE_LIMIT_PER_IP = "20/minute;300/hour"
     SIGN_RATE_LIMIT_PER_EMAIL = "5/hour"
     CONFIRM_RATE_LIMIT_PER_IP = "60/minute"
+    PRINT_RATE_LIMIT_PER_IP = "10/minute;100/hour"  # batch postcard PDFs
+    CARD_SENT_RATE_LIMIT_PER_IP = "10/minute;60/hour"  # "I sent it" reports
 
     # Rate limiting (Flask-Limiter); storage follows REDIS_URL unless set.
     RATELIMIT_ENABLED = True

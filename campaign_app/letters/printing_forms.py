@@ -17,7 +17,7 @@ COUNT_MESSAGE = _l(
 )
 
 
-class PrintForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
+class PrintForm(FlaskForm):
     """Who, which occasion, how many, and how the sheets are laid out."""
 
     prisoners = SelectMultipleField(

@@ -17,7 +17,7 @@ from campaign_app.letters.printing_forms import PrintForm
 
 def print_limit_per_ip() -> str:
     # Drawing up to 1,000 cards takes seconds of CPU: a generous limit keeps it from abuse.
-    return str(current_app.config.get("PRINT_RATE_LIMIT_PER_IP", "10/minute;100/hour"))
+    return str(current_app.config["PRINT_RATE_LIMIT_PER_IP"])
 
 
 def _print_form() -> PrintForm:

@@ -40,7 +40,7 @@ DOWNLOADS = ("postcard", "letter", "envelope")
 
 
 def sent_limit_per_ip() -> str:
-    return str(current_app.config.get("CARD_SENT_RATE_LIMIT_PER_IP", "10/minute;60/hour"))
+    return str(current_app.config["CARD_SENT_RATE_LIMIT_PER_IP"])
 
 
 def _prisoner_or_404(slug: str) -> Prisoner:
