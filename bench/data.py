@@ -60,8 +60,8 @@ class BenchPetitions:
     big_id: int
 
 
-def create_postgres_database(url: str) -> None:
-    """(Re)create the scratch database named in ``url`` (trust auth on the server)."""
+def _admin_execute(url: str, *statements: str) -> None:
+    """Run statements on the server's maintenance database, outside a transaction."""
     parsed = make_url(url)
     admin = sa.create_engine(
         parsed.set(drivername="postgresql+psycopg", database="postgres"),
@@ -69,24 +69,23 @@ def create_postgres_database(url: str) -> None:
     )
     try:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+            for statement in statements:
+                connection.execute(sa.text(statement))
     finally:
         admin.dispose()
+
+
+def create_postgres_database(url: str) -> None:
+    """(Re)create the scratch database named in ``url`` (trust auth on the server)."""
+    name = make_url(url).database
+    _admin_execute(
+        url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
 
 
 def drop_postgres_database(url: str) -> None:
     """Drop the scratch database named in ``url``."""
-    parsed = make_url(url)
-    admin = sa.create_engine(
-        parsed.set(drivername="postgresql+psycopg", database="postgres"),
-        isolation_level="AUTOCOMMIT",
-    )
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _admin_execute(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def migrate_schema(app: Flask) -> None:
