@@ -24,11 +24,6 @@ def _names(locale: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """(code, name) pairs sorted by name in the current locale."""
-    return list(_names(str(get_locale() or "en")))
-
-
 @cache
 def country_options_html(locale: str, placeholder: str) -> str:
     """All ``<option>`` tags of the country select, built once per language.
