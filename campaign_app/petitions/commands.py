@@ -6,19 +6,17 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from campaign_app.countries import country_codes
+from campaign_app.exports import formats
 from campaign_app.extensions import db
-from campaign_app.petitions import bp, export, service
-from campaign_app.petitions.counting import read_counts
-from campaign_app.petitions.models import Petition, Signature
+from campaign_app.petitions import bp, service
+from campaign_app.petitions.models import Petition
 
 
 @bp.cli.command("recount")
@@ -82,16 +80,10 @@ def _check_output(path: Path) -> Path:
     return folder
 
 
-def _with_progress(rows: Iterable[export.ExportRow], bar: Any) -> Iterator[export.ExportRow]:
-    for row in rows:
-        bar.update(1)
-        yield row
-
-
 @bp.cli.command("export")
 @click.argument("slug")
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    "--format", "fmt", type=click.Choice(formats.FORMATS), default="csv", show_default=True
 )
 @click.option(
     "--output",
@@ -126,19 +118,13 @@ def export_signatures(
     if petition is None:
         raise click.ClickException(f"No petition with slug {slug!r}.")
     folder = _check_output(output)
-    if all_states:
-        length = db.session.scalar(
-            select(func.count()).select_from(Signature).where(Signature.petition_id == petition.id)
-        )
-    else:
-        length = read_counts(db.session, petition.id).total
-    rows = export.iter_export_rows(
-        petition.id,
+    selection = formats.Selection(
         confirmed_only=not all_states,
         since=since_day,
         until=until_day,
-        countries=country_filter,
+        countries=frozenset(country_filter or ()),
     )
+    length = formats.count_rows(petition.id, selection)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
     except OSError as error:
@@ -146,14 +132,19 @@ def export_signatures(
     try:
         # The bar goes to stderr so that stdout carries only the summary.
         with (
-            click.progressbar(length=length or 0, label="Exporting", file=sys.stderr) as bar,
-            os.fdopen(handle, "w", encoding="utf-8", newline="") as out,
+            click.progressbar(length=length, label="Exporting", file=sys.stderr) as bar,
+            os.fdopen(handle, "wb") as out,
         ):
-            counted = _with_progress(rows, bar)
-            if fmt == "csv":
-                written = export.write_csv(counted, out, bom=bom)
-            else:
-                written = export.write_json(counted, out)
+            shown = 0
+
+            def progress(done: int) -> None:
+                nonlocal shown
+                bar.update(done - shown)
+                shown = done
+
+            written = formats.write_export(
+                petition, selection, fmt, out, bom=bom, progress=progress
+            )
         os.chmod(temporary, 0o644)
         os.replace(temporary, output)
     except OSError as error:
@@ -164,5 +155,7 @@ def export_signatures(
         raise
     click.echo(f"Exported {written} signatures to {output}")
     if written == 0:
-        holds = "only the header row" if fmt == "csv" else "an empty list"
+        holds = {"json": "an empty list", "pdf": "only the cover page"}.get(
+            fmt, "only the header row"
+        )
         click.echo(f"Note: no signature matched the selection; the file holds {holds}.")

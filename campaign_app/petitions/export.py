@@ -9,6 +9,7 @@ never exported. Rows are read with keyset pagination, so memory stays flat on an
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -16,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TextIO
 
 from babel import Locale
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
@@ -40,6 +41,7 @@ class ExportRow:
     confirmed_on: str
 
 
+@functools.cache
 def country_name(code: str) -> str:
     """The country's English name (delivery lists are in one language, not the reader's)."""
     name: str = Locale.parse("en").territories.get(code, code)
@@ -48,6 +50,28 @@ def country_name(code: str) -> str:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def selection_filters(
+    petition_id: int,
+    *,
+    confirmed_only: bool = True,
+    since: date | None = None,
+    until: date | None = None,
+    countries: Collection[str] | None = None,
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions choosing a selection's signatures: one place for the export and
+    for counting it (see iter_export_rows for what the arguments mean)."""
+    conditions: list[ColumnElement[bool]] = [Signature.petition_id == petition_id]
+    if confirmed_only:
+        conditions.append(Signature.state == SignatureState.CONFIRMED)
+    if since is not None:
+        conditions.append(Signature.confirmed_at >= _start_of(since))
+    if until is not None:
+        conditions.append(Signature.confirmed_at < _start_of(until + timedelta(days=1)))
+    if countries:
+        conditions.append(Signature.country.in_(sorted(countries)))
+    return conditions
 
 
 def iter_export_rows(
@@ -72,15 +96,15 @@ def iter_export_rows(
         Signature.country,
         Signature.display,
         Signature.confirmed_at,
-    ).where(Signature.petition_id == petition_id)
-    if confirmed_only:
-        query = query.where(Signature.state == SignatureState.CONFIRMED)
-    if since is not None:
-        query = query.where(Signature.confirmed_at >= _start_of(since))
-    if until is not None:
-        query = query.where(Signature.confirmed_at < _start_of(until + timedelta(days=1)))
-    if countries:
-        query = query.where(Signature.country.in_(sorted(countries)))
+    ).where(
+        *selection_filters(
+            petition_id,
+            confirmed_only=confirmed_only,
+            since=since,
+            until=until,
+            countries=countries,
+        )
+    )
     query = query.order_by(Signature.id).limit(BATCH_SIZE)
 
     number = 0

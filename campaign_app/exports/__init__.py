@@ -1,0 +1,1 @@
+"""Delivery exports of a petition's signatures in every format (CSV, XLSX, PDF, JSON)."""
