@@ -100,16 +100,23 @@ def count_rows(petition_id: int, selection: Selection) -> int:
     return int(counted or 0)
 
 
-def _reporting(
-    rows: Iterable[export.ExportRow], progress: Callable[[int], None]
-) -> Iterator[export.ExportRow]:
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            progress(done)
-    progress(done)
+class _Progress:
+    """Tells ``report`` how many rows are done: every PROGRESS_EVERY rows, then at the end."""
+
+    def __init__(self, report: Callable[[int], None]) -> None:
+        self.report = report
+        self.told = -1
+
+    def count(self, rows: Iterable[export.ExportRow]) -> Iterator[export.ExportRow]:
+        for done, row in enumerate(rows, start=1):
+            yield row
+            if done % PROGRESS_EVERY == 0:
+                self.report(done)
+                self.told = done
+
+    def finish(self, done: int) -> None:
+        if done != self.told:
+            self.report(done)
 
 
 def write_export(
@@ -129,8 +136,24 @@ def write_export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     rows = iter_rows(petition.id, selection)
-    if progress is not None:
-        rows = _reporting(rows, progress)
+    tracker = _Progress(progress) if progress is not None else None
+    if tracker is not None:
+        rows = tracker.count(rows)
+    written = _write(petition, selection, fmt, rows, out, bom=bom)
+    if tracker is not None:
+        tracker.finish(written)
+    return written
+
+
+def _write(
+    petition: Petition,
+    selection: Selection,
+    fmt: str,
+    rows: Iterable[export.ExportRow],
+    out: BinaryIO,
+    *,
+    bom: bool,
+) -> int:
     if fmt == "xlsx":
         from campaign_app.exports.xlsx import write_xlsx
 

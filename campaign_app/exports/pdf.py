@@ -51,10 +51,10 @@ TEXT_SIZE = 8.5
 # The list's columns: (heading, left edge, width); the number is right-aligned in its column.
 COLUMNS = (
     ("No.", MARGIN, 40.0),
-    ("Name", MARGIN + 48, 190.0),
-    ("City", MARGIN + 244, 100.0),
-    ("Country", MARGIN + 350, 105.0),
-    ("Confirmed", MARGIN + 461, PAGE_W - 2 * MARGIN - 461),
+    ("Name", MARGIN + 46, 180.0),
+    ("City", MARGIN + 232, 95.0),
+    ("Country", MARGIN + 333, 115.0),
+    ("Confirmed", MARGIN + 454, PAGE_W - 2 * MARGIN - 454),
 )
 LIST_TOP = TOP - 38  # baseline of the first row
 COVER_LINE = 14.0

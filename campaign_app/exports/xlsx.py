@@ -48,7 +48,8 @@ def write_xlsx(rows: Iterable[ExportRow], out: BinaryIO) -> int:
         line += 1
         sheet.write_number(line, 0, row.number)
         sheet.write_string(line, 1, row.name)
-        sheet.write_string(line, 2, row.city)
+        if row.city:  # no city: an empty cell, not an empty string
+            sheet.write_string(line, 2, row.city)
         sheet.write_string(line, 3, row.country)
         sheet.write_string(line, 4, row.country_name)
         if row.confirmed_on:
