@@ -111,8 +111,9 @@ def _configure_rate_limits(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from campaign_app.accounts.service import load_user
     from campaign_app.errors import init_error_handlers
-    from campaign_app.extensions import babel, db, limiter, migrate
+    from campaign_app.extensions import babel, db, limiter, login_manager, migrate
     from campaign_app.microcache import init_microcache
     from campaign_app.queue import init_queue
     from campaign_app.security import init_security
@@ -121,6 +122,11 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
     init_queue(app)
     init_microcache(app)
     init_security(app)
@@ -136,7 +142,22 @@ def select_locale() -> str | None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from campaign_app import api, demo, letters, main, petitions, prisoners
+    from campaign_app import (
+        accounts,
+        api,
+        audit,
+        demo,
+        exports,
+        letters,
+        main,
+        management,
+        moderation,
+        organisers,
+        petitions,
+        prisoners,
+        privacy,
+        statistics,
+    )
 
     app.register_blueprint(main.bp)
     app.register_blueprint(petitions.bp)
@@ -144,3 +165,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(demo.bp)
     app.register_blueprint(letters.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(organisers.bp)
+    app.register_blueprint(management.bp)
+    app.register_blueprint(statistics.bp)
+    app.register_blueprint(moderation.bp)
+    app.register_blueprint(privacy.bp)
+    app.register_blueprint(exports.bp)

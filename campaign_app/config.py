@@ -67,6 +67,25 @@ class Defaults:
     QUEUE_RETRY_BACKOFF = 2.0
     QUEUE_WORKERS = 2
 
+    # Organiser accounts
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a werkzeug method name, not a password
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works
+    LOGIN_RATE_LIMIT_PER_IP = "10/minute;100/hour"
+    LOGIN_MAX_FAILURES = 5  # wrong passwords or codes in a row before the account locks
+    LOGIN_LOCKOUT_MINUTES = 15
+    ORGANISER_IDLE_MINUTES = 60  # an organiser session ends after this long without a request
+    ORGANISER_SESSION_HOURS = 12  # and after this long in any case
+
+    # Exports and privacy
+    EXPORT_FOLDER = ""  # empty: instance/exports
+    EXPORT_KEEP_HOURS = 24  # export files built in the browser are deleted after this
+    ANONYMISE_AFTER_DAYS = 180  # signers of a closed petition are anonymised after this
+    UNCONFIRMED_RETENTION_DAYS = 30  # unconfirmed signatures are deleted after this
+    IP_HASH_RETENTION_DAYS = 30  # signatures' IP hashes are blanked after this
+    ERASURE_LINK_MAX_AGE = 24 * 3600  # seconds an e-mailed "erase my data" link works
+    ERASURE_RATE_LIMIT_PER_IP = "5/hour"
+
     LANGUAGES = "en"  # comma-separated locales offered; translations in campaign_app/translations
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

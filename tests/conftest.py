@@ -98,6 +98,7 @@ def _settings(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
         "QUEUE_RETRY_BACKOFF": 1.0,
         "RATELIMIT_ENABLED": False,
         "MICROCACHE_SECONDS": 0,  # tests/petitions/test_microcache.py turns it on
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt by default
         "MAIL_TRANSPORT": "outbox",
         "BASE_URL": "http://campaign.test",
         "SERVER_NAME": None,

@@ -6,6 +6,9 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
+from werkzeug.security import generate_password_hash
+
+from campaign_app.accounts.models import CampaignMembership, Role, User
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
@@ -14,6 +17,30 @@ from campaign_app.petitions.models import Petition, PetitionState, Signature, Si
 from campaign_app.prisoners.models import Prisoner, PrisonerAddress
 
 _sequence = itertools.count(1)
+
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def make_user(
+    role: Role = Role.ORGANISER, campaigns: tuple[Campaign, ...] = (), **overrides: Any
+) -> User:
+    """An account whose password is ``PASSWORD``, member of ``campaigns``."""
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "email": f"organiser{n}@example.org",
+        "name": f"Organiser {n}",
+        "password_hash": _PASSWORD_HASH,
+        "role": role,
+    }
+    user = User(**(values | overrides))
+    db.session.add(user)
+    db.session.flush()
+    for campaign in campaigns:
+        db.session.add(CampaignMembership(user_id=user.id, campaign_id=campaign.id))
+    db.session.commit()
+    return user
 
 
 def make_campaign(**overrides: Any) -> Campaign:
@@ -64,7 +91,13 @@ def make_signature(petition: Petition, **overrides: Any) -> Signature:
     signature = Signature(**values)
     db.session.add(signature)
     if signature.state is SignatureState.CONFIRMED:
-        counting.add_to_count(db.session, petition.id, signature.country, shards=4)
+        counting.add_to_count(
+            db.session,
+            petition.id,
+            signature.country,
+            shards=4,
+            confirmed_at=values["confirmed_at"],
+        )
     db.session.commit()
     return signature
 

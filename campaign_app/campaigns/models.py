@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign_app.db import Base, UTCDateTime, utcnow
+from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from campaign_app.petitions.models import Petition
     from campaign_app.prisoners.models import Prisoner
+
+
+class CampaignState(enum.StrEnum):
+    """Draft: organisers only. Open: public. Closed: public, finished. Archived: hidden."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
 
 
 class Campaign(Base):
@@ -26,6 +36,9 @@ class Campaign(Base):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     is_example: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[CampaignState] = mapped_column(
+        enum_column(CampaignState), default=CampaignState.OPEN, server_default="open"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     petitions: Mapped[list[Petition]] = relationship(back_populates="campaign")

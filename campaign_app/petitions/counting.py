@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
-from campaign_app.petitions.models import Signature, SignatureCount, SignatureState
+from campaign_app.db import as_utc
+from campaign_app.petitions.models import (
+    Signature,
+    SignatureCount,
+    SignatureHourly,
+    SignatureState,
+)
 
 # Flask-SQLAlchemy's db.session is a scoped_session; plain sessions work as well.
 AnySession = Session | scoped_session[Any]
@@ -24,26 +33,116 @@ class Counts:
     by_country: dict[str, int]
 
 
-def add_to_count(
-    session: AnySession, petition_id: int, country: str, shards: int, n: int = 1
-) -> None:
-    """Add ``n`` to a random shard of (petition, country); flushes, never commits.
+def hour_of(moment: datetime) -> datetime:
+    """The UTC hour a confirmation is counted in."""
+    return as_utc(moment).replace(minute=0, second=0, microsecond=0)
 
-    One INSERT .. ON CONFLICT DO UPDATE statement on both SQLite and PostgreSQL, so two
-    confirmations only wait for each other when they pick the same shard.
+
+def _upsert(session: AnySession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def add_to_count(
+    session: AnySession,
+    petition_id: int,
+    country: str,
+    shards: int,
+    n: int = 1,
+    *,
+    confirmed_at: datetime,
+) -> None:
+    """Add ``n`` to a random shard of (petition, country) and of (petition, hour).
+
+    Flushes, never commits. One INSERT .. ON CONFLICT DO UPDATE statement per table on both
+    SQLite and PostgreSQL, so two confirmations only wait for each other when they pick the
+    same shard.
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = _upsert(session)
+    shard = random.randrange(shards)  # noqa: S311 - load spreading, not security
     statement = insert(SignatureCount).values(
-        petition_id=petition_id,
-        country=country,
-        shard=random.randrange(shards),  # noqa: S311 - load spreading, not security
-        count=n,
+        petition_id=petition_id, country=country, shard=shard, count=n
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["petition_id", "country", "shard"],
-        set_={"count": SignatureCount.count + n},
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["petition_id", "country", "shard"],
+            set_={"count": SignatureCount.count + n},
+        )
     )
-    session.execute(statement)
+    hourly = insert(SignatureHourly).values(
+        petition_id=petition_id, hour=hour_of(confirmed_at), shard=shard, count=n
+    )
+    session.execute(
+        hourly.on_conflict_do_update(
+            index_elements=["petition_id", "hour", "shard"],
+            set_={"count": SignatureHourly.count + n},
+        )
+    )
+
+
+def add_many(
+    session: AnySession,
+    petition_id: int,
+    by_country: Mapping[str, int],
+    by_hour: Mapping[datetime, int],
+) -> None:
+    """Add whole groups back (restoring invalidated signatures); flushes only."""
+    insert = _upsert(session)
+    for country, n in by_country.items():
+        session.execute(
+            insert(SignatureCount)
+            .values(petition_id=petition_id, country=country, shard=0, count=n)
+            .on_conflict_do_update(
+                index_elements=["petition_id", "country", "shard"],
+                set_={"count": SignatureCount.count + n},
+            )
+        )
+    for hour, n in by_hour.items():
+        session.execute(
+            insert(SignatureHourly)
+            .values(petition_id=petition_id, hour=hour_of(hour), shard=0, count=n)
+            .on_conflict_do_update(
+                index_elements=["petition_id", "hour", "shard"],
+                set_={"count": SignatureHourly.count + n},
+            )
+        )
+
+
+def subtract_many(
+    session: AnySession,
+    petition_id: int,
+    by_country: Mapping[str, int],
+    by_hour: Mapping[datetime, int],
+) -> None:
+    """Take groups of confirmed signatures out of the counters (invalidation); flushes only.
+
+    Shards are emptied largest first, so no shard goes below zero.
+    """
+    for country, n in by_country.items():
+        shards = session.scalars(
+            select(SignatureCount)
+            .where(SignatureCount.petition_id == petition_id, SignatureCount.country == country)
+            .order_by(SignatureCount.count.desc())
+        ).all()
+        _take(shards, n)
+    for hour, n in by_hour.items():
+        hour_shards = session.scalars(
+            select(SignatureHourly)
+            .where(
+                SignatureHourly.petition_id == petition_id, SignatureHourly.hour == hour_of(hour)
+            )
+            .order_by(SignatureHourly.count.desc())
+        ).all()
+        _take(hour_shards, n)
+    session.flush()
+
+
+def _take(shards: Any, n: int) -> None:
+    for shard in shards:
+        taken = min(shard.count, n)
+        shard.count -= taken
+        n -= taken
+        if not n:
+            return
 
 
 def begin_consistent_snapshot(session: AnySession) -> None:
@@ -97,4 +196,40 @@ def reset_country(session: AnySession, petition_id: int, country: str, value: in
     )
     if value:
         session.add(SignatureCount(petition_id=petition_id, country=country, shard=0, count=value))
+    session.flush()
+
+
+def read_hourly(session: AnySession, petition_id: int) -> dict[datetime, int]:
+    """Confirmed signatures per UTC hour, from the hourly shards (hours with none left out)."""
+    rows = session.execute(
+        select(SignatureHourly.hour, func.sum(SignatureHourly.count))
+        .where(SignatureHourly.petition_id == petition_id)
+        .group_by(SignatureHourly.hour)
+        .order_by(SignatureHourly.hour)
+    ).all()
+    return {as_utc(hour): int(total) for hour, total in rows if total}
+
+
+def hourly_from_rows(session: AnySession, petition_id: int) -> dict[datetime, int]:
+    """Count confirmed signature rows per hour (streams every row: recount only)."""
+    hours: Counter[datetime] = Counter()
+    rows = session.execute(
+        select(Signature.confirmed_at)
+        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+        .execution_options(yield_per=5_000)
+    )
+    for (confirmed_at,) in rows:
+        if confirmed_at is not None:
+            hours[hour_of(confirmed_at)] += 1
+    return dict(hours)
+
+
+def reset_hourly(session: AnySession, petition_id: int, hours: Mapping[datetime, int]) -> None:
+    """Replace a petition's hourly shards by one row per hour; flushes only."""
+    session.execute(delete(SignatureHourly).where(SignatureHourly.petition_id == petition_id))
+    session.add_all(
+        SignatureHourly(petition_id=petition_id, hour=hour, shard=0, count=n)
+        for hour, n in hours.items()
+        if n
+    )
     session.flush()

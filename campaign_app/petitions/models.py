@@ -71,6 +71,8 @@ class Petition(Base):
     )
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the signers' personal data was anonymised (counts by country stay).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -101,6 +103,8 @@ class Signature(Base):
     __table_args__ = (
         UniqueConstraint("petition_id", "email_normalized", name="uq_signature_petition_email"),
         Index("ix_signature_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
+        # Moderation reports: the last hour's signatures of a petition.
+        Index("ix_signature_petition_created", "petition_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -122,6 +126,12 @@ class Signature(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Erased on request or anonymised: names, e-mail, city and IP hash are blanked; the row
+    # stays so that counts (also by country and hour) stay true, but no export shows it.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invalidation_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invalidation_batch.id"), index=True
+    )
 
     petition: Mapped[Petition] = relationship(back_populates="signatures")
 
@@ -138,5 +148,21 @@ class SignatureCount(Base):
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SignatureHourly(Base):
+    """One shard of a petition's confirmed signatures per UTC hour of confirmation.
+
+    Kept beside SignatureCount by the same code paths, so the statistics page reads a few
+    thousand small rows instead of grouping a million signatures.
+    """
+
+    __tablename__ = "signature_hourly"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -269,7 +269,11 @@ def confirm(slug: str, token: str) -> Confirmation:
     ).scalar_one_or_none()
     if confirmed is not None:
         counting.add_to_count(
-            db.session, petition.id, confirmed, current_app.config["COUNTER_SHARDS"]
+            db.session,
+            petition.id,
+            confirmed,
+            current_app.config["COUNTER_SHARDS"],
+            confirmed_at=now,
         )
     db.session.commit()
     if confirmed is not None:
@@ -311,6 +315,10 @@ def recount(petition: Petition, *, fix: bool) -> dict[str, int]:
                     counting.reset_country(
                         db.session, petition_id, country, actual.by_country.get(country, 0)
                     )
+                hours = counting.hourly_from_rows(db.session, petition_id)
+                if hours != counting.read_hourly(db.session, petition_id):
+                    log.info("Recount of petition %s rebuilt the hourly counts", petition_id)
+                    counting.reset_hourly(db.session, petition_id, hours)
             db.session.commit()
             return differences
         except (OperationalError, IntegrityError):

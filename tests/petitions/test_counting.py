@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import delete, func, select
 
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import SignatureCount, SignatureState
 from tests.factories import make_petition, make_signature
@@ -70,7 +71,7 @@ def test_surge_spreads_over_shards(app, make_app):
         from campaign_app.petitions import counting
 
         for _ in range(200):
-            counting.add_to_count(db.session, petition.id, "NL", shards=16)
+            counting.add_to_count(db.session, petition.id, "NL", shards=16, confirmed_at=utcnow())
         db.session.commit()
         rows = db.session.scalar(
             select(func.count()).where(SignatureCount.petition_id == petition.id)

@@ -1,0 +1,346 @@
+"""Sign-in, sign-out, password reset, second factor, and (admins) the list of accounts."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user as signed_in
+from flask_login import login_user, logout_user
+from markupsafe import Markup
+
+from campaign_app.accounts import bp, forms, mail, service
+from campaign_app.accounts.access import admin_required, current_user, organiser_required
+from campaign_app.accounts.models import Role, User
+from campaign_app.extensions import db, limiter
+from campaign_app.queue import enqueue
+
+LOGIN_FAILED = (
+    "The e-mail address, password or code is wrong,"
+    " or the account is locked for a while after too many tries."
+)
+_PENDING_SECONDS = 300
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+
+
+@bp.before_app_request
+def _end_stale_session() -> None:
+    """Sign out after ORGANISER_IDLE_MINUTES without a request, or ORGANISER_SESSION_HOURS."""
+    if "_user_id" not in session:
+        return
+    now = time.time()
+    idle = int(current_app.config["ORGANISER_IDLE_MINUTES"]) * 60
+    longest = int(current_app.config["ORGANISER_SESSION_HOURS"]) * 3600
+    seen = float(session.get("seen_at", 0))
+    started = float(session.get("signed_in_at", 0))
+    if now - seen > idle or now - started > longest:
+        logout_user()
+        session.clear()
+        flash("You were signed out after a time without activity. Please sign in again.", "info")
+        return
+    if now - seen > 30:  # refresh at most twice a minute: fewer cookie rewrites
+        session["seen_at"] = now
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site, never another host (open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("organisers.dashboard")
+
+
+def _start_session(user: User) -> None:
+    next_page = session.get("next_page")
+    session.clear()  # a new session id on sign-in (no fixation)
+    login_user(user)
+    session.permanent = True
+    session["signed_in_at"] = session["seen_at"] = time.time()
+    if next_page:
+        session["next_page"] = next_page
+
+
+@bp.route("/account/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if signed_in.is_authenticated:
+        return redirect(url_for("organisers.dashboard"))
+    form = forms.LoginForm()
+    if request.method == "GET" and request.args.get("next"):
+        session["next_page"] = _safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    try:
+        step = service.check_password(form.email.data, form.password.data)
+    except service.LoginFailed:
+        form.password.errors = [LOGIN_FAILED]
+        return render_template("accounts/login.html", form=form), 400
+    if step.needs_code:
+        session["pending_login"] = {"user": step.user.id, "at": time.time()}
+        return redirect(url_for(".login_code"))
+    _start_session(step.user)
+    return redirect(_safe_next(session.pop("next_page", None)))
+
+
+@bp.route("/account/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login_code() -> ResponseReturnValue:
+    pending: dict[str, Any] | None = session.get("pending_login")
+    if not pending or time.time() - float(pending.get("at", 0)) > _PENDING_SECONDS:
+        session.pop("pending_login", None)
+        flash("Please sign in again.", "info")
+        return redirect(url_for(".login"))
+    form = forms.CodeForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/code.html", form=form), 400 if form.errors else 200
+    try:
+        user = service.check_code(int(pending["user"]), form.code.data)
+    except service.LoginFailed:
+        form.code.errors = [LOGIN_FAILED]
+        return render_template("accounts/code.html", form=form), 400
+    _start_session(user)
+    return redirect(_safe_next(session.pop("next_page", None)))
+
+
+@bp.post("/account/logout")
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request() -> ResponseReturnValue:
+    form = forms.ResetRequestForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/reset_request.html", form=form), (
+            400 if form.errors else 200
+        )
+    user_id = service.user_id_for_reset(form.email.data)
+    if user_id is not None:
+        enqueue(mail.send_password_reset, user_id)
+    # The same answer whether or not the account exists.
+    return render_template("accounts/reset_sent.html")
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    try:
+        user = service.user_for_reset_token(token)
+    except service.InvalidResetLink:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_password(user, form.password.data, via="web")
+        except service.WeakPassword as error:
+            form.password.errors = [str(error)]
+        else:
+            flash("Your password is changed. Please sign in with it.", "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.get("/account/")
+@organiser_required
+def settings() -> ResponseReturnValue:
+    return render_template(
+        "accounts/settings.html",
+        password_form=forms.ChangePasswordForm(),
+        check_form=forms.PasswordCheckForm(),
+    )
+
+
+@bp.post("/account/password")
+@organiser_required
+def change_password() -> ResponseReturnValue:
+    user = current_user()
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(user, form.current.data, form.password.data)
+        except service.LoginFailed:
+            form.current.errors = ["The current password is wrong."]
+        except service.WeakPassword as error:
+            form.password.errors = [str(error)]
+        else:
+            _start_session(user)  # the other sessions ended; this one goes on
+            flash("Your password is changed. Your other sessions are signed out.", "success")
+            return redirect(url_for(".settings"))
+    return render_template(
+        "accounts/settings.html", password_form=form, check_form=forms.PasswordCheckForm()
+    ), 400
+
+
+@bp.post("/account/sign-out-everywhere")
+@organiser_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    service.sign_out_everywhere(current_user())
+    logout_user()
+    session.clear()
+    flash("All your sessions are signed out, this one too.", "info")
+    return redirect(url_for(".login"))
+
+
+def _qr_svg(uri: str) -> Markup:
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    return Markup(svg)  # noqa: S704 - generated by segno from our own URI
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+@organiser_required
+def enable_totp() -> ResponseReturnValue:
+    user = current_user()
+    if user.has_totp:
+        return redirect(url_for(".settings"))
+    secret = session.get("totp_secret") or service.new_totp_secret()
+    session["totp_secret"] = secret
+    form = forms.EnableTotpForm()
+    if form.validate_on_submit():
+        try:
+            service.enable_totp(user, secret, form.code.data)
+        except service.LoginFailed:
+            form.code.errors = [
+                "That code does not match. Check the time on your phone and try the next code."
+            ]
+        else:
+            session.pop("totp_secret", None)
+            flash(
+                "Two-step sign-in is on. You will be asked for a code at each sign-in.", "success"
+            )
+            return redirect(url_for(".settings"))
+    uri = service.totp_uri(user, secret)
+    return render_template(
+        "accounts/totp.html", form=form, secret=secret, qr=_qr_svg(uri)
+    ), 400 if form.errors else 200
+
+
+@bp.post("/account/totp/disable")
+@organiser_required
+def disable_totp() -> ResponseReturnValue:
+    user = current_user()
+    form = forms.PasswordCheckForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password_check(user, form.current.data)
+        except service.LoginFailed:
+            form.current.errors = ["The current password is wrong."]
+        else:
+            service.disable_totp(user)
+            flash("Two-step sign-in is off.", "info")
+            return redirect(url_for(".settings"))
+    return render_template(
+        "accounts/settings.html", password_form=forms.ChangePasswordForm(), check_form=form
+    ), 400
+
+
+# Admins: accounts
+
+
+@bp.get("/organise/users/")
+@admin_required
+def users() -> ResponseReturnValue:
+    return render_template("accounts/users.html", users=service.list_users())
+
+
+def _user_form(user: User | None = None) -> forms.UserForm:
+    form = forms.UserForm(obj=None)
+    form.campaigns.choices = [(c.id, c.name) for c in service.all_campaigns()]
+    if user is not None and request.method == "GET":
+        form.email.data = user.email
+        form.name.data = user.name
+        form.role.data = user.role.value
+        form.is_active.data = user.is_active
+        form.campaigns.data = [c.id for c in user.campaigns]
+    return form
+
+
+@bp.route("/organise/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user() -> ResponseReturnValue:
+    form = _user_form()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors = ["Please give a first password (the person changes it)."]
+        else:
+            try:
+                user = service.create_user(
+                    form.email.data,
+                    form.password.data,
+                    role=Role(form.role.data),
+                    name=form.name.data or "",
+                    campaign_ids=list(form.campaigns.data or []),
+                )
+            except service.AccountExists as error:
+                form.email.errors = [str(error)]
+            except service.WeakPassword as error:
+                form.password.errors = [str(error)]
+            else:
+                flash(f"Account {user.email} created.", "success")
+                return redirect(url_for(".users"))
+    return render_template("accounts/user_form.html", form=form, user=None), (
+        400 if form.errors else 200
+    )
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/organise/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = _user_form(user)
+    if request.method == "POST":
+        form.email.data = user.email  # the address is the sign-in name: not edited here
+        if form.validate_on_submit():
+            role = Role(form.role.data)
+            demoting = user.is_admin and (role is not Role.ADMIN or not form.is_active.data)
+            if demoting and service.admin_count() <= 1:
+                form.role.errors = ["This is the last active admin: make another admin first."]
+            else:
+                service.update_user(
+                    user,
+                    name=form.name.data or "",
+                    role=role,
+                    is_active=bool(form.is_active.data),
+                    campaign_ids=list(form.campaigns.data or []),
+                )
+                flash(f"Account {user.email} saved.", "success")
+                return redirect(url_for(".users"))
+    return render_template("accounts/user_form.html", form=form, user=user), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/organise/users/<int:user_id>/unlock")
+@admin_required
+def unlock_user(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    service.unlock(user)
+    flash(f"Account {user.email} unlocked.", "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/organise/users/<int:user_id>/reset-totp")
+@admin_required
+def reset_user_totp(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    service.disable_totp(user)
+    flash(f"Two-step sign-in of {user.email} is off; they can set it up again.", "success")
+    return redirect(url_for(".users"))

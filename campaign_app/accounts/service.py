@@ -1,0 +1,348 @@
+"""Use cases of organiser accounts: create, authenticate, lock out, reset, second factor."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from campaign_app.accounts.models import CampaignMembership, Role, User
+from campaign_app.audit.service import record
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import as_utc, utcnow
+from campaign_app.errors import CampaignError
+from campaign_app.extensions import db
+
+log = logging.getLogger(__name__)
+
+_RESET_SALT = "password-reset"
+# A hash to check unknown e-mails against, so that they take as long as known ones.
+_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+
+class AccountExists(CampaignError):
+    """An account with this e-mail address exists already."""
+
+
+class WeakPassword(CampaignError):
+    """The password breaks the password rules (the message says which)."""
+
+
+class LoginFailed(CampaignError):
+    """Wrong e-mail, password or code, or the account is locked: always the same answer."""
+
+
+class InvalidResetLink(CampaignError):
+    """The reset link is unknown, used already or expired."""
+
+
+@dataclass(frozen=True)
+class LoginStep:
+    """The result of a correct password: signed in, or a TOTP code is needed first."""
+
+    user: User
+    needs_code: bool
+
+
+def normalize_account_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    """Raise WeakPassword with a clear message when ``password`` is not acceptable."""
+    minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
+    if len(password) < minimum:
+        raise WeakPassword(f"The password must have at least {minimum} characters.")
+    if len(password) > 200:
+        raise WeakPassword("The password must have at most 200 characters.")
+    if email and password.strip().lower() == normalize_account_email(email):
+        raise WeakPassword("The password must not be the e-mail address.")
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=str(current_app.config["PASSWORD_HASH_METHOD"]))
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.ORGANISER,
+    name: str = "",
+    campaign_ids: list[int] | None = None,
+    via: str = "web",
+) -> User:
+    """Create an account (commits); raises AccountExists or WeakPassword."""
+    email = normalize_account_email(email)
+    check_password_rules(password, email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountExists("An account with this e-mail address exists already.")
+    user = User(email=email, name=name.strip(), password_hash=_hash(password), role=role)
+    db.session.add(user)
+    try:
+        db.session.flush()
+        _set_campaigns(user, campaign_ids or [])
+        record(
+            "account.created",
+            via=via,
+            target=f"account {user.id}",
+            details={"role": role.value, "campaigns": sorted(campaign_ids or [])},
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountExists("An account with this e-mail address exists already.") from None
+    log.info("Account %s created (%s)", user.id, user.role.value)
+    return user
+
+
+def _set_campaigns(user: User, campaign_ids: list[int]) -> None:
+    wanted = set(campaign_ids)
+    current = set(
+        db.session.scalars(
+            select(CampaignMembership.campaign_id).where(CampaignMembership.user_id == user.id)
+        )
+    )
+    for campaign_id in current - wanted:
+        membership = db.session.get(CampaignMembership, (user.id, campaign_id))
+        db.session.delete(membership)
+    for campaign_id in sorted(wanted - current):
+        db.session.add(CampaignMembership(user_id=user.id, campaign_id=campaign_id))
+    db.session.flush()
+    db.session.expire(user, ["campaigns"])
+
+
+def update_user(
+    user: User, *, name: str, role: Role, is_active: bool, campaign_ids: list[int]
+) -> None:
+    """Change an account's name, role, state and campaigns (commits)."""
+    user.name = name.strip()
+    user.role = role
+    if user.is_active and not is_active:
+        user.session_version += 1  # ends its sessions
+    user.is_active = is_active
+    _set_campaigns(user, campaign_ids)
+    record(
+        "account.updated",
+        target=f"account {user.id}",
+        details={"role": role.value, "active": is_active, "campaigns": sorted(campaign_ids)},
+    )
+    db.session.commit()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def admin_count() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count()).where(User.role == Role.ADMIN, User.is_active.is_(True))
+        )
+        or 0
+    )
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: ``<id>:<session version>``; an old version is signed out."""
+    raw_id, _, version = user_id.partition(":")
+    if not raw_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and as_utc(user.locked_until) > now
+
+
+def _record_failure(user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= int(current_app.config["LOGIN_MAX_FAILURES"]):
+        minutes = int(current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        user.locked_until = now + timedelta(minutes=minutes)
+        user.failed_logins = 0
+        record(
+            "account.locked", actor=user, target=f"account {user.id}", details={"minutes": minutes}
+        )
+        log.warning("Account %s locked for %s minutes after failed sign-ins", user.id, minutes)
+    db.session.commit()
+
+
+def _dummy_hash() -> str:
+    method = str(current_app.config["PASSWORD_HASH_METHOD"])
+    if method not in _DUMMY_HASH_CACHE:
+        _DUMMY_HASH_CACHE[method] = generate_password_hash("not a password", method=method)
+    return _DUMMY_HASH_CACHE[method]
+
+
+def check_password(email: str, password: str) -> LoginStep:
+    """First step of signing in; raises LoginFailed whatever went wrong."""
+    now = utcnow()
+    user = db.session.scalar(select(User).where(User.email == normalize_account_email(email)))
+    if user is None or not user.is_active:
+        check_password_hash(_dummy_hash(), password)  # same time as a real check
+        raise LoginFailed()
+    if _is_locked(user, now):
+        check_password_hash(_dummy_hash(), password)
+        raise LoginFailed()
+    if not check_password_hash(user.password_hash, password):
+        _record_failure(user, now)
+        raise LoginFailed()
+    if user.has_totp:
+        return LoginStep(user, needs_code=True)
+    _signed_in(user, now)
+    return LoginStep(user, needs_code=False)
+
+
+def check_code(user_id: int, code: str) -> User:
+    """Second step: the TOTP code of the user who gave the right password."""
+    now = utcnow()
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.totp_secret is None or _is_locked(user, now):
+        raise LoginFailed()
+    step = _matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        _record_failure(user, now)
+        raise LoginFailed()
+    user.totp_last_step = step
+    _signed_in(user, now)
+    return user
+
+
+def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
+    """The time step whose code is ``code`` (this one, or one either side), if not used yet."""
+    code = "".join(code.split())
+    if not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(time.time()) // totp.interval
+    for step in (current, current - 1, current + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step if last_step is None or step > last_step else None
+    return None
+
+
+def _signed_in(user: User, now: datetime) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    record("account.signed_in", actor=user, target=f"account {user.id}")
+    db.session.commit()
+
+
+def change_password_check(user: User, current: str) -> None:
+    """Raise LoginFailed unless ``current`` is the user's password (before risky changes)."""
+    if not check_password_hash(user.password_hash, current):
+        raise LoginFailed()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password, knowing the current one; ends the account's other sessions."""
+    if not check_password_hash(user.password_hash, current):
+        raise LoginFailed()
+    set_password(user, new)
+
+
+def set_password(user: User, new: str, *, via: str = "web") -> None:
+    """Set a new password (commits); every existing session of the account ends."""
+    check_password_rules(new, user.email)
+    user.password_hash = _hash(new)
+    user.password_changed_at = utcnow()
+    user.session_version += 1
+    user.failed_logins = 0
+    user.locked_until = None
+    record("account.password_changed", actor=user, via=via, target=f"account {user.id}")
+    db.session.commit()
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes with the password, so a link works once.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link is for; raises InvalidResetLink when it no longer works."""
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=int(current_app.config["PASSWORD_RESET_MAX_AGE"])
+        )
+    except (SignatureExpired, BadSignature):
+        raise InvalidResetLink() from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or data.get("p") != _password_fingerprint(user):
+        raise InvalidResetLink()
+    return user
+
+
+def user_id_for_reset(email: str) -> int | None:
+    """The active account to mail a reset link to; None (and no hint) when there is none."""
+    return db.session.scalar(
+        select(User.id).where(
+            User.email == normalize_account_email(email), User.is_active.is_(True)
+        )
+    )
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    issuer = str(current_app.config.get("TOTP_ISSUER") or "Campaign app")
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def enable_totp(user: User, secret: str, code: str) -> None:
+    """Switch the second factor on once the app shows a matching code (commits)."""
+    step = _matching_step(secret, code, None)
+    if step is None:
+        raise LoginFailed()
+    user.totp_secret = secret
+    user.totp_last_step = step
+    record("account.totp_enabled", target=f"account {user.id}")
+    db.session.commit()
+
+
+def disable_totp(user: User, *, via: str = "web") -> None:
+    """Switch the second factor off (the user, or an admin for a lost phone)."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    record("account.totp_disabled", via=via, target=f"account {user.id}")
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    user.session_version += 1
+    record("account.signed_out_everywhere", target=f"account {user.id}")
+    db.session.commit()
+
+
+def unlock(user: User, *, via: str = "web") -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    record("account.unlocked", via=via, target=f"account {user.id}")
+    db.session.commit()
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.name)))

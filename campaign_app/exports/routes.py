@@ -1,0 +1,1 @@
+"""Export pages (routes land here)."""

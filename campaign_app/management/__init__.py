@@ -1,0 +1,7 @@
+"""Management in the browser: campaigns, petitions, prisoners, occasions, phrases, routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/organise")
+
+from campaign_app.management import campaigns, prisoners, reference  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Management pages: campaigns (routes land here)."""

@@ -1,0 +1,1 @@
+"""Management pages: prisoners (routes land here)."""

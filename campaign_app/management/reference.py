@@ -1,0 +1,1 @@
+"""Management pages: reference (routes land here)."""

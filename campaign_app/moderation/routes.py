@@ -1,0 +1,1 @@
+"""Moderation pages (routes land here)."""

@@ -1,0 +1,56 @@
+"""The organiser home page and a petition's hub (statistics, exports, moderation, edit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template
+from flask.typing import ResponseReturnValue
+
+from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
+from campaign_app.extensions import db
+from campaign_app.organisers import bp, service
+from campaign_app.petitions.counting import read_counts
+
+
+@bp.get("/")
+@organiser_required
+def dashboard() -> ResponseReturnValue:
+    return render_template("organisers/dashboard.html", campaigns=service.overview(current_user()))
+
+
+@bp.get("/petitions/<int:petition_id>")
+@organiser_required
+def petition(petition_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    counts = read_counts(db.session, petition.id)
+    return render_template("organisers/petition.html", petition=petition, counts=counts)
+
+
+# Pages of other features, linked when they are installed (endpoint, label).
+_ADMIN_LINKS = (
+    ("accounts.users", "Accounts"),
+    ("manage.reference", "Occasions, phrases, postal routes"),
+    ("privacy.erase_signer", "Erase a signer"),
+)
+_PETITION_LINKS = (
+    ("statistics.petition", "Statistics"),
+    ("exports.index", "Exports"),
+    ("moderation.index", "Moderation"),
+    ("manage.edit_petition", "Edit"),
+)
+
+
+@bp.app_context_processor
+def _organiser_links() -> dict[str, Any]:
+    def present(links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        return [(endpoint, label) for endpoint, label in links if has_endpoint(endpoint)]
+
+    def has_endpoint(endpoint: str) -> bool:
+        return endpoint in current_app.view_functions
+
+    return {
+        "organiser_admin_links": lambda: present(_ADMIN_LINKS),
+        "petition_links": lambda: present(_PETITION_LINKS),
+        "has_endpoint": has_endpoint,
+    }

@@ -1,0 +1,1 @@
+"""`flask privacy ...` commands (land here)."""

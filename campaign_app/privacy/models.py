@@ -1,0 +1,24 @@
+"""Erasure requests made by signers: a random token mailed to them, nothing in the URL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign_app.db import Base, UTCDateTime, utcnow
+
+
+class ErasureRequest(Base):
+    """A pending "erase me" request; deleted once carried out or expired."""
+
+    __tablename__ = "erasure_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the token in the e-mailed link: a database leak does not give working links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Statistics pages (routes land here)."""
