@@ -15,18 +15,13 @@ from typing import BinaryIO
 
 from sqlalchemy import func, select
 
+from campaign_app.exports import EXTENSIONS, FORMATS, MEDIA_TYPES
 from campaign_app.extensions import db
 from campaign_app.petitions import export
 from campaign_app.petitions.models import Petition, Signature
 
-FORMATS = ("csv", "xlsx", "pdf", "json")
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "json": "application/json",
-}
-EXTENSIONS: dict[str, str] = {fmt: f".{fmt}" for fmt in FORMATS}
+__all__ = ["EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Selection", "count_rows", "write_export"]
+
 PROGRESS_EVERY = 1_000
 
 

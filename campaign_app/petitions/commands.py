@@ -13,7 +13,7 @@ import click
 from sqlalchemy import select
 
 from campaign_app.countries import country_codes
-from campaign_app.exports import formats
+from campaign_app.exports import FORMATS, formats
 from campaign_app.extensions import db
 from campaign_app.petitions import bp, service
 from campaign_app.petitions.models import Petition
@@ -82,9 +82,7 @@ def _check_output(path: Path) -> Path:
 
 @bp.cli.command("export")
 @click.argument("slug")
-@click.option(
-    "--format", "fmt", type=click.Choice(formats.FORMATS), default="csv", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option(
     "--output",
     type=click.Path(path_type=Path),

@@ -1,0 +1,293 @@
+"""Delivery export speed and memory on a million signatures, against a plain dump, in one run.
+
+    .venv/bin/python -m bench.export_bench [--signatures 1000000]
+        [--database-url postgresql://postgres@127.0.0.1:5432/campaign_export_bench]
+
+Builds a scratch database by the migrations (SQLite in bench/.work/, or the PostgreSQL
+database named, created and dropped here) with one petition of N confirmed signatures
+(bench/data.py's bulk writer), then runs, each in a fresh subprocess and one after another:
+(a) the baseline, a plain dump of the same columns of the same rows to a CSV file with the
+``csv`` module, through ``sqlite3`` or, on PostgreSQL, psycopg with a server-side cursor; and
+(b) ``flask petitions export SLUG --format F --output FILE`` for csv, xlsx, pdf and json.
+Time is the subprocess's wall time, start-up included; memory is its peak RSS (ru_maxrss from
+wait4, so each process is measured alone). Prints a table and replaces this database's
+"Delivery exports" section of bench/RESULTS.md (between its markers; the rest is not touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).absolute().parent
+PROJECT_ROOT = BENCH_DIR.parent
+WORK_DIR = BENCH_DIR / ".work"
+RESULTS = BENCH_DIR / "RESULTS.md"
+FORMATS = ("csv", "xlsx", "pdf", "json")
+RATIO_TARGET, MEMORY_TARGET_MB = 2.0, 150.0
+COLUMNS = "id, first_name, last_name, city, country, display, confirmed_at"
+
+
+def markers(backend: str) -> tuple[str, str]:
+    return f"<!-- export-bench-{backend}:start -->", f"<!-- export-bench-{backend}:end -->"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def baseline(database_url: str, petition_id: int, output: Path) -> int:
+    """The plain dump: the same rows and columns, the database driver and csv only."""
+    query = (
+        f"SELECT {COLUMNS} FROM signature WHERE petition_id = {int(petition_id)} "
+        "AND state = 'confirmed' ORDER BY id"
+    )
+    with output.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        if database_url.startswith("sqlite"):
+            import sqlite3
+
+            connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+            writer.writerows(connection.execute(query))
+            connection.close()
+            return 0
+        import psycopg
+
+        url = database_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url) as pg, pg.cursor(name="dump") as cursor:
+            cursor.itersize = 2_000
+            cursor.execute(query)
+            writer.writerows(cursor)
+    return 0
+
+
+@dataclass(frozen=True)
+class Run:
+    kind: str
+    seconds: float
+    peak_rss_mb: float
+    size_mb: float
+
+
+def measure(kind: str, command: list[str], env: dict[str, str], output: Path) -> Run:
+    """Run command in a fresh process; its wall time and its own peak RSS."""
+    output.unlink(missing_ok=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    errors = process.stderr.read()  # the progress bar; kept for a failure message
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{kind} failed ({process.returncode}): {errors.decode()[-2000:]}")
+    size = output.stat().st_size / 1e6
+    return Run(kind, seconds, usage.ru_maxrss / 1024, size)  # Linux: kilobytes
+
+
+def prepare(database_url: str, signatures: int) -> str:
+    """Create (PostgreSQL) and migrate the database, write the petition's signatures; return
+    "id slug" of the petition. Closes every connection."""
+    from bench import data
+    from campaign_app import create_app
+    from campaign_app.extensions import db
+
+    if not database_url.startswith("sqlite"):
+        data.create_postgres_database(database_url)
+    app = create_app()
+    _say("Migrating the database ...")
+    data.migrate_schema(app)
+    petitions = data.create_petitions(app)
+    started = time.monotonic()
+    _say(f"Writing {signatures:,} confirmed signatures ...")
+    data.load_signatures(app, petitions.big_id, signatures)
+    _say(f"  done in {time.monotonic() - started:.0f} s")
+    with app.app_context():
+        autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as connection:
+            if db.engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+        db.engine.dispose()
+    return f"{petitions.big_id} {petitions.big_slug}"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(runs: dict[str, Run], signatures: int) -> list[str]:
+    base = runs["baseline"]
+    rows = [
+        "| run | wall time | vs baseline | peak RSS | file | targets |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| (a) baseline: driver + csv module, same columns and rows | {base.seconds:.2f} s "
+        f"| 1.00 x | {base.peak_rss_mb:.0f} MB | {base.size_mb:.0f} MB | |",
+    ]
+    for fmt in FORMATS:
+        run = runs.get(fmt)
+        if run is None:
+            continue
+        ratio = run.seconds / base.seconds
+        checks = [f"RSS < {MEMORY_TARGET_MB:g} MB {verdict(run.peak_rss_mb < MEMORY_TARGET_MB)}"]
+        if fmt == "csv":
+            checks.insert(0, f"time <= {RATIO_TARGET:g} x {verdict(ratio <= RATIO_TARGET)}")
+        rows.append(
+            f"| (b) flask petitions export --format {fmt} | {run.seconds:.2f} s | "
+            f"{ratio:.2f} x | {run.peak_rss_mb:.0f} MB | {run.size_mb:.0f} MB | "
+            f"{'; '.join(checks)} |"
+        )
+    rows.append(f"\n{signatures:,} confirmed signatures, one petition.")
+    return rows
+
+
+def machine() -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}; "
+        f"commit {commit or 'unknown'}"
+    )
+
+
+def section(backend: str, rows: list[str]) -> str:
+    start, end = markers(backend)
+    name = "PostgreSQL" if backend == "postgresql" else "SQLite"
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            start,
+            f"## Delivery exports ({name})",
+            "",
+            "`.venv/bin/python -m bench.export_bench` (bench/export_bench.py; its docstring has "
+            "the method). Each run is a fresh subprocess, one after another; time is its wall "
+            "time with start-up (Python, and for (b) Flask and the app) included; memory is its "
+            "own peak RSS. The CSV target compares (b) csv with (a).",
+            "",
+            f"Latest run: {when}. Machine: {machine()}.",
+            "",
+            *rows,
+            end,
+        ]
+    )
+
+
+def write_section(backend: str, text: str, path: Path) -> None:
+    """Replace this backend's marked section of path (or append it), leaving the rest."""
+    start, end = markers(backend)
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        updated = before + text + rest.split(end, 1)[1]
+    else:
+        updated = current.rstrip("\n") + ("\n\n" if current else "") + text + "\n"
+    path.write_text(updated, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--signatures", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite when empty")
+    parser.add_argument("--formats", nargs="*", default=list(FORMATS), choices=FORMATS)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--child-baseline", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-drop", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_baseline:
+        url, petition_id, output = args.child_baseline
+        return baseline(url, int(petition_id), Path(output))
+    if args.child_prepare:
+        print(prepare(os.environ["DATABASE_URL"], args.signatures))
+        return 0
+    if args.child_drop:
+        from bench import data
+
+        data.drop_postgres_database(os.environ["DATABASE_URL"])
+        return 0
+
+    work = WORK_DIR / f"export-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    instance = work / "instance"
+    instance.mkdir(parents=True)
+    database_url = args.database_url or f"sqlite:///{instance / 'campaign.sqlite3'}"
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    env: dict[str, Any] = {
+        "CAMPAIGN_SECRET_KEY": secrets.token_hex(32),
+        "CAMPAIGN_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+    }
+    child_env = os.environ | env
+    me = [sys.executable, "-m", "bench.export_bench"]
+    try:
+        # In a subprocess, so that this process stays small: a child's peak RSS counts the
+        # parent's pages it was forked with.
+        prepared = subprocess.run(
+            [*me, "--child-prepare", "--signatures", str(args.signatures)],
+            cwd=PROJECT_ROOT,
+            env=child_env,
+            stdout=subprocess.PIPE,
+            check=True,
+        )
+        petition_id, slug = prepared.stdout.decode().split()[-2:]
+        runs: dict[str, Run] = {}
+        output = work / "baseline.csv"
+        runs["baseline"] = measure(
+            "baseline",
+            [*me, "--child-baseline", database_url, petition_id, str(output)],
+            child_env,
+            output,
+        )
+        _say(f"baseline: {runs['baseline']}")
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi", "petitions", "export"]
+        for fmt in args.formats:
+            output = work / f"export.{fmt}"
+            options = [slug, "--format", fmt, "--output", str(output)]
+            runs[fmt] = measure(fmt, [*flask, *options], child_env, output)
+            _say(f"{fmt}: {runs[fmt]}")
+    finally:
+        if backend == "postgresql" and not args.keep:
+            subprocess.run([*me, "--child-drop"], cwd=PROJECT_ROOT, env=child_env, check=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    rows = report(runs, args.signatures)
+    print("\n".join(rows))
+    if not args.no_write:
+        write_section(backend, section(backend, rows), args.results)
+        _say(f"wrote the {backend} delivery-export section of {args.results}")
+    failed = any("FAIL" in row for row in rows)
+    return 1 if failed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
