@@ -62,8 +62,10 @@ def _configure_templates(app: Flask) -> None:
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
+    from campaign_app.management.markdown import render_markdown
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         now=utcnow,
         country_name=country_name,
@@ -113,7 +115,7 @@ def _configure_rate_limits(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from campaign_app.accounts.service import load_user
     from campaign_app.errors import init_error_handlers
-    from campaign_app.extensions import babel, db, limiter, login_manager, migrate
+    from campaign_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from campaign_app.microcache import init_microcache
     from campaign_app.queue import init_queue
     from campaign_app.security import init_security
@@ -122,6 +124,10 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    # Forms check their own token and re-render with the entries kept; the organiser area's
+    # button-only forms are checked by accounts.routes (see _check_csrf).
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see this page."

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 
 from campaign_app.db import Base
 from campaign_app.security import client_address
@@ -16,3 +17,5 @@ migrate = Migrate()
 babel = Babel()
 limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()
+# Every POST needs the session's CSRF token, also the button-only forms (sign out, unlock...).
+csrf = CSRFProtect()

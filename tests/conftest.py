@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.engine import make_url
 
@@ -107,6 +107,11 @@ def _settings(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
     return settings
 
 
+def _forget_request_caches() -> None:
+    for key in ("_login_user", "csrf_token"):
+        g.pop(key, None)
+
+
 def _empty_tables() -> None:
     tables = list(reversed(Base.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
@@ -175,6 +180,10 @@ def make_app(
         app = create_app(
             _settings(database_url, str(tmp_path / "instance"), **(defaults | overrides))
         )
+        # Tests keep one app context open around many requests, so flask.g outlives a request
+        # here, unlike in production. Drop what extensions cache per request in g (the signed-in
+        # account, the CSRF token), so each request starts as a real one would.
+        app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_caches)
         apps.append(app)
         return app
 

@@ -12,6 +12,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,8 +75,8 @@ class UserForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            (Role.ORGANISER.value, _l("Organiser: the campaigns ticked below")),
-            (Role.ADMIN.value, _l("Admin: everything, including accounts")),
+            SelectChoice(Role.ORGANISER.value, _l("Organiser: the campaigns ticked below")),
+            SelectChoice(Role.ADMIN.value, _l("Admin: everything, including accounts")),
         ],
         default=Role.ORGANISER.value,
     )

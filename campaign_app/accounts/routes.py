@@ -7,16 +7,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user as signed_in
 from flask_login import login_user, logout_user
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from campaign_app.accounts import bp, forms, mail, service
 from campaign_app.accounts.access import admin_required, current_user, organiser_required
 from campaign_app.accounts.models import Role, User
-from campaign_app.extensions import db, limiter
+from campaign_app.extensions import csrf, db, limiter
 from campaign_app.queue import enqueue
 
 LOGIN_FAILED = (
@@ -28,6 +39,18 @@ _PENDING_SECONDS = 300
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+
+
+# Blueprints whose every POST must carry the CSRF token, forms or not.
+_CHECKED_BLUEPRINTS = frozenset(
+    {"accounts", "audit", "organisers", "manage", "statistics", "moderation", "privacy", "exports"}
+)
+
+
+@bp.before_app_request
+def _check_csrf() -> None:
+    if request.method == "POST" and request.blueprint in _CHECKED_BLUEPRINTS:
+        csrf.protect()
 
 
 @bp.before_app_request
@@ -42,7 +65,7 @@ def _end_stale_session() -> None:
     started = float(session.get("signed_in_at", 0))
     if now - seen > idle or now - started > longest:
         logout_user()
-        session.clear()
+        _clear_session()
         flash("You were signed out after a time without activity. Please sign in again.", "info")
         return
     if now - seen > 30:  # refresh at most twice a minute: fewer cookie rewrites
@@ -58,9 +81,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("organisers.dashboard")
 
 
+def _clear_session() -> None:
+    """Forget everything in the session, including this request's cached CSRF token."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
 def _start_session(user: User) -> None:
     next_page = session.get("next_page")
-    session.clear()  # a new session id on sign-in (no fixation)
+    _clear_session()  # new session contents on sign-in (no fixation)
     login_user(user)
     session.permanent = True
     session["signed_in_at"] = session["seen_at"] = time.time()
@@ -113,7 +142,7 @@ def login_code() -> ResponseReturnValue:
 @bp.post("/account/logout")
 def logout() -> ResponseReturnValue:
     logout_user()
-    session.clear()
+    _clear_session()
     flash("You are signed out.", "info")
     return redirect(url_for(".login"))
 
@@ -188,7 +217,7 @@ def change_password() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     service.sign_out_everywhere(current_user())
     logout_user()
-    session.clear()
+    _clear_session()
     flash("All your sessions are signed out, this one too.", "info")
     return redirect(url_for(".login"))
 
@@ -256,7 +285,7 @@ def users() -> ResponseReturnValue:
 
 def _user_form(user: User | None = None) -> forms.UserForm:
     form = forms.UserForm(obj=None)
-    form.campaigns.choices = [(c.id, c.name) for c in service.all_campaigns()]
+    form.campaigns.choices = [SelectChoice(c.id, c.name) for c in service.all_campaigns()]
     if user is not None and request.method == "GET":
         form.email.data = user.email
         form.name.data = user.name
