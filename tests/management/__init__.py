@@ -1,0 +1,1 @@
+"""Tests of the management pages (campaigns, petitions, prisoners, reference data)."""
