@@ -117,10 +117,12 @@ def make_huey(app: Flask) -> Huey:
 
 
 def init_queue(app: Flask) -> None:
+    from campaign_app.exports.service import delete_expired_exports
     from campaign_app.petitions.mail import send_unsent_signature_mail
 
     queue = TaskQueue(app, make_huey(app))
     queue.every_minute(send_unsent_signature_mail)
+    queue.every_minute(delete_expired_exports)
     app.extensions["campaign_queue"] = queue
     app.cli.add_command(queue_cli)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user as _signed_in
@@ -18,8 +18,10 @@ from sqlalchemy import Select, select
 from campaign_app.accounts.models import CampaignMembership, User
 from campaign_app.campaigns.models import Campaign
 from campaign_app.extensions import db
-from campaign_app.petitions.models import Petition
-from campaign_app.prisoners.models import Prisoner
+
+if TYPE_CHECKING:
+    from campaign_app.petitions.models import Petition
+    from campaign_app.prisoners.models import Prisoner
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,12 +66,20 @@ def campaign_or_403(campaign_id: int) -> Campaign:
     return cast(Campaign, _or_403(campaign, campaign.id if campaign else None))
 
 
+# The feature models are imported when first needed: every blueprint imports this module, and
+# the petitions package (which loads the exports package) would otherwise import itself.
+
+
 def petition_or_403(petition_id: int) -> Petition:
+    from campaign_app.petitions.models import Petition
+
     petition = db.session.get(Petition, petition_id)
     return cast(Petition, _or_403(petition, petition.campaign_id if petition else None))
 
 
 def prisoner_or_403(prisoner_id: int) -> Prisoner:
+    from campaign_app.prisoners.models import Prisoner
+
     prisoner = db.session.get(Prisoner, prisoner_id)
     return cast(Prisoner, _or_403(prisoner, prisoner.campaign_id if prisoner else None))
 

@@ -1,1 +1,95 @@
-"""Export pages (routes land here)."""
+"""Exports in the browser: choose, watch the progress, download when ready."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
+from campaign_app.exports import EXTENSIONS, MEDIA_TYPES, bp, service
+from campaign_app.exports.forms import ExportForm
+from campaign_app.exports.models import ExportJob, ExportState
+from campaign_app.extensions import db
+from campaign_app.petitions.models import Petition
+from campaign_app.queue import enqueue
+
+
+def _job_or_403(petition: Petition, export_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, export_id)
+    if job is None or job.petition_id != petition.id:
+        abort(403)
+    return job
+
+
+@bp.route("/petitions/<int:petition_id>/exports", methods=["GET", "POST"])
+@organiser_required
+def index(petition_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    form = ExportForm()
+    if form.validate_on_submit():
+        job = service.request_export(
+            petition, current_user(), form.format.data, form.to_selection(), bom=form.bom.data
+        )
+        enqueue(service.build_export, job.id)
+        return redirect(url_for(".job", petition_id=petition.id, export_id=job.id))
+    return render_template(
+        "exports/index.html",
+        petition=petition,
+        form=form,
+        jobs=service.recent_jobs(petition.id),
+        requested_by=service.requested_by,
+    ), 400 if form.errors else 200
+
+
+@bp.get("/petitions/<int:petition_id>/exports/<int:export_id>")
+@organiser_required
+def job(petition_id: int, export_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    export = _job_or_403(petition, export_id)
+    return render_template(
+        "exports/job.html",
+        petition=petition,
+        job=export,
+        ready=service.file_of(export) is not None,
+        finished=export.state not in (ExportState.QUEUED, ExportState.RUNNING),
+    )
+
+
+@bp.get("/petitions/<int:petition_id>/exports/<int:export_id>/status")
+@organiser_required
+def status(petition_id: int, export_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    export = _job_or_403(petition, export_id)
+    ready = service.file_of(export) is not None
+    response = jsonify(
+        state=export.state.value,
+        done=export.done,
+        total=export.total,
+        finished=export.state not in (ExportState.QUEUED, ExportState.RUNNING),
+        download_url=url_for(".download", petition_id=petition.id, export_id=export.id)
+        if ready
+        else None,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/petitions/<int:petition_id>/exports/<int:export_id>/download")
+@organiser_required
+def download(petition_id: int, export_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    export = _job_or_403(petition, export_id)
+    path = service.file_of(export)
+    if path is None:
+        abort(404)
+    service.record_download(export, petition)
+    stamp = export.finished_at.strftime("%Y-%m-%d") if export.finished_at else "export"
+    response = send_file(
+        path,
+        mimetype=MEDIA_TYPES[export.format],
+        as_attachment=True,
+        download_name=f"{petition.slug}-signatures-{stamp}{EXTENSIONS[export.format]}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store, private"
+    return response
