@@ -61,6 +61,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.pdf_bench
+	$(BIN)/python -m bench.stats_bench
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o campaign_app/translations/messages.pot .

@@ -3,7 +3,8 @@
 Everything here runs in the runner process before gunicorn starts. The signature rows are
 written with batched Core ``executemany`` and the sharded counter (``signature_count``) is
 filled so that, per country, the shards add up to the confirmed rows, as confirmations
-would have left it. The result is checked with the app's own counting functions.
+would have left it; the hourly counter (``signature_hourly``) gets one row (shard 0) per
+UTC hour of ``confirmed_at``. The result is checked with the app's own counting functions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from campaign_app.petitions.models import (
     PublicDisplay,
     Signature,
     SignatureCount,
+    SignatureHourly,
     SignatureState,
 )
 
@@ -126,9 +128,11 @@ def create_petitions(app: Flask) -> BenchPetitions:
         )
 
 
-def _signature_rows(petition_id: int, total: int, start: datetime) -> Iterator[dict[str, Any]]:
-    """Confirmed signatures spread evenly over the 30 days after ``start``."""
-    step = timedelta(days=30) / max(total, 1)
+def _signature_rows(
+    petition_id: int, total: int, start: datetime, days: int = 30
+) -> Iterator[dict[str, Any]]:
+    """Confirmed signatures spread evenly over the ``days`` days after ``start``."""
+    step = timedelta(days=days) / max(total, 1)
     for i in range(total):
         created_at = start + step * i
         yield {
@@ -169,27 +173,36 @@ def load_signatures(
     petition_id: int,
     total: int,
     progress: Callable[[int], None] | None = None,
+    days: int = 30,
 ) -> None:
-    """Insert ``total`` confirmed signatures and the matching counter shards.
+    """Insert ``total`` confirmed signatures over ``days`` days and the matching counters.
 
     One transaction per batch of BATCH_SIZE rows; ``progress`` is told how many rows each
     batch added.
     """
     by_country: Counter[str] = Counter()
-    start = utcnow() - timedelta(days=31)
+    by_hour: Counter[datetime] = Counter()
+    start = utcnow() - timedelta(days=days + 1)
     statement = sa.insert(Signature.__table__)  # type: ignore[arg-type]
     with app.app_context():
         shards = int(app.config["COUNTER_SHARDS"])
-        rows = _signature_rows(petition_id, total, start)
+        rows = _signature_rows(petition_id, total, start, days)
         while batch := list(itertools.islice(rows, BATCH_SIZE)):
             with db.engine.begin() as connection:
                 connection.execute(statement, batch)
             by_country.update(row["country"] for row in batch)
+            by_hour.update(counting.hour_of(row["confirmed_at"]) for row in batch)
             if progress is not None:
                 progress(len(batch))
         with db.engine.begin() as connection:
             counter_rows = _shard_rows(petition_id, by_country, shards)
             connection.execute(sa.insert(SignatureCount.__table__), counter_rows)  # type: ignore[arg-type]
+            hourly_rows = [
+                {"petition_id": petition_id, "hour": hour, "shard": 0, "count": n}
+                for hour, n in sorted(by_hour.items())
+            ]
+            if hourly_rows:
+                connection.execute(sa.insert(SignatureHourly.__table__), hourly_rows)  # type: ignore[arg-type]
 
 
 def check_counts(app: Flask, expected: dict[int, int]) -> dict[int, tuple[int, int]]:
@@ -202,10 +215,11 @@ def check_counts(app: Flask, expected: dict[int, int]) -> dict[int, tuple[int, i
         for petition_id, total in expected.items():
             counted = counting.read_counts(db.session, petition_id)
             actual = counting.count_rows(db.session, petition_id)
-            if counting.drift(counted, actual) or counted.total != total:
+            hourly = sum(counting.read_hourly(db.session, petition_id).values())
+            if counting.drift(counted, actual) or counted.total != total or hourly != total:
                 raise RuntimeError(
                     f"Bench data is inconsistent for petition {petition_id}: counter "
-                    f"{counted.total}, rows {actual.total}, expected {total}."
+                    f"{counted.total}, hourly {hourly}, rows {actual.total}, expected {total}."
                 )
             counter_rows = db.session.scalar(
                 sa.select(sa.func.count())
