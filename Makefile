@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/campaign_app_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: help install run worker test lint typecheck pytest bench messages translations clean
+.PHONY: help install run admin worker test lint typecheck pytest bench messages translations clean
 
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
@@ -38,10 +38,17 @@ run: install instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Mail goes to instance/outbox/ and the confirmation links are logged below."
+	@echo "Organiser area: http://$(HOST):$(PORT)/organise/ (first: make admin EMAIL=you@example.org)"
 	@export CAMPAIGN_BASE_URL="$${CAMPAIGN_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	  $(FLASK) queue work & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The first organiser account: asks for its password (twice) on the terminal.
+admin: install instance/config.py
+	@test -n "$(EMAIL)" || { echo "Usage: make admin EMAIL=you@example.org"; exit 2; }
+	$(FLASK) db upgrade
+	$(FLASK) users create-admin "$(EMAIL)"
 
 worker: install instance/config.py
 	$(FLASK) queue work
