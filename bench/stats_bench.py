@@ -157,7 +157,7 @@ def measure(
     return [Timing(label, values) for label, values in samples.items()]
 
 
-def report(timings: list[Timing], signatures: int, days: int, server: str) -> list[str]:
+def report(timings: list[Timing], signatures: int, days: int, server: str, load: str) -> list[str]:
     rows = [
         "| request | median | p95 | min | max | requests | target: median < 300 ms |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -171,7 +171,8 @@ def report(timings: list[Timing], signatures: int, days: int, server: str) -> li
         )
     rows.append(
         f"\n{signatures:,} confirmed signatures over {days} days from 30 countries, one petition; "
-        f"{server}."
+        f"{server}. Load average (1, 5, 15 min) {load}: other programs share the CPUs, "
+        "and a busy machine slows every request."
     )
     return rows
 
@@ -260,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "DATABASE_URL": database_url,
         }
     )
+    load_before = os.getloadavg()
     from bench import data
     from campaign_app import create_app
     from campaign_app.extensions import db
@@ -288,7 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             data.drop_postgres_database(database_url)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    rows = report(timings, args.signatures, args.days, server)
+    load = " / ".join(
+        " ".join(f"{x:.2f}" for x in loads) for loads in (load_before, os.getloadavg())
+    )
+    rows = report(timings, args.signatures, args.days, server, f"{load} (before / after)")
     print("\n".join(rows))
     if not args.no_write:
         write_section(backend, section(backend, rows), args.results)

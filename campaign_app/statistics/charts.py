@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from babel import Locale
+from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from markupsafe import Markup, escape
 
 WIDTH = 720
@@ -36,6 +39,29 @@ class Bar:
 
 def _plain(n: int) -> str:
     return f"{n:,}"
+
+
+@cache
+def integer_format(locale: str) -> Callable[[int], str]:
+    """A fast formatter of whole numbers with the locale's grouping (1,234,567 / 12,34,567).
+
+    Gives what babel's format_decimal gives for integers, at a fraction of the cost: the
+    page formats several hundred numbers and babel parses its pattern on every call.
+    """
+    parsed = Locale.parse(locale)
+    primary, secondary = parsed.decimal_formats[None].grouping
+    separator, minus = get_group_symbol(parsed), get_minus_sign_symbol(parsed)
+
+    def number(n: int) -> str:
+        digits = str(abs(n))
+        groups = [digits[-primary:]] if len(digits) > primary else [digits]
+        rest = digits[:-primary] if len(digits) > primary else ""
+        while rest:
+            groups.append(rest[-secondary:])
+            rest = rest[:-secondary]
+        return (minus if n < 0 else "") + separator.join(reversed(groups))
+
+    return number
 
 
 def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:

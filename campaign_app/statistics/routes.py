@@ -4,66 +4,70 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from babel.dates import format_datetime
+from babel import dates as babel_dates
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_number, format_percent, get_locale
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from campaign_app.accounts.access import campaign_or_403, organiser_required, petition_or_403
 from campaign_app.countries import country_name
 from campaign_app.statistics import bp, service
-from campaign_app.statistics.charts import Bar, bar_chart, column_chart
+from campaign_app.statistics.charts import Bar, bar_chart, column_chart, integer_format
 
 
-def _number(n: int) -> str:
-    return str(format_number(n))
+class _Formats:
+    """The request's locale, looked up once: the page formats several hundred labels."""
 
+    def __init__(self) -> None:
+        self.locale = str(get_locale() or "en")
+        self.number = integer_format(self.locale)
 
-def _peak(bars: list[Bar]) -> str:
-    best = max(bars, key=lambda bar: bar.value)
-    total = sum(bar.value for bar in bars)
-    return str(
-        _(
-            "%(total)s in all; most: %(label)s with %(value)s.",
-            total=_number(total),
-            label=best.label,
-            value=_number(best.value),
+    def day(self, day: date, pattern: str = "long") -> str:
+        return str(babel_dates.format_date(day, pattern, locale=self.locale))
+
+    def hour(self, hour: datetime) -> str:
+        # babel directly, in UTC: flask_babel would move it to BABEL_DEFAULT_TIMEZONE.
+        text = babel_dates.format_datetime(
+            hour, "d MMM yyyy, HH:00", tzinfo=UTC, locale=self.locale
         )
-    )
+        return f"{text} UTC"
+
+    def hour_tick(self, hour: datetime) -> str:
+        return self.day(hour.date(), "d MMM") if hour.hour == 0 else f"{hour:%H}:00"
+
+    def peak(self, bars: list[Bar]) -> str:
+        best = max(bars, key=lambda bar: bar.value)
+        return str(
+            _(
+                "%(total)s in all; most: %(label)s with %(value)s.",
+                total=self.number(sum(bar.value for bar in bars)),
+                label=best.label,
+                value=self.number(best.value),
+            )
+        )
 
 
-def _day_chart(per_day: list[tuple[date, int]]) -> Markup:
-    bars = [
-        Bar(str(format_date(day, "long")), n, str(format_date(day, "d MMM"))) for day, n in per_day
-    ]
-    first, last = bars[0].label, bars[-1].label
+def _day_chart(per_day: list[tuple[date, int]], f: _Formats) -> Markup:
+    bars = [Bar(f.day(day), n, f.day(day, "d MMM")) for day, n in per_day]
     return column_chart(
         bars,
         chart_id="per-day",
         title=_("Confirmed signatures per day (UTC)"),
-        summary=_("One bar per day from %(first)s to %(last)s: ", first=first, last=last)
-        + (_peak(bars) if any(bar.value for bar in bars) else ""),
+        summary=_(
+            "One bar per day from %(first)s to %(last)s: ",
+            first=bars[0].label,
+            last=bars[-1].label,
+        )
+        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
         empty_message=_("No signatures yet."),
-        number=_number,
+        number=f.number,
     )
 
 
-def _hour_label(hour: datetime) -> str:
-    # babel directly: flask_babel would move the hour to BABEL_DEFAULT_TIMEZONE.
-    locale = get_locale() or "en"
-    return format_datetime(hour, "d MMM yyyy, HH:00", tzinfo=UTC, locale=locale) + " UTC"
-
-
-def _hour_tick(hour: datetime) -> str:
-    if hour.hour == 0:
-        return str(format_date(hour, "d MMM"))
-    return f"{hour:%H}:00"
-
-
-def _hour_chart(per_hour: list[tuple[datetime, int]]) -> Markup:
-    bars = [Bar(_hour_label(hour), n, _hour_tick(hour)) for hour, n in per_hour]
+def _hour_chart(per_hour: list[tuple[datetime, int]], f: _Formats) -> Markup:
+    bars = [Bar(f.hour(hour), n, f.hour_tick(hour)) for hour, n in per_hour]
     return column_chart(
         bars,
         chart_id="per-hour",
@@ -73,26 +77,26 @@ def _hour_chart(per_hour: list[tuple[datetime, int]]) -> Markup:
             first=bars[0].label,
             last=bars[-1].label,
         )
-        + (_peak(bars) if any(bar.value for bar in bars) else ""),
+        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
         empty_message=_("No signatures in these hours."),
-        number=_number,
+        number=f.number,
         max_ticks=12,
     )
 
 
-def _country_chart(by_country: list[tuple[str, int]]) -> Markup:
+def _country_chart(by_country: list[tuple[str, int]], f: _Formats) -> Markup:
     bars = [Bar(country_name(code), n) for code, n in by_country]
     return bar_chart(
         bars,
         chart_id="by-country",
         title=_("Confirmed signatures by country"),
         summary=(
-            _("%(count)s countries, most signatures first: ", count=len(bars)) + _peak(bars)
+            _("%(count)s countries, most signatures first: ", count=len(bars)) + f.peak(bars)
             if bars
             else ""
         ),
         empty_message=_("No signatures yet."),
-        number=_number,
+        number=f.number,
     )
 
 
@@ -112,16 +116,18 @@ def petition(petition_id: int) -> ResponseReturnValue:
         )
         stats, status = service.petition_statistics(petition), 400
     rate = stats.confirmation_rate
+    f = _Formats()
     page = render_template(
         "statistics/petition.html",
+        num=f.number,
         petition=petition,
         stats=stats,
         rate=None if rate is None else format_percent(rate, "#,##0.0%"),
         day_text=day_text,
         day_error=day_error,
-        day_chart=_day_chart(stats.per_day),
-        hour_chart=_hour_chart(stats.per_hour),
-        country_chart=_country_chart(stats.by_country),
+        day_chart=_day_chart(stats.per_day, f),
+        hour_chart=_hour_chart(stats.per_hour, f),
+        country_chart=_country_chart(stats.by_country, f),
     )
     return page, status
 
@@ -131,6 +137,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
 def campaign(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
     stats = service.campaign_statistics(campaign)
+    f = _Formats()
     petition_bars = [Bar(p.title, n) for p, n in stats.petitions]
     prisoner_bars = [Bar(p.name_latin, n) for p, n in stats.per_prisoner]
     occasion_bars = [
@@ -138,30 +145,31 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
     ]
     return render_template(
         "statistics/campaign.html",
+        num=f.number,
         campaign=campaign,
         stats=stats,
         petition_chart=bar_chart(
             petition_bars,
             chart_id="petitions",
             title=_("Confirmed signatures per petition"),
-            summary=_peak(petition_bars) if petition_bars else "",
+            summary=f.peak(petition_bars) if petition_bars else "",
             empty_message=_("No signatures yet."),
-            number=_number,
+            number=f.number,
         ),
         prisoner_chart=bar_chart(
             prisoner_bars,
             chart_id="cards-per-prisoner",
             title=_("Cards reported sent, per prisoner"),
-            summary=_peak(prisoner_bars) if prisoner_bars else "",
+            summary=f.peak(prisoner_bars) if prisoner_bars else "",
             empty_message=_("No cards reported sent yet."),
-            number=_number,
+            number=f.number,
         ),
         occasion_chart=bar_chart(
             occasion_bars,
             chart_id="cards-per-occasion",
             title=_("Cards reported sent, per occasion"),
-            summary=_peak(occasion_bars) if occasion_bars else "",
+            summary=f.peak(occasion_bars) if occasion_bars else "",
             empty_message=_("No cards reported sent yet."),
-            number=_number,
+            number=f.number,
         ),
     )

@@ -108,3 +108,14 @@ def test_text_is_escaped_and_still_valid_xml():
 )
 def test_nice_ticks(maximum, expected):
     assert nice_ticks(maximum) == expected
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "ru", "be", "hi", "pt_BR", "es", "pl"])
+def test_integer_format_matches_babel(locale):
+    from babel.numbers import format_decimal
+
+    from campaign_app.statistics.charts import integer_format
+
+    number = integer_format(locale)
+    for n in (0, 7, 999, 1_000, 12_345, 123_456, 1_234_567, 98_765_432_100, -1_234):
+        assert number(n) == format_decimal(n, locale=locale), (locale, n)
