@@ -1,0 +1,71 @@
+"""An organiser signs in, opens a petition, builds a CSV export in the queue and downloads it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from campaign_app.accounts.models import User
+from campaign_app.petitions.models import Petition, PublicDisplay, SignatureState
+from tests.browser.conftest import LiveServer
+from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
+
+
+def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
+    page.goto(f"{live_server.url}/account/login")
+    page.get_by_label("E-mail address", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/organise/")
+
+
+def petition_with_signers() -> tuple[Petition, User]:
+    campaign = make_campaign(name="Browser campaign")
+    petition = make_petition(campaign=campaign, title="Free the exported prisoner")
+    make_signature(petition, first_name="Ольга", last_name="Публичная", city="Minsk", country="BY")
+    make_signature(
+        petition, first_name="Hidden", last_name="Person", display=PublicDisplay.ANONYMOUS
+    )
+    make_signature(petition, first_name="Pending", state=SignatureState.PENDING)
+    organiser = make_user(campaigns=(campaign,))
+    return petition, organiser
+
+
+def test_organiser_exports_csv(live_server: LiveServer, page: Page) -> None:
+    petition, organiser = petition_with_signers()
+
+    sign_in(page, live_server, organiser)
+    expect(page.get_by_role("link", name="Free the exported prisoner")).to_be_visible()
+    live_server.screenshot(page, "dashboard")
+
+    page.goto(f"{live_server.url}/organise/petitions/{petition.id}")
+    expect(page.locator("h1")).to_have_text("Free the exported prisoner")
+    live_server.screenshot(page, "petition-hub")
+    page.get_by_role("link", name="Exports", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Export the signatures")
+
+    page.get_by_label("CSV (a table for any spreadsheet or database)").check()
+    page.get_by_role("button", name="Build the export").click()
+    expect(page).to_have_url(re.compile(rf"/organise/petitions/{petition.id}/exports/\d+$"))
+    # The worker builds the file; the page follows its progress and then offers it.
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=20_000)
+    expect(page.locator(".lead")).to_have_text("Ready: 2 signatures.")
+    live_server.screenshot(page, "export-ready")
+
+    with page.expect_download() as download_info:
+        download_link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    names = [" ".join(row) for row in rows[1:]]
+    assert len(rows) == 3, rows
+    assert any("Ольга Публичная" in row and "Minsk" in row for row in names), rows
+    assert any("Anonymous" in row for row in names), rows
+    assert not any("Hidden" in row or "Pending" in row for row in names), rows
+    assert "@" not in text
