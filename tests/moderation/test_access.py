@@ -34,7 +34,9 @@ def routes(s, signature_id: int, batch_id: int) -> list[tuple[str, str]]:
 @pytest.fixture
 def world(app, client):
     s = setup()
-    signature = make_signature(s.petition, email_normalized="x@spam.example", email="x@spam.example")
+    signature = make_signature(
+        s.petition, email_normalized="x@spam.example", email="x@spam.example"
+    )
     log_in(client, s.organiser)
     token = search_id(post_form(client, s.base, {"domain": "spam.example"}))
     invalidate(client, s, token, 1)
