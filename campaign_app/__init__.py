@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         petitions,
         prisoners,
         privacy,
+        sharing,
         statistics,
     )
 
@@ -179,3 +180,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(sharing.bp)

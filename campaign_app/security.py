@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, request
 
@@ -53,9 +56,51 @@ def client_ip_hash() -> str:
     return keyed_hash(client_address(), "ip")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Where csp_overrides leaves its directives for add_security_headers: the WSGI environ lives
+# exactly as long as the request (flask.g may outlive it, e.g. in tests).
+_OVERRIDES_KEY = "campaign_app.csp_overrides"
+
+
+def csp_overrides(**directives: str) -> Callable[[F], F]:
+    """Decorate the one view whose responses need some CSP directives changed.
+
+    Keywords are directive names with ``_`` for ``-``: ``frame_ancestors="*"`` lets any site
+    frame the page (and drops X-Frame-Options: DENY); every other page keeps the strict policy.
+    """
+    overrides = tuple(sorted((name.replace("_", "-"), value) for name, value in directives.items()))
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            request.environ[_OVERRIDES_KEY] = overrides
+            return view(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
+@cache
+def _headers_with(overrides: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    changed = dict(overrides)
+    directives = []
+    for directive in CONTENT_SECURITY_POLICY.split("; "):
+        name = directive.split()[0]
+        directives.append(f"{name} {changed.pop(name)}" if name in changed else directive)
+    directives += [f"{name} {value}" for name, value in changed.items()]
+    headers = SECURITY_HEADERS | {"Content-Security-Policy": "; ".join(directives)}
+    if dict(overrides).get("frame-ancestors", "'none'") != "'none'":
+        del headers["X-Frame-Options"]  # it can only deny or allow the same origin
+    return headers
+
+
 def add_security_headers(response: Response) -> Response:
-    """Attach the security headers; views may loosen them explicitly (none do yet)."""
-    for name, value in SECURITY_HEADERS.items():
+    """Attach the security headers, with the changes a view asked for via csp_overrides."""
+    overrides = request.environ.get(_OVERRIDES_KEY)
+    headers = _headers_with(overrides) if overrides else SECURITY_HEADERS
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
@@ -33,6 +34,9 @@ from campaign_app.petitions.tokens import InvalidToken, signature_id_from
 from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
+
+# Petitions and prisoners of draft or archived campaigns are not public.
+PUBLIC_CAMPAIGN_STATES = (CampaignState.OPEN, CampaignState.CLOSED)
 
 
 class PetitionNotOpen(CampaignError):
@@ -95,13 +99,20 @@ class Confirmation:
 
 
 def get_public_petition(slug: str) -> Petition | None:
-    """A petition anyone may see: not a draft."""
+    """A petition anyone may see: not a draft, in a campaign that is neither draft nor archived."""
     return db.session.scalar(
-        select(Petition).where(Petition.slug == slug, Petition.state != PetitionState.DRAFT)
+        select(Petition)
+        .join(Campaign)
+        .where(
+            Petition.slug == slug,
+            Petition.state != PetitionState.DRAFT,
+            Campaign.state.in_(PUBLIC_CAMPAIGN_STATES),
+        )
     )
 
 
 _PETITION_TABLE = cast(Table, Petition.__table__)
+_CAMPAIGN_TABLE = cast(Table, Campaign.__table__)
 # Prebuilt with a bound parameter: building the statement per request cost more than running it.
 _SIGNING_WINDOW = select(
     _PETITION_TABLE.c.id,
@@ -111,6 +122,8 @@ _SIGNING_WINDOW = select(
 ).where(
     _PETITION_TABLE.c.slug == bindparam("slug"),
     _PETITION_TABLE.c.state != PetitionState.DRAFT,
+    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+    _CAMPAIGN_TABLE.c.state.in_(PUBLIC_CAMPAIGN_STATES),
 )
 
 
@@ -124,7 +137,10 @@ def list_public_petitions() -> list[Petition]:
     """Open petitions first, then closed ones, newest first; no drafts or archived ones."""
     states = [PetitionState.OPEN, PetitionState.CLOSED]
     rows = db.session.scalars(
-        select(Petition).where(Petition.state.in_(states)).order_by(Petition.opens_at.desc())
+        select(Petition)
+        .join(Campaign)
+        .where(Petition.state.in_(states), Campaign.state.in_(PUBLIC_CAMPAIGN_STATES))
+        .order_by(Petition.opens_at.desc())
     )
     return sorted(rows, key=lambda p: p.state is not PetitionState.OPEN)
 
