@@ -3,7 +3,7 @@
 What a row shows follows the signer's public-display choice, which governs the delivered list
 too: signers who agreed to be shown appear with their full name and city; anonymous signers
 appear as "Anonymous" with no city (their country and date still count). E-mail addresses are
-never exported. Rows are read with keyset pagination, so memory stays flat on any size.
+never exported. Rows are streamed in batches from one query, so memory stays flat on any size.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import csv
 import functools
 import json
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from babel import Locale
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, String, select, type_coerce
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
@@ -29,9 +28,12 @@ HEADER = ("number", "name", "city", "country", "country_name", "confirmed_on")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One numbered line of a delivery list; ``confirmed_on`` is a UTC ISO date or ""."""
+class ExportRow(NamedTuple):
+    """One numbered line of a delivery list; ``confirmed_on`` is a UTC ISO date or "".
+
+    A named tuple rather than a frozen dataclass: built a million times in an export, it
+    costs a fifth as much.
+    """
 
     number: int
     name: str
@@ -50,6 +52,14 @@ def country_name(code: str) -> str:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _utc_day(moment: datetime | str) -> str:
+    """The UTC date of a timestamp as the driver returns it, unconverted: SQLite gives the
+    stored text, naive UTC ("2012-09-25 10:00:00"); PostgreSQL an aware datetime."""
+    if isinstance(moment, str):
+        return moment[:10]
+    return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date().isoformat()
 
 
 def selection_filters(
@@ -88,51 +98,49 @@ def iter_export_rows(
     unconfirmed signatures drop out even when ``confirmed_only`` is off. Invalidated
     signatures are included only when ``confirmed_only`` is off.
     """
-    query = select(
-        Signature.id,
-        Signature.first_name,
-        Signature.last_name,
-        Signature.city,
-        Signature.country,
-        Signature.display,
-        Signature.confirmed_at,
-    ).where(
-        *selection_filters(
-            petition_id,
-            confirmed_only=confirmed_only,
-            since=since,
-            until=until,
-            countries=countries,
+    # One query, streamed in batches (a server-side cursor on PostgreSQL). Keyset pages
+    # ("id > last ORDER BY id LIMIT n") made SQLite sort the whole selection for every page.
+    query = (
+        select(
+            Signature.first_name,
+            Signature.last_name,
+            Signature.city,
+            Signature.country,
+            type_coerce(Signature.display, String),  # plain text: no enum built per row
+            # As the driver returns it: parsing a datetime per row (and UTCDateTime's
+            # conversion) cost more than the rest of the row; _utc_day reads either form.
+            type_coerce(Signature.confirmed_at, String),
         )
+        .where(
+            *selection_filters(
+                petition_id,
+                confirmed_only=confirmed_only,
+                since=since,
+                until=until,
+                countries=countries,
+            )
+        )
+        .order_by(Signature.id)
     )
-    query = query.order_by(Signature.id).limit(BATCH_SIZE)
-
+    anonymous = PublicDisplay.ANONYMOUS.value
+    # Core, not the ORM: plain rows, no ORM loading step per batch.
+    result = db.session.connection().execute(query.execution_options(yield_per=BATCH_SIZE))
     number = 0
-    last_id = 0
-    while True:
-        batch = db.session.execute(query.where(Signature.id > last_id)).all()
-        for row in batch:
+    for batch in result.partitions():
+        for first, last, city, country, display, confirmed_at in batch:
             number += 1
-            is_anonymous = row.display is PublicDisplay.ANONYMOUS
-            name = (
-                ANONYMOUS
-                if is_anonymous
-                else " ".join(filter(None, (row.first_name, row.last_name)))
-            )
-            confirmed_at: datetime | None = row.confirmed_at
+            if display == anonymous:
+                name, city = ANONYMOUS, ""
+            else:
+                name = f"{first} {last}" if first and last else first or last
             yield ExportRow(
-                number=number,
-                name=name,
-                city="" if is_anonymous else row.city,
-                country=row.country,
-                country_name=country_name(row.country),
-                confirmed_on=confirmed_at.astimezone(UTC).date().isoformat()
-                if confirmed_at
-                else "",
+                number,
+                name,
+                city,
+                country,
+                country_name(country),
+                _utc_day(confirmed_at) if confirmed_at else "",
             )
-        if len(batch) < BATCH_SIZE:
-            return
-        last_id = batch[-1].id
 
 
 def neutralise(cell: str) -> str:
@@ -146,17 +154,21 @@ def write_csv(rows: Iterable[ExportRow], out: TextIO, *, bom: bool = False) -> i
         out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(HEADER)
+    writerow = writer.writerow
+    starts = _FORMULA_STARTS
     written = 0
+    # neutralise() inlined: a function call per cell was a tenth of a million-row export.
     for row in rows:
-        writer.writerow(
-            [
+        name, city, country_name = row.name, row.city, row.country_name
+        writerow(
+            (
                 row.number,
-                neutralise(row.name),
-                neutralise(row.city),
+                "'" + name if name.startswith(starts) else name,
+                "'" + city if city.startswith(starts) else city,
                 row.country,
-                neutralise(row.country_name),
+                "'" + country_name if country_name.startswith(starts) else country_name,
                 row.confirmed_on,
-            ]
+            )
         )
         written += 1
     return written
@@ -168,7 +180,7 @@ def write_json(rows: Iterable[ExportRow], out: TextIO) -> int:
     written = 0
     for row in rows:
         out.write(",\n" if written else "\n")
-        out.write(json.dumps(asdict(row), ensure_ascii=False))
+        out.write(json.dumps(row._asdict(), ensure_ascii=False))
         written += 1
     out.write("\n]\n" if written else "]\n")
     return written
