@@ -28,13 +28,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Message catalogues: the .po files are in the repository, the compiled .mo files are built.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard campaign_app/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
 # A random SECRET_KEY for this checkout; plain-HTTP cookies because make run serves 127.0.0.1.
 instance/config.py:
 	@mkdir -p instance
 	@$(PYTHON) -c 'import secrets; print("# Written by make run for local use. Do not use in production.\nSECRET_KEY = " + repr(secrets.token_hex(32)) + "\nSESSION_COOKIE_SECURE = False")' > $@
 	@echo "Wrote instance/config.py with a new random SECRET_KEY."
 
-run: install instance/config.py
+run: install $(MO_FILES) instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Mail goes to instance/outbox/ and the confirmation links are logged below."
@@ -50,7 +55,7 @@ admin: install instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) users create-admin "$(EMAIL)"
 
-worker: install instance/config.py
+worker: install $(MO_FILES) instance/config.py
 	$(FLASK) queue work
 
 lint: install
@@ -60,21 +65,23 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install $(MO_FILES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-bench: install
+bench: install $(MO_FILES)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.pdf_bench
 	$(BIN)/python -m bench.stats_bench
+	$(BIN)/python -m bench.export_bench
 
+# Extract the marked strings and merge them into every language's catalogue.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o campaign_app/translations/messages.pot .
+	$(BIN)/pybabel update -i campaign_app/translations/messages.pot -d campaign_app/translations --no-fuzzy-matching --ignore-obsolete
 
-translations: install
-	$(BIN)/pybabel compile -d campaign_app/translations --use-fuzzy || true
+translations: $(MO_FILES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -64,6 +64,7 @@ def _configure_templates(app: Flask) -> None:
     from campaign_app.db import utcnow
     from campaign_app.management.markdown import render_markdown
 
+    app.after_request(_remember_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
@@ -73,6 +74,8 @@ def _configure_templates(app: Flask) -> None:
         format_datetime=format_datetime,
         format_number=format_number,
         get_locale=get_locale,
+        offered_languages=offered_languages,
+        language_names=LANGUAGE_NAMES,
     )
 
 
@@ -139,12 +142,47 @@ def _init_extensions(app: Flask) -> None:
     init_error_handlers(app)
 
 
-def select_locale() -> str | None:
-    """The best of the offered languages for the browser's Accept-Language header."""
-    from flask import current_app, request
+LANGUAGE_COOKIE = "lang"
+# Each language's name in itself, for the switcher.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
 
-    offered = [code.strip() for code in str(current_app.config["LANGUAGES"]).split(",")]
-    return request.accept_languages.best_match([code for code in offered if code])
+
+def offered_languages() -> list[str]:
+    """The interface languages of this installation (LANGUAGES), first one the fallback."""
+    from flask import current_app
+
+    return [
+        code.strip() for code in str(current_app.config["LANGUAGES"]).split(",") if code.strip()
+    ]
+
+
+def select_locale() -> str | None:
+    """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
+    Accept-Language, then the first offered language. Unknown codes are ignored."""
+    from flask import request
+
+    offered = offered_languages()
+    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in offered:
+            return candidate
+    return request.accept_languages.best_match(offered) or (offered[0] if offered else None)
+
+
+def _remember_language(response: Any) -> Any:
+    """A language picked with ``?lang=`` is kept in a cookie for the next pages."""
+    from flask import request
+
+    chosen = request.args.get("lang")
+    if chosen and chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=bool(request.is_secure),
+        )
+    return response
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -86,7 +86,7 @@ class Defaults:
     ERASURE_LINK_MAX_AGE = 24 * 3600  # seconds an e-mailed "erase my data" link works
     ERASURE_RATE_LIMIT_PER_IP = "5/hour"
 
-    LANGUAGES = "en"  # comma-separated locales offered; translations in campaign_app/translations
+    LANGUAGES = "en,ru,be,fr"  # offered interface languages, the first is the fallback
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     WTF_CSRF_TIME_LIMIT = 3600 * 12
