@@ -72,7 +72,10 @@ def selection_filters(
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions choosing a selection's signatures: one place for the export and
     for counting it (see iter_export_rows for what the arguments mean)."""
-    conditions: list[ColumnElement[bool]] = [Signature.petition_id == petition_id]
+    conditions: list[ColumnElement[bool]] = [
+        Signature.petition_id == petition_id,
+        Signature.erased_at.is_(None),  # erased and anonymised signers are never delivered
+    ]
     if confirmed_only:
         conditions.append(Signature.state == SignatureState.CONFIRMED)
     if since is not None:

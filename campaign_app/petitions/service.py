@@ -151,13 +151,16 @@ def get_counts(petition: Petition) -> Counts:
 
 
 def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
-    """The most recent confirmed signers who chose to be shown, newest first."""
+    """The most recent confirmed signers who chose to be shown, newest first (never erased)."""
+    if petition.anonymised_at is not None:  # every row is erased: skip the scan
+        return []
     rows = db.session.execute(
         select(Signature.first_name, Signature.country, Signature.confirmed_at)
         .where(
             Signature.petition_id == petition.id,
             Signature.state == SignatureState.CONFIRMED,
             Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
+            Signature.erased_at.is_(None),
         )
         .order_by(Signature.confirmed_at.desc())
         .limit(limit)

@@ -1,1 +1,128 @@
-"""Privacy pages (routes land here)."""
+"""Privacy pages: admins erase a signer, signers ask for erasure by an e-mailed link,
+organisers anonymise a closed petition's signers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from campaign_app.accounts.access import (
+    admin_required,
+    current_user,
+    organiser_required,
+    petition_or_403,
+)
+from campaign_app.extensions import limiter
+from campaign_app.privacy import bp, forms, mail, service
+from campaign_app.queue import enqueue
+from campaign_app.ratelimits import confirm_limit_per_ip
+
+log = logging.getLogger(__name__)
+
+
+def _erasure_limit() -> str:
+    return str(current_app.config["ERASURE_RATE_LIMIT_PER_IP"])
+
+
+# Organisers -----------------------------------------------------------------------------
+
+
+@bp.route("/organise/privacy/erase", methods=["GET", "POST"])
+@admin_required
+def erase_signer() -> ResponseReturnValue:
+    # Always POSTed, never in a URL; the page shows petitions and counts, never names.
+    form = forms.EraseSignerForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("privacy/erase_signer.html", form=form, matches=None), status
+    try:
+        if form.erase.data:
+            result = service.erase_signer(form.email.data, actor=current_user())
+            flash(
+                f"Erased {result.signatures} signature(s) on {result.petitions} petition(s). "
+                "Counts are unchanged.",
+                "success",
+            )
+            return redirect(url_for(".erase_signer"))
+        matches = service.find_signatures(service.normalized_address(form.email.data))
+    except service.InvalidEmailAddress:
+        form.email.errors = ["Please enter a valid e-mail address, like name@example.org."]
+        return render_template("privacy/erase_signer.html", form=form, matches=None), 400
+    return render_template("privacy/erase_signer.html", form=form, matches=matches)
+
+
+@bp.route("/organise/petitions/<int:petition_id>/anonymise", methods=["GET", "POST"])
+@organiser_required
+def anonymise_petition(petition_id: int) -> ResponseReturnValue:
+    petition = petition_or_403(petition_id)
+    form = forms.ConfirmForm()
+    is_closed = service.is_closed(petition)
+    if not is_closed or petition.anonymised_at is not None:
+        status = 409 if form.is_submitted() else 200
+        return render_template(
+            "privacy/anonymise.html", petition=petition, form=form, is_closed=is_closed
+        ), status
+    if not form.validate_on_submit():
+        return render_template(
+            "privacy/anonymise.html", petition=petition, form=form, is_closed=is_closed
+        ), 400 if form.errors else 200
+    enqueue(mail.anonymise_petition, petition.id, current_user().id)
+    flash(
+        "Anonymisation started. The signers' personal data is erased in the background; "
+        "the counts stay. The audit log records it when done.",
+        "success",
+    )
+    return redirect(url_for("organisers.petition", petition_id=petition.id))
+
+
+# Signers --------------------------------------------------------------------------------
+
+
+@bp.route("/privacy/erase", methods=["GET", "POST"])
+@limiter.limit(_erasure_limit, methods=["POST"])
+def request_erasure() -> ResponseReturnValue:
+    form = forms.ErasureRequestForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("privacy/request_erasure.html", form=form), status
+    try:
+        request_id = service.request_erasure(form.email.data)
+    except service.InvalidEmailAddress:
+        form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
+        return render_template("privacy/request_erasure.html", form=form), 400
+    if request_id is not None:
+        try:
+            enqueue(mail.send_erasure_link, request_id)
+        except Exception:
+            # The answer must not differ; the signer can ask again.
+            log.exception("Queue unavailable; erasure request %s not mailed", request_id)
+    # The same answer whether or not we hold anything under the address.
+    return render_template("privacy/erasure_requested.html")
+
+
+@bp.route("/privacy/erase/<token>", methods=["GET", "POST"])
+@limiter.limit(confirm_limit_per_ip)
+def confirm_erasure(token: str) -> ResponseReturnValue:
+    form = forms.ConfirmForm()
+    try:
+        request = service.erasure_request_for(token)
+    except service.ErasureLinkExpired:
+        return render_template("privacy/link_invalid.html", expired=True), 410
+    except service.ErasureLinkInvalid:
+        return render_template("privacy/link_invalid.html", expired=False), 404
+    # A GET only shows the button: mail scanners open links, and must not erase anything.
+    if not form.validate_on_submit():
+        matches = service.matches_for(request)
+        return render_template(
+            "privacy/confirm_erasure.html", form=form, token=token, matches=matches
+        ), 400 if form.errors else 200
+    try:
+        result = service.confirm_erasure(token)
+    except service.ErasureLinkExpired:  # expired (or used) while the page was open
+        return render_template("privacy/link_invalid.html", expired=True), 410
+    except service.ErasureLinkInvalid:
+        return render_template("privacy/link_invalid.html", expired=False), 404
+    return render_template("privacy/erased.html", result=result)
