@@ -162,6 +162,7 @@ def edit_route(country: str) -> ResponseReturnValue:
         except service.InvalidFields as error:
             show_errors(form, error)
         else:
-            flash(_saved(changed, country_name(route.sender_country)), "success")
+            name = country_name(route.sender_country)
+            flash(_saved(changed, name), "success" if changed else "info")
             return redirect(url_for(".reference"))
     return render_template("manage/route_form.html", form=form, route=route), _status(form)
