@@ -6,15 +6,18 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, html_params
 
+from campaign_app.countries import country_codes, country_options_html
 from campaign_app.moderation.service import Criteria, normalise_domain
-from campaign_app.petitions.forms import CountryField, EmailSyntax
+from campaign_app.petitions.forms import CountryField, CountrySelect, EmailSyntax
 from campaign_app.petitions.normalize import normalize_email
 from campaign_app.validators import PlainText, strip_filter
 
@@ -69,6 +72,23 @@ class UTCDateTimeField(StringField):
         return self.data.strftime(SHOWN_FORMAT) if isinstance(self.data, datetime) else ""
 
 
+class AnyCountrySelect(CountrySelect):
+    """The country list with "Any country" first (a search condition, not a choice to make)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        options = country_options_html(str(get_locale() or "en"), str(_l("Any country")))
+        if field.data in country_codes():
+            marker = f'<option value="{field.data}">'
+            options = options.replace(marker, f'<option value="{field.data}" selected>', 1)
+        # Safe: option labels are escaped when cached, and field.data is a known country code.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
+
+
+class AnyCountryField(CountryField):
+    widget = AnyCountrySelect()
+
+
 class DomainSyntax:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and not _DOMAIN.match(normalise_domain(field.data)):
@@ -103,7 +123,7 @@ class SearchForm(FlaskForm):
     name = StringField(
         _l("Name contains"), [Optional(), Length(max=160), PlainText()], [strip_filter]
     )
-    country = CountryField(_l("Country"))
+    country = AnyCountryField(_l("Country"))
     signed_from = UTCDateTimeField(_l("Signed from (UTC)"))
     signed_to = UTCDateTimeField(_l("Signed until (UTC)"), end_of_day=True)
     ip_hash = StringField(

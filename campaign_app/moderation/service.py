@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +26,13 @@ from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.moderation.models import BatchState, InvalidationBatch
 from campaign_app.petitions import counting
-from campaign_app.petitions.models import Petition, Signature, SignatureState
+from campaign_app.petitions.models import (
+    Petition,
+    Signature,
+    SignatureCount,
+    SignatureHourly,
+    SignatureState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -415,8 +422,34 @@ def _invalidate_ids(batch: InvalidationBatch, ids: list[int]) -> int:
     ).all()
     by_country, by_hour = _groups(confirmed)
     if by_country:
+        _lock_counters(batch.petition_id, by_country, by_hour)
         counting.subtract_many(db.session, batch.petition_id, by_country, by_hour)
     return len(pending) + len(confirmed)
+
+
+def _lock_counters(petition_id: int, countries: Iterable[str], hours: Iterable[datetime]) -> None:
+    """PostgreSQL: lock the shards about to be lowered, so no confirmation is lost.
+
+    ``subtract_many`` reads a shard and writes back a new value; a confirmation adding 1 to
+    that shard in between would be overwritten. Locked first, the confirmation waits for
+    this chunk's commit. Signature rows are always locked before shards (here and when
+    confirming), so the two cannot deadlock. SQLite needs nothing: this transaction holds
+    the database's write lock since its first UPDATE.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        select(SignatureCount.shard)
+        .where(SignatureCount.petition_id == petition_id, SignatureCount.country.in_(countries))
+        .order_by(SignatureCount.country, SignatureCount.shard)
+        .with_for_update()
+    ).all()
+    db.session.execute(
+        select(SignatureHourly.shard)
+        .where(SignatureHourly.petition_id == petition_id, SignatureHourly.hour.in_(hours))
+        .order_by(SignatureHourly.hour, SignatureHourly.shard)
+        .with_for_update()
+    ).all()
 
 
 def _groups(rows: Any) -> tuple[Counter[str], Counter[datetime]]:
@@ -540,7 +573,7 @@ def run_restore(batch_id: int, user_id: int | None) -> None:
         Signature.state == SignatureState.INVALIDATED,
     )
     last = 0
-    restored = 0
+    restored = batch.done  # a retried job goes on from where it stopped
     while ids := _next_ids(query, last):
         restored += _restore_ids(batch, ids)
         batch.done = restored

@@ -433,3 +433,45 @@ def test_no_email_or_name_in_any_url_or_log_line(app, client, caplog):
     assert logged  # the flow did log (ids and counts)
     assert "secret" not in logged.lower() and "private.example" not in logged
     assert "Person" not in logged
+
+
+def test_a_failing_restore_goes_on_where_it_stopped(app, client, runner, monkeypatch):
+    s = setup()
+    wave = [
+        make_signature(
+            s.petition, email=f"r{n}@undo.example", email_normalized=f"r{n}@undo.example"
+        )
+        for n in range(5)
+    ]
+    signed_in(client, s)
+    token, shown = start_bulk(client, s, domain="undo.example")
+    invalidate(client, s, token, shown)
+    run_queue(app)
+    batch = db.session.scalars(select(InvalidationBatch)).one()
+    url = f"{s.base}/batches/{batch.id}"
+    post_form(client, f"{url}/restore", {}, page_url=url)
+    real = service._restore_ids
+    calls = []
+
+    def flaky(b, ids):
+        calls.append(ids)
+        if len(calls) == 2:
+            raise RuntimeError("worker lost")
+        return real(b, ids)
+
+    monkeypatch.setattr(service, "CHUNK", 2)
+    monkeypatch.setattr(service, "_restore_ids", flaky)
+    with pytest.raises(RuntimeError):
+        service.run_restore(batch.id, s.organiser.id)
+    db.session.rollback()
+    db.session.expire_all()
+    assert (batch.state, batch.done) == (BatchState.RESTORING, 2)
+    service.run_restore(batch.id, s.organiser.id)  # the queue's retry
+    db.session.expire_all()
+    assert (batch.state, batch.done) == (BatchState.RESTORED, 5)
+    assert set(states([w.id for w in wave]).values()) == {SignatureState.CONFIRMED}
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "signatures.restored")
+    ).one()
+    assert event.rows == 5
+    no_drift(runner, s)

@@ -152,6 +152,7 @@ def test_bad_input_is_shown_next_to_the_field_and_kept(app, client):
     assert "Please enter a date and time in UTC like 2026-12-02 14:30" in html
     assert 'value="yesterday-ish"' in html
     assert 'id="country-error"' in html and "Please choose a country from the list." in html
+    assert '<option value="">Any country</option>' in html
     assert 'id="domain-error"' in html and 'value="not a domain"' in html
     assert 'id="ip_hash-error"' in html
     reversed_window = search(client, s, signed_from="2026-05-02", signed_to="2026-05-01 10:00")
