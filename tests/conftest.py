@@ -108,7 +108,7 @@ def _settings(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
 
 
 def _forget_request_caches() -> None:
-    for key in ("_login_user", "csrf_token"):
+    for key in ("_login_user", "csrf_token", "_flask_babel"):
         g.pop(key, None)
 
 
@@ -182,7 +182,7 @@ def make_app(
         )
         # Tests keep one app context open around many requests, so flask.g outlives a request
         # here, unlike in production. Drop what extensions cache per request in g (the signed-in
-        # account, the CSRF token), so each request starts as a real one would.
+        # account, the CSRF token, the chosen language), so each request starts as a real one would.
         app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_caches)
         apps.append(app)
         return app

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/organise")
 
-from campaign_app.management import campaigns, prisoners, reference  # noqa: E402, F401
+from campaign_app.management import (  # noqa: E402, F401
+    campaigns,
+    prisoners,
+    reference,
+    translations,
+)

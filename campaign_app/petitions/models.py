@@ -71,6 +71,8 @@ class Petition(Base):
     )
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the organiser wrote title, summary and body in; others are translations.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     # When the signers' personal data was anonymised (counts by country stay).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -78,6 +80,11 @@ class Petition(Base):
 
     campaign: Mapped[Campaign] = relationship(back_populates="petitions")
     signatures: WriteOnlyMapped[Signature] = relationship(back_populates="petition")
+    translations: Mapped[list[PetitionTranslation]] = relationship(
+        back_populates="petition",
+        cascade="all, delete-orphan",
+        order_by="PetitionTranslation.locale",
+    )
 
     def is_open_at(self, moment: datetime) -> bool:
         """Whether signatures are accepted at ``moment``."""
@@ -94,6 +101,23 @@ class Petition(Base):
 
     def has_opened_by(self, moment: datetime) -> bool:
         return self.state is not PetitionState.DRAFT and moment >= self.opens_at
+
+
+class PetitionTranslation(Base):
+    """The petition's title, summary and body in another interface language."""
+
+    __tablename__ = "petition_translation"
+
+    petition_id: Mapped[int] = mapped_column(
+        ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(5), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    petition: Mapped[Petition] = relationship(back_populates="translations")
 
 
 class Signature(Base):

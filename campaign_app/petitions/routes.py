@@ -33,9 +33,15 @@ def _petition_or_404(slug: str) -> Petition:
 def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:
     counts = service.get_counts(petition)
     signers = service.latest_public_signers(petition, current_app.config["LATEST_SIGNERS_SHOWN"])
+    text = service.petition_text(petition, str(get_locale()))
     return (
         render_template(
-            "petitions/show.html", petition=petition, form=form, counts=counts, signers=signers
+            "petitions/show.html",
+            petition=petition,
+            text=text,
+            form=form,
+            counts=counts,
+            signers=signers,
         ),
         status,
     )

@@ -145,6 +145,39 @@ def list_public_petitions() -> list[Petition]:
     return sorted(rows, key=lambda p: p.state is not PetitionState.OPEN)
 
 
+@dataclass(frozen=True)
+class PetitionText:
+    """What a visitor reads: the petition in their language, or the original as a fallback."""
+
+    title: str
+    summary: str
+    body: str
+    language: str
+    # The visitor asked for a language this petition has no translation into.
+    is_fallback: bool
+
+
+def petition_text(petition: Petition, locale: str) -> PetitionText:
+    """The title, summary and body to show to a visitor whose interface is in ``locale``."""
+    if locale != petition.language:
+        for translation in petition.translations:
+            if translation.locale == locale:
+                return PetitionText(
+                    translation.title,
+                    translation.summary,
+                    translation.body,
+                    locale,
+                    is_fallback=False,
+                )
+    return PetitionText(
+        petition.title,
+        petition.summary,
+        petition.body,
+        petition.language,
+        is_fallback=locale != petition.language,
+    )
+
+
 def get_counts(petition: Petition) -> Counts:
     """Confirmed signatures in total and by country, from the counter shards."""
     return counting.read_counts(db.session, petition.id)
