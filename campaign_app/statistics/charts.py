@@ -26,6 +26,7 @@ INK = "#222222"
 GRID = "#c8c8c8"
 MAX_LABEL_CHARS = 28
 VALUE_LABELS_UP_TO = 31  # more columns than this: the y axis carries the values
+RIGHT = 28  # room for the last tick label, centred under the last column
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def column_chart(
     left = 16 + CHAR_WIDTH * max(len(number(t)) for t in ticks)
     top, plot_height, bottom = 22, 200, 44
     height = top + plot_height + bottom
-    plot_width = WIDTH - left - 10
+    plot_width = WIDTH - left - RIGHT
     slot = plot_width / len(bars)
     gap = min(slot * 0.2, 6)
 
@@ -131,7 +132,7 @@ def column_chart(
     for tick in ticks:
         y = y_of(tick)
         parts.append(
-            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{WIDTH - 10}" y2="{y:.1f}" '
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end">'
             f"{escape(number(tick))}</text>"
@@ -162,7 +163,7 @@ def column_chart(
                 f'y2="{top + plot_height + 4}" stroke="{INK}" stroke-width="1"/>'
             )
     parts.append(
-        f'<line x1="{left:.1f}" y1="{top + plot_height}" x2="{WIDTH - 10}" '
+        f'<line x1="{left:.1f}" y1="{top + plot_height}" x2="{WIDTH - RIGHT}" '
         f'y2="{top + plot_height}" stroke="{INK}" stroke-width="1"/>'
     )
     parts.append("</svg>")
