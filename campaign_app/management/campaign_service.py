@@ -29,6 +29,10 @@ class SlugTaken(CampaignError):
     """Another campaign or petition already has this web address."""
 
 
+class SlugLocked(CampaignError):
+    """A petition's web address stays once it has opened: e-mailed and shared links use it."""
+
+
 class StateChangeRefused(CampaignError):
     """The state cannot change this way now; the message says why."""
 
@@ -237,6 +241,8 @@ def create_petition(campaign: Campaign, data: PetitionInput) -> Petition:
 
 def update_petition(petition: Petition, data: PetitionInput) -> list[str]:
     """Save the edited fields; returns the names of those that changed."""
+    if data.slug != petition.slug and petition.state is not PetitionState.DRAFT:
+        raise SlugLocked()
     if _petition_slug_taken(data.slug, except_id=petition.id):
         raise SlugTaken()
     if petition.state is PetitionState.OPEN:

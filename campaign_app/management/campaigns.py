@@ -24,6 +24,10 @@ from campaign_app.microcache import microcache
 from campaign_app.petitions.models import Petition
 
 SLUG_TAKEN = "This web address is taken already; please choose another."
+SLUG_LOCKED = (
+    "The web address cannot change once the petition has opened:"
+    " confirmation e-mails and shared links use it."
+)
 FIELD_NEEDED = "An open petition needs this; close it first to leave it empty."
 ARCHIVE_CONFIRM = "Please type the web address exactly as shown to confirm archiving."
 
@@ -162,6 +166,8 @@ def _edit_petition(petition: Petition, *, preview: bool) -> ResponseReturnValue:
             changed = service.update_petition(petition, form.to_input())
         except service.SlugTaken:
             form.slug.errors = [SLUG_TAKEN]
+        except service.SlugLocked:
+            form.slug.errors = [SLUG_LOCKED]
         except service.FieldsRequired as required:
             for name in required.names:
                 form[name].errors = [FIELD_NEEDED]

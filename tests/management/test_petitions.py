@@ -227,6 +227,17 @@ def test_an_open_petition_keeps_its_target_and_text(app, client):
     assert fresh(petition).target == "President of the Republic of Belarus"
 
 
+def test_an_opened_petition_keeps_its_web_address(app, client):
+    petition = make_petition(slug="shared-far-and-wide", state=PetitionState.CLOSED)
+    log_in(client, make_user(campaigns=(petition.campaign,)))
+    form = {**PETITION_FORM, "slug": "a-new-address"}
+    response = post_form(client, f"/organise/petitions/{petition.id}/edit", form)
+    assert response.status_code == 400
+    assert 'id="slug-error">The web address cannot change' in response.get_data(as_text=True)
+    assert field_value(response, "slug") == "a-new-address"
+    assert fresh(petition).slug == "shared-far-and-wide"
+
+
 # Editing and previewing ---------------------------------------------------------------
 
 
