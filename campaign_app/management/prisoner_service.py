@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -183,11 +184,21 @@ _PRINTED_NAMES = (
 
 
 def _check_photo_url(errors: FieldErrors, url: str) -> None:
+    """A photo on this site only: pages load nothing from other hosts (visitors' privacy, CSP)."""
     if not url:
         return
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
-        errors.add("photo_url", _("Please give an https:// address of the photo (or nothing)."))
+    own_host = urlsplit(str(current_app.config["BASE_URL"])).netloc
+    is_path = not parts.scheme and not parts.netloc and url.startswith("/")
+    is_own = parts.scheme == "https" and parts.netloc == own_host
+    if any(c.isspace() for c in url) or not (is_path or is_own):
+        errors.add(
+            "photo_url",
+            _(
+                "The photo must be on this site, e.g. /static/img/prisoners/name.jpg: pages "
+                "load nothing from other sites, so that visitors are not tracked."
+            ),
+        )
 
 
 def _check_prisoner(data: PrisonerInput, prisoner: Prisoner | None) -> None:

@@ -358,7 +358,12 @@ def test_printed_language_switch_needs_an_address_in_that_language(team, client)
         (
             {"photo_url": "http://example.org/ales.jpg"},
             "photo_url",
-            "Please give an https:// address of the photo",
+            "The photo must be on this site",
+        ),
+        (
+            {"photo_url": "https://tracker.example.com/ales.jpg"},
+            "photo_url",
+            "The photo must be on this site",
         ),
         ({"slug": "Ales Bialiatski"}, "slug", "Use lower-case letters, digits and hyphens"),
         ({"given_name_latin": ""}, "given_name_latin", "Please fill this in."),
