@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/campaign_app_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: help install run admin worker test lint typecheck pytest bench messages translations clean
+.PHONY: help install browser-deps run admin worker test lint typecheck pytest bench messages translations clean
 
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
@@ -65,7 +65,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install $(MO_FILES)
+# The browser tests (tests/browser) drive Debian's Chromium, /usr/bin/chromium (apt-get install
+# chromium; .ci/run installs it; Playwright never downloads a browser), and inject axe-core from
+# the npm registry, pinned by tests/browser/package-lock.json.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
+	touch $@
+
+browser-deps: $(AXE)
+	@test -x $(CHROMIUM) || { echo "The browser tests need Debian's Chromium at $(CHROMIUM):" \
+	  "apt-get install chromium (or run pytest with -m 'not browser')." >&2; exit 1; }
+
+pytest: install $(MO_FILES) browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
