@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -142,9 +143,21 @@ def embed_snippets(petition: Petition) -> tuple[str, str]:
 
 
 def _drawable(text: str) -> str:
-    """The text without the characters the font has no glyph for (they would be boxes)."""
+    """The text without the characters the font has no glyph for (they would be boxes), nor
+    the invisible joiners and variation selectors that went with them (emoji sequences)."""
+    text = unicodedata.normalize("NFC", text)
     missing = set(missing_glyphs(text, BOLD))
-    return " ".join("".join(ch for ch in text if ch not in missing).split())
+    kept = (
+        ch
+        for ch in text
+        if ch not in missing and unicodedata.category(ch) != "Cf" and not _is_selector(ch)
+    )
+    return " ".join("".join(kept).split())
+
+
+def _is_selector(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
 def share_image(petition: Petition, count_line: str, total: int) -> SharePng:
