@@ -177,7 +177,10 @@ def preview(petition_id: int) -> ResponseReturnValue:
     try:
         count = service.preview(petition, criteria)
     except service.NoConditions:
-        flash(_("Choose at least one condition before invalidating in bulk."), "error")
+        flash(
+            _("Choose at least one condition besides the state before invalidating in bulk."),
+            "error",
+        )
         return redirect(url_for(".index", petition_id=petition.id, search=token))
     return _preview_page(petition, criteria, token, count)
 
@@ -199,7 +202,10 @@ def invalidate(petition_id: int) -> ResponseReturnValue:
             petition, criteria, form.reason.data or "", form.expected.data or 0, current_user()
         )
     except service.NoConditions:
-        flash(_("Choose at least one condition before invalidating in bulk."), "error")
+        flash(
+            _("Choose at least one condition besides the state before invalidating in bulk."),
+            "error",
+        )
         return redirect(url_for(".index", petition_id=petition.id, search=token))
     except service.NothingMatches:
         message = _("No pending or confirmed signature matches: nothing was invalidated.")

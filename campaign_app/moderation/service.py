@@ -48,7 +48,7 @@ GIVEN = "(given)"
 
 
 class NoConditions(CampaignError):
-    """A bulk invalidation needs at least one condition (never the whole petition)."""
+    """A bulk invalidation needs a condition besides the state (never the whole petition)."""
 
 
 class NothingMatches(CampaignError):
@@ -93,7 +93,10 @@ class Criteria:
     given: tuple[str, ...] = field(default=())
 
     def is_empty(self) -> bool:
-        """True when no condition narrows the petition's signatures."""
+        """True when no condition narrows the petition's signatures.
+
+        The state alone does not count: "every confirmed signature" is the whole petition.
+        """
         return not any(
             (
                 self.email,
@@ -103,7 +106,6 @@ class Criteria:
                 self.signed_from,
                 self.signed_to,
                 self.ip_hash,
-                self.state,
                 self.signature_id is not None,
             )
         )

@@ -230,7 +230,7 @@ def test_a_filter_matching_nothing_is_refused(app, client):
     assert response.status_code == 400
     assert "nothing was invalidated" in text_of(response)
     # Only invalidated rows match: refused as well.
-    token = search_id(search(client, s, state="invalidated"))
+    token = search_id(search(client, s, domain="flood.example", state="invalidated"))
     assert invalidate(client, s, token, 1).status_code == 400
     assert db.session.scalars(select(InvalidationBatch)).all() == []
 
@@ -244,6 +244,11 @@ def test_bulk_invalidation_needs_a_condition(app, client):
     assert response.status_code == 302
     assert "Choose at least one condition" in text_of(client.get(response.headers["Location"]))
     invalidate(client, s, token, 10)
+    # The state alone is no condition: "all confirmed" would be the whole petition.
+    token = search_id(search(client, s, state="confirmed"))
+    response = preview(client, s, token)
+    assert "besides the state" in text_of(client.get(response.headers["Location"]))
+    assert invalidate(client, s, token, 7).status_code == 302
     assert db.session.scalars(select(InvalidationBatch)).all() == []
 
 
@@ -308,6 +313,8 @@ def test_job_progress_is_reported_chunk_by_chunk(app, client, monkeypatch):
     assert '<meta http-equiv="refresh" content="2">' in page
     assert f'data-progress-url="{status_url}"' in page
     assert "js/progress.js" in page and "<progress" in page
+    script = client.get("/static/js/progress.js")
+    assert script.status_code == 200 and b"data-progress-url" in script.data
 
     seen = []
     next_ids = service._next_ids
