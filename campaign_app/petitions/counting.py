@@ -115,13 +115,16 @@ def subtract_many(
 ) -> None:
     """Take groups of confirmed signatures out of the counters (invalidation); flushes only.
 
-    Shards are emptied largest first, so no shard goes below zero.
+    Shards are emptied largest first, so no shard goes below zero. The shards are locked
+    first (FOR UPDATE on PostgreSQL; SQLite writers hold the database lock already), so a
+    confirmation adding to a shard meanwhile waits instead of being overwritten.
     """
     for country, n in by_country.items():
         shards = session.scalars(
             select(SignatureCount)
             .where(SignatureCount.petition_id == petition_id, SignatureCount.country == country)
             .order_by(SignatureCount.count.desc())
+            .with_for_update()
         ).all()
         _take(shards, n)
     for hour, n in by_hour.items():
