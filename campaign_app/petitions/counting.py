@@ -134,6 +134,7 @@ def subtract_many(
                 SignatureHourly.petition_id == petition_id, SignatureHourly.hour == hour_of(hour)
             )
             .order_by(SignatureHourly.count.desc())
+            .with_for_update()
         ).all()
         _take(hour_shards, n)
     session.flush()
