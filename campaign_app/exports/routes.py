@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.exports import EXTENSIONS, MEDIA_TYPES, bp, service
@@ -66,6 +68,11 @@ def status(petition_id: int, export_id: int) -> ResponseReturnValue:
         done=export.done,
         total=export.total,
         finished=export.state not in (ExportState.QUEUED, ExportState.RUNNING),
+        text=_(
+            "%(done)s of %(total)s signatures",
+            done=format_number(export.done),
+            total=format_number(export.total),
+        ),
         download_url=url_for(".download", petition_id=petition.id, export_id=export.id)
         if ready
         else None,
