@@ -167,6 +167,10 @@ def test_anonymised_petition_public_page_keeps_counts(app, client):
 
 
 def test_the_queue_runs_the_purge_once_a_day(app):
+    periodic = [
+        task.__name__ for task in app.extensions["campaign_queue"].huey._registry._periodic_tasks
+    ]
+    assert "periodic:campaign_app.privacy.mail:purge_if_due" in periodic
     petitions, ids = scenario()
     jobs.purge_if_due()
     assert signature(ids["old_confirmed"]).erased_at is not None
