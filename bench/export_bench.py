@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import secrets
 import shutil
 import subprocess
@@ -30,6 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from bench.stats_bench import machine
 
 BENCH_DIR = Path(__file__).absolute().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -168,28 +169,6 @@ def report(runs: dict[str, Run], signatures: int) -> list[str]:
         f"the end: {load} (other programs share the CPUs and slow every run)."
     )
     return rows
-
-
-def machine() -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}; "
-        f"commit {commit or 'unknown'}"
-    )
 
 
 def section(backend: str, rows: list[str]) -> str:
