@@ -4,19 +4,43 @@ from __future__ import annotations
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from sqlalchemy import text
 
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
+from campaign_app.letters import calendar
+from campaign_app.letters import service as letters
+from campaign_app.letters.models import OccasionKind
 from campaign_app.main import bp
 from campaign_app.petitions import service as petitions
 from campaign_app.prisoners import service as prisoners
 
+# Birthdays shown on the home page: soon enough to post a card in time.
+BIRTHDAYS_AHEAD_DAYS = 60
+
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
+    today = utcnow().date()
+    open_petitions = [p for p in petitions.list_public_petitions() if p.is_open_at(utcnow())]
+    birthdays = [
+        event
+        for event in calendar.upcoming_events(today).events
+        if event.kind is calendar.EventKind.BIRTHDAY
+        and (event.on - today).days <= BIRTHDAYS_AHEAD_DAYS
+    ]
+    birthday_occasion = next(
+        (o.slug for o in letters.list_active_occasions() if o.kind is OccasionKind.BIRTHDAY), None
+    )
     return render_template(
         "main/home.html",
-        petitions=petitions.list_public_petitions(),
+        birthday_occasion=birthday_occasion,
+        petitions=[
+            (p, petitions.petition_text(p, str(get_locale())), petitions.get_counts(p).total)
+            for p in open_petitions
+        ],
+        birthdays=birthdays,
         prisoners=prisoners.list_prisoners(),
     )
 

@@ -1,0 +1,46 @@
+"""The home page: open petitions with their counts, and birthdays coming up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from campaign_app.db import utcnow
+from campaign_app.letters.models import OccasionKind
+from campaign_app.petitions.models import PetitionState
+from tests.factories import make_occasion, make_petition, make_prisoner, make_signature
+from tests.petitions.helpers import text_of
+
+
+def _born(days_ahead: int) -> date:
+    """A birth date whose next anniversary is ``days_ahead`` days from today."""
+    upcoming = utcnow().date() + timedelta(days=days_ahead)
+    return upcoming.replace(year=1972)  # a leap year: 29 February exists
+
+
+def test_open_petitions_with_their_counts(app, client):
+    open_petition = make_petition(title="Release the prisoners")
+    for _ in range(3):
+        make_signature(open_petition)
+    make_petition(title="An old closed one", state=PetitionState.CLOSED)
+    page = text_of(client.get("/"))
+    assert "Release the prisoners" in page
+    assert "3 confirmed signatures" in page
+    assert "An old closed one" not in page
+
+
+def test_birthdays_in_the_next_two_months_with_a_card_link(app, client):
+    make_occasion(slug="birthday", kind=OccasionKind.BIRTHDAY)
+    soon = make_prisoner(given_name_latin="Maria", surname_latin="Soon", birth_date=_born(10))
+    make_prisoner(given_name_latin="Pavel", surname_latin="Later", birth_date=_born(200))
+    response = client.get("/")
+    page = text_of(response)
+    birthdays = page.split("Upcoming birthdays")[1].split("Prisoners")[0]
+    assert "Maria Soon" in birthdays
+    assert "Pavel Later" not in birthdays
+    assert f"/letters/write/{soon.slug}?occasion=birthday" in response.get_data(as_text=True)
+
+
+def test_no_open_petition_and_no_birthday(app, client):
+    page = text_of(client.get("/"))
+    assert "No petition is open at the moment." in page
+    assert "No birthday in the next two months." in page
