@@ -123,7 +123,9 @@ _SIGNING_WINDOW = select(
     _PETITION_TABLE.c.slug == bindparam("slug"),
     _PETITION_TABLE.c.state != PetitionState.DRAFT,
     _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
-    _CAMPAIGN_TABLE.c.state.in_(PUBLIC_CAMPAIGN_STATES),
+    # Two plain compares rather than IN: an IN list is expanded again on every execution.
+    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
 )
 
 
