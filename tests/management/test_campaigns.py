@@ -9,11 +9,11 @@ from flask import g
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role
-from campaign_app.audit.models import AuditEvent
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.extensions import db
 from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_petition, make_prisoner, make_user
+from tests.management import audit_events, field_value, page_token
 from tests.petitions.helpers import csrf_token, text_of
 
 CAMPAIGN_FORM = {
@@ -22,23 +22,6 @@ CAMPAIGN_FORM = {
     "organisation": "Viasna",
     "description": "Ales is **innocent**.",
 }
-
-
-def page_token(client, url: str = "/organise/") -> str:
-    """The CSRF token of any form on the page (the sign-out button has one)."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def audit_events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def field_value(response, name: str) -> str:
-    """The value attribute of the input called ``name`` on the page."""
-    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', response.get_data(True))
-    return match.group(1) if match else ""
 
 
 def campaign_routes(campaign_id: int) -> list[tuple[str, str]]:

@@ -8,14 +8,13 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from campaign_app.accounts.models import Role
-from campaign_app.audit.models import AuditEvent
 from campaign_app.campaigns.models import CampaignState
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState
 from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_petition, make_user
-from tests.management.test_campaigns import field_value, page_token
+from tests.management import audit_events, field_value, page_token
 from tests.petitions.helpers import text_of
 
 PETITION_FORM = {
@@ -28,10 +27,6 @@ PETITION_FORM = {
     "opens_at": "2030-01-01T09:00",
     "closes_at": "2030-06-01T09:00",
 }
-
-
-def audit_events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
 def petition_count() -> int:
