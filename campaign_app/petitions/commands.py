@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from campaign_app.audit import service as audit
 from campaign_app.countries import country_codes
 from campaign_app.exports import FORMATS, formats
 from campaign_app.extensions import db
@@ -151,6 +152,17 @@ def export_signatures(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    # Who took which personal data, and how much: the same entry as an export from the web.
+    audit.record(
+        "signatures.export",
+        via="cli",
+        campaign_id=petition.campaign_id,
+        petition_id=petition.id,
+        target=petition.slug,
+        rows=written,
+        details={"format": fmt, **selection.as_dict()},
+    )
+    db.session.commit()
     click.echo(f"Exported {written} signatures to {output}")
     if written == 0:
         holds = {"json": "an empty list", "pdf": "only the cover page"}.get(

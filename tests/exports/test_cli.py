@@ -68,3 +68,35 @@ def test_empty_pdf_says_so(app, runner, tmp_path):
     assert "Exported 0 signatures" in result.output
     assert "the file holds only the cover page" in result.output
     assert len(PdfReader(output).pages) == 1
+
+
+def test_export_is_audited_without_personal_data(app, runner, tmp_path):
+    from sqlalchemy import select
+
+    from campaign_app.audit.models import AuditEvent
+    from campaign_app.extensions import db
+
+    petition = make_cli_petition()
+
+    result, _ = run_export(
+        runner, tmp_path, "--format", "xlsx", "--country", "LT", "--since", "2000-01-01",
+        name="lt.xlsx",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    (event,) = db.session.scalars(select(AuditEvent)).all()
+    assert event.action == "signatures.export"
+    assert event.actor_label.startswith("command line")
+    assert (event.petition_id, event.campaign_id, event.rows) == (
+        petition.id,
+        petition.campaign_id,
+        1,
+    )
+    assert event.details == {
+        "format": "xlsx",
+        "confirmed_only": True,
+        "since": "2000-01-01",
+        "until": None,
+        "countries": ["LT"],
+    }
+    assert "Olga" not in str(event.details) and "Шарко" not in str(event.details)
