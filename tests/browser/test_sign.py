@@ -95,15 +95,18 @@ def test_sign_and_confirm_in_russian(
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     # Country names come from Babel's Russian data.
     expect(page.locator("#country option[value=NL]")).to_have_text("Нидерланды")
+    expect(page.locator("#sign-heading")).to_have_text("Подписать петицию")
+    expect(page.get_by_label("Имя", exact=True)).to_be_visible()
     live_server.screenshot(page, "petition-ru")
 
     fill_and_sign(page, email, "Мария", "Браузерова")
     expect(page).to_have_url(check_email_url(live_server, petition))
     expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("h1")).to_have_text("Проверьте почту")
     live_server.screenshot(page, "check-email-ru")
 
     page.goto(link_in(live_server.wait_for_mail(email), live_server.url))
-    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("h1")).to_have_text("Спасибо: ваша подпись подтверждена")
     expect(page.locator(".lead")).to_contain_text("3")
     live_server.screenshot(page, "confirmed-ru")
 
