@@ -132,5 +132,5 @@ def render_share_image(card: ShareCard, fonts: Fonts) -> bytes:
     draw.text((MARGIN, HEIGHT - 66), card.site, font=site_font, fill=MUTED)
 
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True: 2-3x slower for 5% fewer bytes
     return out.getvalue()

@@ -1,5 +1,6 @@
 // The petition counter for other websites. Paste:
 //   <script src="https://SITE/static/js/embed.js" data-petition="SLUG" async></script>
+// Optional: data-lang="ru" (a language of the site), data-title, data-height.
 // It puts a frame with the counter right after itself. No cookies, no other hosts: the frame
 // comes from the site that served this script.
 (function () {
@@ -10,7 +11,9 @@
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(slug)) { return; }
   var origin = new URL(script.src).origin;
   var frame = document.createElement("iframe");
-  frame.src = origin + "/embed/petitions/" + encodeURIComponent(slug);
+  var lang = script.getAttribute("data-lang") || "";
+  frame.src = origin + "/embed/petitions/" + encodeURIComponent(slug) +
+    (/^[a-z]{2}$/.test(lang) ? "?lang=" + lang : "");
   frame.title = script.getAttribute("data-title") || "Petition: signature count";
   frame.width = "400";
   frame.height = script.getAttribute("data-height") || "220";

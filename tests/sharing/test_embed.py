@@ -129,5 +129,6 @@ def test_embed_script_inserts_a_titled_frame_from_its_own_origin():
     assert "new URL(script.src).origin" in script  # no host written into the script
     assert "frame.title" in script
     assert "insertBefore(frame, script.nextSibling)" in script
+    assert '"?lang=" + lang' in script and "/^[a-z]{2}$/.test(lang)" in script
     assert "cookie" not in script.lower()
     assert "http" not in script  # names no host: calls none but its own

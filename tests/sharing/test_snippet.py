@@ -55,6 +55,7 @@ def test_the_campaigns_organiser_gets_both_snippets_and_a_preview(client, app):
     assert preview["title"].startswith("Preview of the counter")
     assert list(share_links(html)) == ["email", "mastodon", "telegram", "x", "facebook"]
     assert "/static/js/share.js" in html
+    assert 'Add data-lang="ru"' in text_of(response)
 
 
 def test_admin_sees_it_and_a_draft_is_explained(client, app):
