@@ -89,6 +89,7 @@ bench: install $(MO_FILES)
 	$(BIN)/python -m bench.pdf_bench
 	$(BIN)/python -m bench.stats_bench
 	$(BIN)/python -m bench.export_bench
+	$(BIN)/python -m bench.page_bench
 
 # Extract the marked strings and merge them into every language's catalogue.
 messages: install
