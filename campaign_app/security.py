@@ -64,7 +64,7 @@ _OVERRIDES_KEY = "campaign_app.csp_overrides"
 
 
 def csp_overrides(**directives: str) -> Callable[[F], F]:
-    """Decorate the one view whose responses need some CSP directives changed.
+    """Decorate a view whose responses need some CSP directives changed (few do).
 
     Keywords are directive names with ``_`` for ``-``: ``frame_ancestors="*"`` lets any site
     frame the page (and drops X-Frame-Options: DENY); every other page keeps the strict policy.

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from flask import current_app, url_for
 from flask.sansio.app import App
+from markupsafe import escape
 
 from campaign_app.letters.pdf.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
 from campaign_app.microcache import MicroCache
@@ -133,7 +134,7 @@ def embed_snippets(petition: Petition) -> tuple[str, str]:
     """The HTML organisers paste: an iframe, and the script that inserts one."""
     frame_url = absolute_url("sharing.embed", slug=petition.slug)
     script_url = absolute_url("static", filename="js/embed.js")
-    title = petition.title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    title = escape(petition.title)
     iframe = (
         f'<iframe src="{frame_url}" title="{title}" width="{EMBED_WIDTH}" '
         f'height="{EMBED_HEIGHT}" loading="lazy" referrerpolicy="no-referrer"></iframe>'

@@ -49,7 +49,7 @@ def test_the_campaigns_organiser_gets_both_snippets_and_a_preview(client, app):
     )
     frame = unescape(html.split('id="iframe-snippet"')[1].split(">", 1)[1].split("</textarea>")[0])
     assert f'src="http://campaign.test/embed/petitions/{petition.slug}"' in frame
-    assert 'title="Free &quot;Ales&quot; &amp; &lt;friends>"' in frame
+    assert 'title="Free &#34;Ales&#34; &amp; &lt;friends&gt;"' in frame
     (preview,) = elements(html, "iframe")
     assert preview["src"] == f"/embed/petitions/{petition.slug}"
     assert preview["title"].startswith("Preview of the counter")
