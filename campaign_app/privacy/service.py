@@ -449,10 +449,19 @@ def purge(
     closed long ago, clear old IP hashes, drop expired erasure requests.
 
     ``dry_run`` counts what would happen and changes nothing. ``progress`` (optional) is
-    called with (step done, steps in all). One "privacy.purge" audit event, numbers only.
+    called with (step done, steps in all). One "privacy.purge" audit event, numbers only:
+    recorded when the run starts and filled in when it ends.
     """
     now = utcnow()
     report = PurgeReport(dry_run=dry_run)
+    event_id = None
+    if not dry_run:
+        # Recorded first (and filled in at the end), so that a run taking longer than a
+        # minute is not started again by the worker's next check (purge_ran_recently).
+        event_id = audit.record(
+            "privacy.purge", via=via, target="retention purge", details={"running": True}
+        ).id
+        db.session.commit()
     petition_ids = list(db.session.scalars(select(Petition.id).order_by(Petition.id)))
     due = petitions_due(now)
     report.petition_ids = due
@@ -519,7 +528,8 @@ def purge(
         )
         details = report.as_dict()
         details.pop("dry_run")
-        audit.record("privacy.purge", via=via, target="retention purge", details=details)
+        event = db.session.get_one(AuditEvent, event_id)
+        event.details = details
         db.session.commit()
         db.session.expire_all()
         log.info(

@@ -208,6 +208,8 @@ def test_roles_on_the_anonymise_page(app, client):
 
     response = client.get(url)
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    response = post_form(client, url, {}, page_url="/privacy/erase")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
 
     stranger = make_user(campaigns=(make_campaign(),))
     log_in(client, stranger)
