@@ -38,6 +38,7 @@ _PETITION_LINKS = (
     ("exports.index", "Exports"),
     ("moderation.index", "Moderation"),
     ("manage.edit_petition", "Edit"),
+    ("privacy.anonymise_petition", "Anonymise signers"),
 )
 
 

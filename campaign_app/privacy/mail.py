@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, render_template
-from flask.blueprints import BlueprintSetupState
 
 from campaign_app import mail
 from campaign_app.accounts.models import User
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
-from campaign_app.privacy import bp, service
+from campaign_app.privacy import service
 from campaign_app.privacy.models import ErasureRequest
 
 log = logging.getLogger(__name__)
@@ -64,8 +63,3 @@ def purge_if_due() -> None:
     if service.purge_ran_recently():
         return
     service.purge(via="job")
-
-
-@bp.record_once
-def _schedule(state: BlueprintSetupState) -> None:
-    state.app.extensions["campaign_queue"].every_minute(purge_if_due)
