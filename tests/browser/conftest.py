@@ -42,12 +42,6 @@ WIDTHS = [375, 1280]
 MAIL_TIMEOUT = 15.0
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(HERE):
-            item.add_marker(pytest.mark.browser)
-
-
 # The browser ------------------------------------------------------------------------------
 
 

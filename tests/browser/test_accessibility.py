@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -14,6 +15,8 @@ from campaign_app.petitions.tokens import make_confirmation_token
 from tests.browser.conftest import LiveServer, axe_violations, describe_violations
 from tests.browser.test_organiser import sign_in
 from tests.factories import make_petition, make_signature, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def check_pages(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from campaign_app.demo.data import load_demo
 from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
 
 
 def pdf_text(path: Path) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
 from tests.factories import make_petition
+
+pytestmark = pytest.mark.browser
 
 # The controls of the signing form, in order: the radio group is one Tab stop (its checked
 # option); the arrow keys move inside it.

@@ -7,12 +7,15 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from campaign_app.accounts.models import User
 from campaign_app.petitions.models import Petition, PublicDisplay, SignatureState
 from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from campaign_app.petitions.models import Petition
 from tests.browser.conftest import LiveServer, link_in
 from tests.conftest import unique_email
 from tests.factories import make_petition, make_signature
+
+pytestmark = pytest.mark.browser
 
 
 def petition_with_two_signatures() -> Petition:
