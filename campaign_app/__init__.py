@@ -173,6 +173,8 @@ def _remember_language(response: Any) -> Any:
     from flask import request
 
     chosen = request.args.get("lang")
+    if "public" in response.headers.get("Cache-Control", ""):
+        return response  # shared caches (the embed, the share image) must get no cookie
     if chosen and chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(
             LANGUAGE_COOKIE,

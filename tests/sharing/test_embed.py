@@ -132,3 +132,12 @@ def test_embed_script_inserts_a_titled_frame_from_its_own_origin():
     assert '"?lang=" + lang' in script and "/^[a-z]{2}$/.test(lang)" in script
     assert "cookie" not in script.lower()
     assert "http" not in script  # names no host: calls none but its own
+
+
+def test_embed_in_another_language_sets_no_cookie(app, client):
+    """embed.js adds ?lang=; a framed counter must still set no cookie on the visitor."""
+    petition = make_petition()
+    response = client.get(f"/embed/petitions/{petition.slug}?lang=ru")
+    assert response.status_code == 200
+    assert 'lang="ru"' in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
