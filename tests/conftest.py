@@ -108,7 +108,7 @@ def _settings(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
 
 
 def _forget_request_caches() -> None:
-    for key in ("_login_user", "csrf_token", "_flask_babel"):
+    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel"):
         g.pop(key, None)
 
 

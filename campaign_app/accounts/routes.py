@@ -25,7 +25,12 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from campaign_app.accounts import bp, forms, mail, service
-from campaign_app.accounts.access import admin_required, current_user, organiser_required
+from campaign_app.accounts.access import (
+    admin_required,
+    current_user,
+    form_keeps_entries,
+    organiser_required,
+)
 from campaign_app.accounts.models import Role, User
 from campaign_app.extensions import csrf, db, limiter
 from campaign_app.queue import enqueue
@@ -49,7 +54,10 @@ _CHECKED_BLUEPRINTS = frozenset(
 
 @bp.before_app_request
 def _check_csrf() -> None:
-    if request.method == "POST" and request.blueprint in _CHECKED_BLUEPRINTS:
+    if request.method != "POST" or request.blueprint not in _CHECKED_BLUEPRINTS:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "checks_own_csrf", False):
         csrf.protect()
 
 
@@ -98,6 +106,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/account/login", methods=["GET", "POST"])
+@form_keeps_entries
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     if signed_in.is_authenticated:
@@ -120,6 +129,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.route("/account/login/code", methods=["GET", "POST"])
+@form_keeps_entries
 @limiter.limit(_login_limit, methods=["POST"])
 def login_code() -> ResponseReturnValue:
     pending: dict[str, Any] | None = session.get("pending_login")
@@ -148,6 +158,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account/reset", methods=["GET", "POST"])
+@form_keeps_entries
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_request() -> ResponseReturnValue:
     form = forms.ResetRequestForm()
@@ -163,6 +174,7 @@ def reset_request() -> ResponseReturnValue:
 
 
 @bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@form_keeps_entries
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     try:
@@ -192,6 +204,7 @@ def settings() -> ResponseReturnValue:
 
 
 @bp.post("/account/password")
+@form_keeps_entries
 @organiser_required
 def change_password() -> ResponseReturnValue:
     user = current_user()
@@ -228,6 +241,7 @@ def _qr_svg(uri: str) -> Markup:
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def enable_totp() -> ResponseReturnValue:
     user = current_user()
@@ -296,6 +310,7 @@ def _user_form(user: User | None = None) -> forms.UserForm:
 
 
 @bp.route("/organise/users/new", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def new_user() -> ResponseReturnValue:
     form = _user_form()
@@ -331,6 +346,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/organise/users/<int:user_id>", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def edit_user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)

@@ -7,7 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_babel import gettext as _
 
-from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
+from campaign_app.accounts.access import (
+    current_user,
+    form_keeps_entries,
+    organiser_required,
+    petition_or_403,
+)
 from campaign_app.exports import EXTENSIONS, MEDIA_TYPES, bp, service
 from campaign_app.exports.forms import ExportForm
 from campaign_app.exports.models import ExportJob, ExportState
@@ -24,6 +29,7 @@ def _job_or_403(petition: Petition, export_id: int) -> ExportJob:
 
 
 @bp.route("/petitions/<int:petition_id>/exports", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def index(petition_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import CSRFError
 
 from campaign_app.accounts.access import (
     admin_required,
     campaign_or_403,
+    form_keeps_entries,
     organiser_required,
     petition_or_403,
 )
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
-from campaign_app.errors import handle_http_error
 from campaign_app.management import bp
 from campaign_app.management import campaign_service as service
 from campaign_app.management.campaign_forms import CampaignForm, PetitionForm, StateForm
@@ -40,6 +39,7 @@ def _status(form: CampaignForm | PetitionForm | StateForm) -> int:
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def new_campaign() -> ResponseReturnValue:
     form = CampaignForm()
@@ -73,6 +73,7 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def edit_campaign(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
@@ -138,6 +139,7 @@ def _wants_preview() -> bool:
 
 
 @bp.route("/campaigns/<int:campaign_id>/petitions/new", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def new_petition(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
@@ -179,12 +181,14 @@ def _edit_petition(petition: Petition, *, preview: bool) -> ResponseReturnValue:
 
 
 @bp.route("/petitions/<int:petition_id>/edit", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def edit_petition(petition_id: int) -> ResponseReturnValue:
     return _edit_petition(petition_or_403(petition_id), preview=_wants_preview())
 
 
 @bp.post("/petitions/<int:petition_id>/preview")
+@form_keeps_entries
 @organiser_required
 def preview_petition(petition_id: int) -> ResponseReturnValue:
     """The edit form again with the text rendered as the public will see it; saves nothing."""
@@ -216,29 +220,6 @@ def petition_state(petition_id: int) -> ResponseReturnValue:
     _forget_public_pages()
     flash(f"The petition is now {state.value}.", "success")
     return redirect(url_for(".edit_petition", petition_id=petition.id))
-
-
-# Views whose form checks its own CSRF token and, when it has expired, shows the form again
-# with everything typed kept. The organiser area's blanket check (accounts.routes._check_csrf)
-# rejects a stale token before the view runs; for these views only, let the view answer.
-_FORMS_KEEPING_ENTRIES = frozenset(
-    {
-        "manage.new_campaign",
-        "manage.edit_campaign",
-        "manage.new_petition",
-        "manage.edit_petition",
-        "manage.preview_petition",
-    }
-)
-
-
-@bp.errorhandler(CSRFError)
-def _stale_form(error: CSRFError) -> ResponseReturnValue:
-    if request.endpoint not in _FORMS_KEEPING_ENTRIES:
-        return handle_http_error(error)
-    # Safe: these views save nothing unless their form, CSRF token included, validates.
-    view = current_app.ensure_sync(current_app.view_functions[request.endpoint])
-    return current_app.make_response(view(**(request.view_args or {})))
 
 
 def _forget_public_pages() -> None:

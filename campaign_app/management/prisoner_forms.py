@@ -79,7 +79,9 @@ class PrisonerForm(FlaskForm):
         [clean_text],
     )
     mail_note_as_of = DateField(_l("Mail note as of"), [Optional()])
-    photo_url = StringField(_l("Photo address on this site"), [Optional(), Length(max=300)], [clean])
+    photo_url = StringField(
+        _l("Photo address on this site"), [Optional(), Length(max=300)], [clean]
+    )
 
     def fill(self, prisoner: Prisoner) -> None:
         for name in PrisonerInput.__dataclass_fields__:

@@ -6,7 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from campaign_app.accounts.access import campaign_or_403, organiser_required, prisoner_or_403
+from campaign_app.accounts.access import (
+    campaign_or_403,
+    form_keeps_entries,
+    organiser_required,
+    prisoner_or_403,
+)
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.management import bp
@@ -42,6 +47,7 @@ def _render_form(
 
 
 @bp.route("/campaigns/<int:campaign_id>/prisoners/new", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def new_prisoner(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
@@ -58,6 +64,7 @@ def new_prisoner(campaign_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/prisoners/<int:prisoner_id>/edit", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def edit_prisoner(prisoner_id: int) -> ResponseReturnValue:
     prisoner = prisoner_or_403(prisoner_id)
@@ -79,6 +86,7 @@ def edit_prisoner(prisoner_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/prisoners/<int:prisoner_id>/addresses/new", methods=["GET", "POST"])
+@form_keeps_entries
 @organiser_required
 def new_address(prisoner_id: int) -> ResponseReturnValue:
     prisoner = prisoner_or_403(prisoner_id)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from campaign_app.accounts.access import admin_required
+from campaign_app.accounts.access import admin_required, form_keeps_entries
 from campaign_app.countries import country_name
 from campaign_app.letters.models import Occasion, Phrase, PostalRoute
 from campaign_app.management import bp
@@ -50,6 +50,7 @@ def _occasion_or_404(occasion_id: int) -> Occasion:
 
 
 @bp.route("/reference/occasions/new", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def new_occasion() -> ResponseReturnValue:
     form = OccasionForm()
@@ -65,6 +66,7 @@ def new_occasion() -> ResponseReturnValue:
 
 
 @bp.route("/reference/occasions/<int:occasion_id>", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def edit_occasion(occasion_id: int) -> ResponseReturnValue:
     occasion = _occasion_or_404(occasion_id)
@@ -98,6 +100,7 @@ def _phrase_form() -> PhraseForm:
 
 
 @bp.route("/reference/phrases/new", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def new_phrase() -> ResponseReturnValue:
     form = _phrase_form()
@@ -113,6 +116,7 @@ def new_phrase() -> ResponseReturnValue:
 
 
 @bp.route("/reference/phrases/<int:phrase_id>", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def edit_phrase(phrase_id: int) -> ResponseReturnValue:
     phrase: Phrase = service.get_phrase(phrase_id) or abort(404)
@@ -134,6 +138,7 @@ def edit_phrase(phrase_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reference/routes/new", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def new_route() -> ResponseReturnValue:
     form = NewRouteForm()
@@ -150,6 +155,7 @@ def new_route() -> ResponseReturnValue:
 
 
 @bp.route("/reference/routes/<country>", methods=["GET", "POST"])
+@form_keeps_entries
 @admin_required
 def edit_route(country: str) -> ResponseReturnValue:
     route: PostalRoute = service.get_route(country) or abort(404)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role, User
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_user
@@ -60,3 +63,24 @@ def test_organisers_cannot_manage_accounts(app, client):
     log_in(client, make_user(Role.ORGANISER))
     assert client.get("/organise/users/").status_code == 403
     assert client.get("/organise/users/new").status_code == 403
+
+
+def test_button_forms_need_the_csrf_token(app, client):
+    locked = make_user(locked_until=utcnow() + timedelta(minutes=10))
+    log_in(client, make_user(Role.ADMIN))
+    response = client.post(f"/organise/users/{locked.id}/unlock", data={"csrf_token": "forged"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(User, locked.id).locked_until is not None
+
+
+def test_a_stale_form_comes_back_with_what_was_typed(app, client):
+    log_in(client, make_user(Role.ADMIN))
+    response = client.post(
+        "/organise/users/new",
+        data={"email": "kept@example.org", "name": "Kept Name", "csrf_token": "expired"},
+    )
+    assert response.status_code == 400
+    assert "The form had expired" in text_of(response)
+    assert 'value="Kept Name"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "kept@example.org")) is None
