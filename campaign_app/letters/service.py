@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from campaign_app.errors import CampaignError
@@ -266,7 +267,15 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
         f"{row.sender_text} = {row.card_text}" if row.sender_text else row.card_text
         for row in composition.translation
     )
-    return _render(pdf, pdf.letter_pdf, _card(pdf, composition), translation, sender_language_label)
+    return _render(
+        pdf,
+        pdf.letter_pdf,
+        _card(pdf, composition),
+        translation,
+        sender_language_label,
+        sender_heading=_("For you, the sender — do not post this page"),
+        translation_label=_("Translation (%(language)s)", language=sender_language_label),
+    )
 
 
 def envelope_pdf(prisoner: Prisoner, size: str, return_address: str) -> bytes:

@@ -345,3 +345,15 @@ def test_ids_on_the_composer_are_unique(app, client):
     ):
         ids = re.findall(r'\sid="([^"]+)"', page)
         assert len(ids) == len(set(ids))
+
+
+@needs_pdf
+def test_senders_page_is_in_the_senders_interface_language(app, client):
+    load_demo()
+    client.get("/?lang=fr")  # the sender reads the site in French
+    response = client.post(WRITE, data=card_form(client, action="letter"))
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data).split())
+    assert "Pour vous, l’expéditeur — n’envoyez pas cette page" in text
+    assert "For you, the sender" not in text
+    assert "Беляцкому Алесю Викторовичу" in text  # the prisoner's page is unchanged

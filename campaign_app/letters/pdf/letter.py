@@ -3,8 +3,8 @@
 Layout (A4 portrait, 20 mm margins): the return address (if any, 9 pt) top left and the
 prisoner's address block (11 pt down to 8 pt) top right, side by side; the message (12 pt down
 to 9 pt) below them across the full width, the signature right-aligned after it. Page 2 is
-headed in English "For you, the sender — do not post this page" and carries the translation in
-the sender's language (11 pt down to 8 pt). A letter is one page: longer text is refused with
+headed "For you, the sender — do not post this page" and carries the translation, both in the
+sender's language (11 pt down to 8 pt). A letter is one page: longer text is refused with
 how much to cut (prisons prefer short letters anyway).
 """
 
@@ -30,8 +30,19 @@ BODY_GAP = 15 * mm
 SENDER_HEADING = "For you, the sender — do not post this page"
 
 
-def letter_pdf(card: Card, translation: str, sender_language_label: str) -> bytes:
-    """A4 letter to card.address with card.message and card.signature, + the sender's page."""
+def letter_pdf(
+    card: Card,
+    translation: str,
+    sender_language_label: str,
+    *,
+    sender_heading: str = SENDER_HEADING,
+    translation_label: str | None = None,
+) -> bytes:
+    """A4 letter to card.address with card.message and card.signature, + the sender's page.
+
+    ``sender_heading`` and ``translation_label`` are the sender page's texts in the sender's
+    interface language (English when not given).
+    """
     address = fit_address(card.address, HALF_W, 50 * mm, (11.0, 8.0))
     return_address = None
     header_h = address.height
@@ -57,10 +68,14 @@ def letter_pdf(card: Card, translation: str, sender_language_label: str) -> byte
         field="message",
         tail=card.signature,
     )
+    if translation_label is None:
+        translation_label = (
+            f"Translation ({sender_language_label})"
+            if sender_language_label.strip()
+            else "Translation"
+        )
     label = fit(
-        f"Translation ({sender_language_label})"
-        if sender_language_label.strip()
-        else "Translation",
+        translation_label,
         font=BOLD,
         width=TEXT_W,
         height=20 * mm,
@@ -69,7 +84,7 @@ def letter_pdf(card: Card, translation: str, sender_language_label: str) -> byte
         field="sender_language_label",
     )
     heading = fit(
-        SENDER_HEADING,
+        sender_heading,
         font=BOLD,
         width=TEXT_W,
         height=20 * mm,
