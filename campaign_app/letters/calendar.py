@@ -19,6 +19,7 @@ from sqlalchemy import select
 from campaign_app.extensions import db
 from campaign_app.letters.models import PostalRoute
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
+from campaign_app.prisoners.service import public_prisoners
 
 DEFAULT_TRANSIT_DAYS = 14
 HORIZON_DAYS = 365
@@ -101,7 +102,7 @@ def upcoming_events(today: date, sender_country: str | None = None) -> Calendar:
     """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first."""
     transit = transit_from(sender_country)
     prisoners = db.session.scalars(
-        select(Prisoner)
+        public_prisoners()
         .where(Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED]))
         .order_by(Prisoner.id)
     )

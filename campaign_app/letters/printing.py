@@ -29,6 +29,7 @@ from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.letters.models import CardSent, Occasion, Phrase
 from campaign_app.prisoners.models import AddressLanguage, Prisoner
+from campaign_app.prisoners.service import public_prisoners
 
 if TYPE_CHECKING:
     from campaign_app.letters.pdf import Card
@@ -139,7 +140,9 @@ class Batch:
 def list_printable_prisoners() -> list[Prisoner]:
     """Prisoners a card can be posted to now, for the form's choices."""
     prisoners = db.session.scalars(
-        select(Prisoner).options(selectinload(Prisoner.addresses)).order_by(Prisoner.surname_latin)
+        public_prisoners()
+        .options(selectinload(Prisoner.addresses))
+        .order_by(Prisoner.surname_latin)
     )
     return [prisoner for prisoner in prisoners if _why_not_printable(prisoner) is None]
 
@@ -246,7 +249,7 @@ def plan_batch(data: BatchInput) -> Batch:
 
 
 def _chosen_prisoners(slugs: Sequence[str]) -> list[Prisoner]:
-    query = select(Prisoner).options(selectinload(Prisoner.addresses)).order_by(Prisoner.id)
+    query = public_prisoners().options(selectinload(Prisoner.addresses)).order_by(Prisoner.id)
     if not slugs:
         return [p for p in db.session.scalars(query) if p.accepts_mail]
     wanted = list(dict.fromkeys(slugs))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from campaign_app.campaigns.models import Campaign
@@ -11,23 +11,21 @@ from campaign_app.petitions.service import PUBLIC_CAMPAIGN_STATES
 from campaign_app.prisoners.models import Prisoner
 
 
+def public_prisoners() -> Select[Prisoner]:
+    """Prisoners anyone may see and write to: in a campaign that is neither draft nor archived.
+
+    Every public list (pages, calendar, printed stacks) starts from this query.
+    """
+    return select(Prisoner).join(Campaign).where(Campaign.state.in_(PUBLIC_CAMPAIGN_STATES))
+
+
 def get_prisoner(slug: str) -> Prisoner | None:
-    """A prisoner anyone may see: in a campaign that is neither draft nor archived."""
+    """A public prisoner by slug, with the address history."""
     return db.session.scalar(
-        select(Prisoner)
-        .join(Campaign)
-        .where(Prisoner.slug == slug, Campaign.state.in_(PUBLIC_CAMPAIGN_STATES))
-        .options(selectinload(Prisoner.addresses))
+        public_prisoners().where(Prisoner.slug == slug).options(selectinload(Prisoner.addresses))
     )
 
 
 def list_prisoners() -> list[Prisoner]:
-    """The public prisoners (not of draft or archived campaigns), by surname."""
-    return list(
-        db.session.scalars(
-            select(Prisoner)
-            .join(Campaign)
-            .where(Campaign.state.in_(PUBLIC_CAMPAIGN_STATES))
-            .order_by(Prisoner.surname_latin)
-        )
-    )
+    """The public prisoners, by surname."""
+    return list(db.session.scalars(public_prisoners().order_by(Prisoner.surname_latin)))

@@ -163,3 +163,23 @@ def test_next_anniversary_of_29_february_in_a_common_year() -> None:
     assert calendar.next_anniversary(date(1992, 2, 29), date(2028, 1, 10)) == date(2028, 2, 29)
     assert calendar.next_anniversary(date(1962, 9, 25), date(2026, 9, 25)) == date(2026, 9, 25)
     assert calendar.next_anniversary(date(1962, 9, 25), date(2026, 9, 26)) == date(2027, 9, 25)
+
+
+def test_prisoners_of_hidden_campaigns_are_left_out(app, client):
+    """A draft or archived campaign's prisoners are in no public list: calendar, print stacks."""
+    from campaign_app.campaigns.models import CampaignState
+    from campaign_app.letters import printing
+    from tests.factories import make_campaign
+
+    today = date(2026, 9, 1)
+    shown = make_prisoner(slug="shown", birth_date=date(1970, 9, 10))
+    hidden = make_prisoner(
+        slug="hidden",
+        birth_date=date(1970, 9, 10),
+        campaign=make_campaign(state=CampaignState.ARCHIVED),
+    )
+    slugs = {event.prisoner_slug for event in calendar.upcoming_events(today).events}
+    assert shown.slug in slugs
+    assert hidden.slug not in slugs
+    printable = {prisoner.slug for prisoner in printing.list_printable_prisoners()}
+    assert hidden.slug not in printable
