@@ -5,6 +5,14 @@ the first pass counts the rows, tallies them by country, finds the first and las
 confirmation and computes the fingerprint; the second draws the pages, a fixed number of
 fixed-height rows each.
 
+reportlab's canvas keeps every finished page (its uncompressed drawing operators, about 30 KB
+for 50 rows) in its document until ``save()``, and then builds the whole file in memory: about
+0.6 MB per 1,000 rows. ``_StreamingCanvas`` writes each page and its compressed content stream
+to ``out`` as soon as the page is finished and keeps only the objects' numbers and offsets
+(a few hundred bytes a page); the fonts, the page tree, the catalogue, the cross-reference
+table and the trailer follow at ``save()``, as reportlab writes them. Memory then stays flat
+whatever the number of pages.
+
 The fingerprint is the SHA-256 of the CSV export of the same selection, UTF-8 without a BOM:
 exactly the bytes ``flask petitions export SLUG --format csv`` writes (petitions.export's
 write_csv) with the same filters. Anyone can check a printed list with ``sha256sum`` on that
@@ -31,6 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase import pdfdoc  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 
@@ -88,6 +97,84 @@ class _HashSink(io.RawIOBase):
     def write(self, data: Any) -> int:
         self.digest.update(data)
         return len(data)
+
+
+class _StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
+    """reportlab's PDFDocument writing each page to ``out`` when the canvas adds it.
+
+    Object numbers and references stay reportlab's; only where the formatted objects go
+    changes: a finished page and its content stream are formatted at once and written, and
+    only their offsets are kept; ``format()`` (called by ``save()``) writes the objects not
+    written yet in number order, then the cross-reference table and the trailer. Built by
+    _StreamingCanvas, which switches its document to this class; no encryption.
+    """
+
+    _out: BinaryIO
+    _offset: int
+
+    def _stream_to(self, out: BinaryIO) -> None:
+        self._out = out
+        self._offset = 0
+
+    def _write(self, data: bytes) -> int:
+        """Write data after the header (written first); return the offset it starts at."""
+        if not self._offset:
+            header = pdfdoc.PDFFile(self._pdfVersion).format(self)
+            self._out.write(header)
+            self._offset = len(header)
+        start = self._offset
+        self._out.write(data)
+        self._offset += len(data)
+        return start
+
+    def _write_object(self, name: str) -> None:
+        data = pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self)
+        self.idToOffset[name] = self._write(data)
+
+    def addPage(self, page: pdfdoc.PDFPage) -> None:
+        name = self.thisPageName()
+        super().addPage(page)
+        self._write_object(name)  # formatting the page registers its content stream
+        contents = page.Contents.__InternalName__
+        self._write_object(contents)
+        del self.idToObject[name], self.idToObject[contents]
+        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
+
+    def format(self) -> bytes:
+        if self.encrypt.info():
+            raise ValueError("no encryption in a streamed document")
+        catalog = self.Reference(self.Catalog)
+        info = self.Reference(self.info)
+        number = 1
+        while number in self.numberToId:  # new objects may appear while formatting
+            name = self.numberToId[number]
+            if name not in self.idToOffset:
+                self._write_object(name)
+            number += 1
+        count = number - 1
+        entries = [f"xref\n0 {count + 1}\n0000000000 65535 f \n"]
+        for number in range(1, count + 1):
+            name = self.numberToId[number]
+            version = self.idToObjectNumberAndVersion[name][1]
+            entries.append(f"{self.idToOffset[name]:010d} {version:05d} n \n")
+        start = self._write("".join(entries).encode("ascii"))
+        trailer = pdfdoc.PDFTrailer(
+            startxref=start, Size=count + 1, Root=catalog, Info=info, ID=self.ID()
+        )
+        self._write(trailer.format(self))
+        return b""  # all written
+
+    def SaveToFile(self, filename: object, canvas: Canvas) -> None:
+        self.GetPDFData(canvas)  # formats, and so writes, the rest
+
+
+class _StreamingCanvas(Canvas):  # type: ignore[misc]
+    """A reportlab canvas writing each finished page to ``out`` (see _StreamingDocument)."""
+
+    def __init__(self, out: BinaryIO, **options: Any) -> None:
+        super().__init__(out, **options)
+        self._doc.__class__ = _StreamingDocument
+        self._doc._stream_to(out)
 
 
 def summarise(rows: Iterable[export.ExportRow]) -> Summary:
@@ -255,7 +342,7 @@ def write_pdf(
     cover = _cover(petition, selection, summary)
     pages = cover.pages + math.ceil(summary.total / ROWS_PER_PAGE)
     title = clip(drawable(petition.title, BOLD), PAGE_W - 2 * MARGIN - 80, BOLD, 10)
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas = _StreamingCanvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(petition.title)
     canvas.setSubject(f"Signatures: {summary.total}; SHA-256 of the CSV {summary.fingerprint}")
     page = _draw_cover(canvas, cover, pages, title)

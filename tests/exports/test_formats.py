@@ -187,6 +187,43 @@ def test_pdf_pages_numbered_with_the_total_known_up_front(app):
     assert "120 Signer N0119" in texts[3]
 
 
+def test_pdf_pages_written_as_they_are_finished(app):
+    """Each finished page is in the file before the next is drawn (memory stays flat), and
+    the file is well formed: every cross-reference entry points at its object."""
+    petition = make_petition(slug="streamed", title="Free Ales Bialiatski")
+    bulk_signatures(petition, 120)
+    selection = formats.Selection()
+    out = io.BytesIO()
+    written_before: dict[int, int] = {}
+
+    def rows():
+        for row in formats.iter_rows(petition.id, selection):
+            written_before[row.number] = len(out.getvalue())
+            yield row
+
+    assert (
+        pdf.write_pdf(petition, selection, formats.iter_rows(petition.id, selection), rows(), out)
+        == 120
+    )
+    data = out.getvalue()
+
+    # The cover is out before the first row is read; a page of the list goes out when the
+    # next page's first row is drawn, so before the row after that is read.
+    before = [written_before[number] for number in (1, 51, 52, 101, 102, 120)]
+    assert 0 < before[0] == before[1] < before[2] == before[3] < before[4] == before[5]
+    assert before[5] < len(data)
+    start = int(re.findall(rb"startxref\n(\d+)\n%%EOF", data)[-1])
+    table = data[start:].split(b"trailer")[0].splitlines()
+    assert table[:3] == [b"xref", f"0 {len(table) - 2}".encode(), b"0000000000 65535 f "]
+    for number, entry in enumerate(table[3:], start=1):
+        offset = int(entry.split()[0])
+        assert data[offset:].startswith(f"{number} 0 obj".encode())
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) == 4
+    assert "120 Signer N0119" in page_text(reader.pages[3])
+    assert reader.metadata is not None and reader.metadata.title == "Free Ales Bialiatski"
+
+
 def test_pdf_long_names_clipped_and_missing_glyphs_replaced(app):
     petition = make_petition(slug="odd-names")
     make_signature(petition, first_name="A" * 80, last_name="B" * 80)
