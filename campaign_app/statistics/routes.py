@@ -66,6 +66,23 @@ def _day_chart(per_day: list[tuple[date, int]], f: _Formats) -> Markup:
     )
 
 
+def _month_chart(per_month: list[tuple[date, int]], f: _Formats) -> Markup:
+    bars = [Bar(f.day(month, "LLLL yyyy"), n, f.day(month, "MMM yy")) for month, n in per_month]
+    return column_chart(
+        bars,
+        chart_id="per-month",
+        title=_("Confirmed signatures per month (UTC)"),
+        summary=_(
+            "One bar per month from %(first)s to %(last)s: ",
+            first=bars[0].label,
+            last=bars[-1].label,
+        )
+        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
+        empty_message=_("No signatures yet."),
+        number=f.number,
+    )
+
+
 def _hour_chart(per_hour: list[tuple[datetime, int]], f: _Formats) -> Markup:
     bars = [Bar(f.hour(hour), n, f.hour_tick(hour)) for hour, n in per_hour]
     return column_chart(
@@ -126,6 +143,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
         day_text=day_text,
         day_error=day_error,
         day_chart=_day_chart(stats.per_day, f),
+        month_chart=_month_chart(stats.per_month, f) if len(stats.per_month) > 3 else None,
         hour_chart=_hour_chart(stats.per_hour, f),
         country_chart=_country_chart(stats.by_country, f),
     )

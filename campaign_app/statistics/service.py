@@ -44,7 +44,8 @@ class PetitionStatistics:
     pending: int
     invalidated: int
     by_country: list[tuple[str, int]]  # most signatures first, then by code
-    per_day: list[tuple[date, int]]  # every UTC day of the petition's life so far
+    per_day: list[tuple[date, int]]  # every UTC day of the last DAYS_SHOWN days of its life
+    per_month: list[tuple[date, int]]  # every month of its life (the 1st stands for the month)
     per_hour: list[tuple[datetime, int]]  # every UTC hour of the window shown
     day: date | None  # the day the hours belong to, or None for the last RECENT_HOURS
     first_day: date
@@ -55,6 +56,11 @@ class PetitionStatistics:
         """Confirmed / (confirmed + pending); None while nobody has signed."""
         asked = self.confirmed + self.pending
         return self.confirmed / asked if asked else None
+
+
+# The per-day chart covers at most this many days (a page stays light for a petition open for
+# years); the per-month chart covers the whole life.
+DAYS_SHOWN = 92
 
 
 def _utc_day(moment: datetime) -> date:
@@ -117,10 +123,19 @@ def petition_statistics(
     days: Counter[date] = Counter()
     for hour, n in hourly.items():
         days[_utc_day(hour)] += n
+    shown_from = max(first, last - timedelta(days=DAYS_SHOWN - 1))
     per_day = [
-        (first + timedelta(days=i), days[first + timedelta(days=i)])
-        for i in range((last - first).days + 1)
+        (shown_from + timedelta(days=i), days[shown_from + timedelta(days=i)])
+        for i in range((last - shown_from).days + 1)
     ]
+    months: Counter[date] = Counter()
+    for day_of, n in days.items():
+        months[day_of.replace(day=1)] += n
+    per_month = []
+    month = first.replace(day=1)
+    while month <= last:
+        per_month.append((month, months[month]))
+        month = (month + timedelta(days=32)).replace(day=1)
 
     if day is None:
         end = counting.hour_of(now) + timedelta(hours=1)
@@ -143,6 +158,7 @@ def petition_statistics(
         invalidated=states[SignatureState.INVALIDATED],
         by_country=by_country,
         per_day=per_day,
+        per_month=per_month,
         per_hour=per_hour,
         day=day,
         first_day=first,

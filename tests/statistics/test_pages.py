@@ -317,3 +317,18 @@ def test_charts_are_inline_and_the_page_passes_its_own_csp(app, client):
     assert "style=" not in html and "<style" not in html
     assert "<script" not in html or all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
     assert len(svgs(page)) == 3  # inline <svg>, not <img> or <object>
+
+
+def test_a_petition_open_for_years_shows_recent_days_and_every_month(app, client):
+    """The page stays light: 92 days in the per-day chart, the whole life per month."""
+    from campaign_app.statistics import service as statistics
+
+    petition = make_petition(opens_at=datetime(2011, 8, 4, tzinfo=UTC))
+    make_signature(petition, confirmed_at=datetime(2012, 9, 25, 10, tzinfo=UTC))
+    stats = statistics.petition_statistics(petition, now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert len(stats.per_day) == statistics.DAYS_SHOWN
+    assert stats.per_day[-1][0].isoformat() == "2026-12-01"
+    assert stats.per_month[0][0].isoformat() == "2011-08-01"
+    assert stats.per_month[-1][0].isoformat() == "2026-12-01"
+    assert dict(stats.per_month)[datetime(2012, 9, 1).date()] == 1
+    assert sum(n for _, n in stats.per_month) == 1
