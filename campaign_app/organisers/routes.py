@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.extensions import db
@@ -28,23 +29,23 @@ def petition(petition_id: int) -> ResponseReturnValue:
 
 
 # Pages of other features, linked when they are installed (endpoint, label).
-_ADMIN_LINKS = (
-    ("accounts.users", "Accounts"),
-    ("manage.reference", "Occasions, phrases, postal routes"),
-    ("privacy.erase_signer", "Erase a signer"),
+_ADMIN_LINKS: tuple[tuple[str, Any], ...] = (
+    ("accounts.users", _l("Accounts")),
+    ("manage.reference", _l("Occasions, phrases, postal routes")),
+    ("privacy.erase_signer", _l("Erase a signer")),
 )
-_PETITION_LINKS = (
-    ("statistics.petition", "Statistics"),
-    ("exports.index", "Exports"),
-    ("moderation.index", "Moderation"),
-    ("manage.edit_petition", "Edit"),
-    ("privacy.anonymise_petition", "Anonymise signers"),
+_PETITION_LINKS: tuple[tuple[str, Any], ...] = (
+    ("statistics.petition", _l("Statistics")),
+    ("exports.index", _l("Exports")),
+    ("moderation.index", _l("Moderation")),
+    ("manage.edit_petition", _l("Edit")),
+    ("privacy.anonymise_petition", _l("Anonymise signers")),
 )
 
 
 @bp.app_context_processor
 def _organiser_links() -> dict[str, Any]:
-    def present(links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    def present(links: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:
         return [(endpoint, label) for endpoint, label in links if has_endpoint(endpoint)]
 
     def has_endpoint(endpoint: str) -> bool:
