@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from campaign_app.demo.data import load_demo
@@ -49,3 +50,49 @@ def test_birthday_card_with_the_phrasebook(live_server: LiveServer, page: Page) 
     assert "Желаем вам крепкого здоровья." in text
     assert "Мария" in text
     assert "Беляцкому Алесю Викторовичу" in text
+
+
+def test_birthday_card_in_russian(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The same card with the interface in Russian (?lang=ru, then the cookie it sets)."""
+    load_demo()
+    page = new_context().new_page()
+
+    page.goto(f"{live_server.url}/prisoners/ales-bialiatski?lang=ru")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.get_by_role("link", name="Написать открытку").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("h1")).to_have_text("Написать открытку: Ales Bialiatski")
+
+    page.get_by_label("Повод", exact=True).select_option("birthday")
+    page.get_by_label("Показать фразы на языке", exact=True).select_option("ru")
+    page.get_by_role("button", name="Показать фразы").click()
+    expect(page.locator("#phrases")).to_have_text("Фразы (отметьте нужные)")
+
+    page.get_by_label("С днём рождения!").check()
+    page.get_by_label("Желаем вам крепкого здоровья.").check()
+    page.get_by_label("Подпишитесь именем или псевдонимом").fill("Мария")
+    page.get_by_role("button", name="Предпросмотр", exact=True).click()
+    expect(page.locator("#preview-heading")).to_have_text(
+        "Предпросмотр: что будет написано на открытке"
+    )
+    expect(page.locator("#preview")).to_contain_text("Желаем вам крепкого здоровья.")
+    expect(page.locator("#preview .address")).to_contain_text("Беляцкому Алесю Викторовичу")
+    live_server.screenshot(page, "card-preview-ru")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Открытка A6 (PDF)").click()
+    postcard = pdf_text(Path(download_info.value.path()))
+    assert "С днём рождения!" in postcard
+    assert "Желаем вам крепкого здоровья." in postcard
+    assert "Мария" in postcard
+    assert "Беляцкому Алесю Викторовичу" in postcard
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Письмо A4 с переводом (PDF)").click()
+    letter = pdf_text(Path(download_info.value.path()))
+    assert "Беляцкому Алесю Викторовичу" in letter
+    assert "Желаем вам крепкого здоровья." in letter
+    assert "Для вас, отправителя — эту страницу не отправляйте" in letter
+    assert "For you, the sender" not in letter

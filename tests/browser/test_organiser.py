@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from campaign_app.accounts.models import User
+from campaign_app.petitions.export import HEADER
 from campaign_app.petitions.models import Petition, PublicDisplay, SignatureState
 from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
@@ -36,6 +38,19 @@ def petition_with_signers() -> tuple[Petition, User]:
     make_signature(petition, first_name="Pending", state=SignatureState.PENDING)
     organiser = make_user(campaigns=(campaign,))
     return petition, organiser
+
+
+def check_csv(text: str) -> None:
+    """The export of petition_with_signers: the public signers only, in English, no e-mails."""
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == list(HEADER), rows
+    names = [" ".join(row) for row in rows[1:]]
+    assert len(rows) == 3, rows
+    assert any("Ольга Публичная" in row and "Minsk" in row for row in names), rows
+    assert any("Belarus" in row for row in names), rows
+    assert any("Anonymous" in row for row in names), rows
+    assert not any("Hidden" in row or "Pending" in row for row in names), rows
+    assert "@" not in text
 
 
 def test_organiser_exports_csv(live_server: LiveServer, page: Page) -> None:
@@ -64,11 +79,71 @@ def test_organiser_exports_csv(live_server: LiveServer, page: Page) -> None:
         download_link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    text = Path(download.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    names = [" ".join(row) for row in rows[1:]]
-    assert len(rows) == 3, rows
-    assert any("Ольга Публичная" in row and "Minsk" in row for row in names), rows
-    assert any("Anonymous" in row for row in names), rows
-    assert not any("Hidden" in row or "Pending" in row for row in names), rows
-    assert "@" not in text
+    check_csv(Path(download.path()).read_text(encoding="utf-8-sig"))
+
+
+def test_organiser_exports_csv_in_russian(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The same export with a Russian browser (Accept-Language): Russian pages, the same CSV."""
+    petition, organiser = petition_with_signers()
+    page = new_context(locale="ru-RU", extra_http_headers={"Accept-Language": "ru"}).new_page()
+
+    page.goto(f"{live_server.url}/account/login")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.get_by_label("Адрес электронной почты", exact=True).fill(organiser.email)
+    page.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    live_server.screenshot(page, "login-ru")
+    page.get_by_role("button", name="Войти").click()
+    expect(page).to_have_url(f"{live_server.url}/organise/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("button", name="Выйти")).to_be_visible()
+    live_server.screenshot(page, "dashboard-ru")
+
+    page.get_by_role("link", name="Free the exported prisoner").click()
+    expect(page.locator("h1")).to_have_text("Free the exported prisoner")
+    expect(page.locator("main")).to_contain_text("Подтверждённых подписей: 2")
+    live_server.screenshot(page, "petition-hub-ru")
+    # The hub's feature links are still in English (see the xfail test below): follow the href.
+    page.locator(f"main a[href='/organise/petitions/{petition.id}/exports']").click()
+    expect(page.locator("h1")).to_have_text("Выгрузить подписи")
+
+    page.get_by_label(
+        "CSV (таблица для любой программы электронных таблиц или базы данных)"
+    ).check()
+    page.get_by_role("button", name="Подготовить выгрузку").click()
+    expect(page).to_have_url(re.compile(rf"/organise/petitions/{petition.id}/exports/\d+$"))
+    expect(page.locator("h1")).to_have_text("Выгрузить в формате CSV")
+    download_link = page.get_by_role("link", name="Скачать файл")
+    expect(download_link).to_be_visible(timeout=20_000)
+    expect(page.locator(".lead")).to_have_text("Готово. Подписей: 2.")
+    live_server.screenshot(page, "export-ready-ru")
+
+    with page.expect_download() as download_info:
+        download_link.click()
+    # The file does not follow the organiser's language: English headings, country names and
+    # "Anonymous", as in the English journey.
+    check_csv(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the hub's feature links (organisers/routes.py _PETITION_LINKS) and the state tag "
+    "(Petition.public_state) are shown untranslated",
+)
+def test_petition_hub_links_in_russian(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    petition, organiser = petition_with_signers()
+    page = new_context(extra_http_headers={"Accept-Language": "ru"}).new_page()
+    page.goto(f"{live_server.url}/account/login")
+    page.get_by_label("Адрес электронной почты", exact=True).fill(organiser.email)
+    page.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+
+    page.goto(f"{live_server.url}/organise/petitions/{petition.id}")
+    expect(page.locator("h1")).to_have_text("Free the exported prisoner")
+    links = page.locator("main ul.action-list a").all_inner_texts()
+    for name in ("Статистика", "Выгрузки", "Модерация", "Изменить", "Обезличить подписантов"):
+        assert name in links, links
+    assert page.locator("main .tag").inner_text() == "работает"

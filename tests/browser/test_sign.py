@@ -108,7 +108,22 @@ def test_sign_and_confirm_in_russian(
     expect(page.locator("h1")).to_have_text("Проверьте почту")
     live_server.screenshot(page, "check-email-ru")
 
-    page.goto(link_in(live_server.wait_for_mail(email), live_server.url))
+    message = live_server.wait_for_mail(email)
+    # The e-mail is in the signer's language, from the ru catalogue.
+    assert message["Subject"] == (
+        "Пожалуйста, подтвердите свою подпись: Free the browser-tested prisoner"
+    )
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = " ".join(body.get_content().split())
+    assert "Здравствуйте, Мария!" in text
+    assert "Спасибо, что подписали петицию «Free the browser-tested prisoner»." in text
+    assert "Пожалуйста, откройте эту ссылку, чтобы подтвердить свою подпись." in text
+    assert "Please open this link" not in text
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None and "Здравствуйте, Мария!" in html.get_content()
+
+    page.goto(link_in(message, live_server.url))
     expect(page.locator("h1")).to_have_text("Спасибо: ваша подпись подтверждена")
     expect(page.locator(".lead")).to_contain_text("3")
     live_server.screenshot(page, "confirmed-ru")
