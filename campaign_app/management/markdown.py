@@ -7,6 +7,8 @@ the public page gets no scripts, event handlers, styles or foreign link schemes.
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -31,6 +33,13 @@ def render_markdown(text: str | None) -> Markup:
     """``text`` as safe HTML: CommonMark, no raw HTML, only the allowed tags and links."""
     if not text:
         return Markup("")
+    return _render(text)
+
+
+# A petition's text is rendered on every uncached page view; it changes rarely. The cache
+# holds only petition texts (public, no personal data) and is bounded.
+@functools.lru_cache(maxsize=256)
+def _render(text: str) -> Markup:
     parser = _parser()
     tokens = parser.parse(text)
     for token in tokens:
