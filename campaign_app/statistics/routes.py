@@ -49,55 +49,57 @@ class _Formats:
         )
 
 
-def _day_chart(per_day: list[tuple[date, int]], f: _Formats) -> Markup:
-    bars = [Bar(f.day(day), n, f.day(day, "d MMM")) for day, n in per_day]
+def _time_chart(
+    bars: list[Bar],
+    f: _Formats,
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    empty_message: str,
+) -> Markup:
+    """A column chart over time; ``summary`` names the first and last bar."""
     return column_chart(
         bars,
+        chart_id=chart_id,
+        title=title,
+        summary=summary % {"first": bars[0].label, "last": bars[-1].label}
+        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
+        empty_message=empty_message,
+        number=f.number,
+    )
+
+
+def _day_chart(per_day: list[tuple[date, int]], f: _Formats) -> Markup:
+    return _time_chart(
+        [Bar(f.day(day), n, f.day(day, "d MMM")) for day, n in per_day],
+        f,
         chart_id="per-day",
         title=_("Confirmed signatures per day (UTC)"),
-        summary=_(
-            "One bar per day from %(first)s to %(last)s: ",
-            first=bars[0].label,
-            last=bars[-1].label,
-        )
-        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
+        summary=_("One bar per day from %(first)s to %(last)s: "),
         empty_message=_("No signatures yet."),
-        number=f.number,
     )
 
 
 def _month_chart(per_month: list[tuple[date, int]], f: _Formats) -> Markup:
-    bars = [Bar(f.day(month, "LLLL yyyy"), n, f.day(month, "MMM yy")) for month, n in per_month]
-    return column_chart(
-        bars,
+    return _time_chart(
+        [Bar(f.day(month, "LLLL yyyy"), n, f.day(month, "MMM yy")) for month, n in per_month],
+        f,
         chart_id="per-month",
         title=_("Confirmed signatures per month (UTC)"),
-        summary=_(
-            "One bar per month from %(first)s to %(last)s: ",
-            first=bars[0].label,
-            last=bars[-1].label,
-        )
-        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
+        summary=_("One bar per month from %(first)s to %(last)s: "),
         empty_message=_("No signatures yet."),
-        number=f.number,
     )
 
 
 def _hour_chart(per_hour: list[tuple[datetime, int]], f: _Formats) -> Markup:
-    bars = [Bar(f.hour(hour), n, f.hour_tick(hour)) for hour, n in per_hour]
-    return column_chart(
-        bars,
+    return _time_chart(
+        [Bar(f.hour(hour), n, f.hour_tick(hour)) for hour, n in per_hour],
+        f,
         chart_id="per-hour",
         title=_("Confirmed signatures per hour (UTC)"),
-        summary=_(
-            "One bar per hour from %(first)s to %(last)s: ",
-            first=bars[0].label,
-            last=bars[-1].label,
-        )
-        + (f.peak(bars) if any(bar.value for bar in bars) else ""),
+        summary=_("One bar per hour from %(first)s to %(last)s: "),
         empty_message=_("No signatures in these hours."),
-        number=f.number,
-        max_ticks=12,
     )
 
 
