@@ -58,10 +58,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _configure_templates(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_number, get_locale
+    from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
+    from campaign_app.labels import state_label
     from campaign_app.management.markdown import render_markdown
 
     app.after_request(_remember_language)
@@ -73,8 +74,10 @@ def _configure_templates(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         format_number=format_number,
+        format_percent=format_percent,
         get_locale=get_locale,
         offered_languages=offered_languages,
+        state_label=state_label,
         language_names=LANGUAGE_NAMES,
     )
 

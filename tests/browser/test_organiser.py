@@ -126,11 +126,6 @@ def test_organiser_exports_csv_in_russian(
     check_csv(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hub's feature links (organisers/routes.py _PETITION_LINKS) and the state tag "
-    "(Petition.public_state) are shown untranslated",
-)
 def test_petition_hub_links_in_russian(
     live_server: LiveServer, new_context: Callable[..., BrowserContext]
 ) -> None:
