@@ -231,6 +231,23 @@ def check_counts(app: Flask, expected: dict[int, int]) -> dict[int, tuple[int, i
     return shape
 
 
+def settle(app: Flask) -> str:
+    """Leave the database as a live one would be after a bulk load; the PostgreSQL version.
+
+    SQLite: a WAL checkpoint (a long-running database is checkpointed). PostgreSQL: VACUUM
+    ANALYZE (what autovacuum does soon after a bulk load); returns its server_version ("" for
+    SQLite).
+    """
+    with app.app_context():
+        autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as connection:
+            if db.engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                return ""
+            connection.exec_driver_sql("VACUUM ANALYZE")
+            return str(connection.exec_driver_sql("SHOW server_version").scalar())
+
+
 def query_plans(app: Flask, petition_id: int) -> dict[str, str]:
     """SQLite's plan for the page's per-request queries (copies of the service's), or {}."""
     with app.app_context():

@@ -26,27 +26,30 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.stats_bench import machine
+from bench.common import (
+    DATABASE_NAMES,
+    PROJECT_ROOT,
+    RESULTS,
+    new_work_dir,
+    replace_section,
+    say,
+    section,
+    verdict,
+)
 
-BENCH_DIR = Path(__file__).absolute().parent
-PROJECT_ROOT = BENCH_DIR.parent
-WORK_DIR = BENCH_DIR / ".work"
-RESULTS = BENCH_DIR / "RESULTS.md"
 FORMATS = ("csv", "xlsx", "pdf", "json")
 RATIO_TARGET, MEMORY_TARGET_MB = 2.0, 150.0
 COLUMNS = "id, first_name, last_name, city, country, display, confirmed_at"
-
-
-def markers(backend: str) -> tuple[str, str]:
-    return f"<!-- export-bench-{backend}:start -->", f"<!-- export-bench-{backend}:end -->"
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+METHOD = (
+    "`.venv/bin/python -m bench.export_bench` (bench/export_bench.py; its docstring has "
+    "the method). Each run is a fresh subprocess, one after another; time is its wall "
+    "time with start-up (Python, and for (b) Flask and the app) included; memory is its "
+    "own peak RSS. The CSV target compares (b) csv with (a); CPU time (user + sys, from "
+    "wait4) is shown too because on a loaded machine wall time mostly measures waiting."
+)
 
 
 def baseline(database_url: str, petition_id: int, output: Path) -> int:
@@ -122,26 +125,17 @@ def prepare(database_url: str, signatures: int, existing: bool) -> str:
     if not database_url.startswith("sqlite"):
         data.create_postgres_database(database_url)
     app = create_app()
-    _say("Migrating the database ...")
+    say("Migrating the database ...")
     data.migrate_schema(app)
     petitions = data.create_petitions(app)
     started = time.monotonic()
-    _say(f"Writing {signatures:,} confirmed signatures ...")
+    say(f"Writing {signatures:,} confirmed signatures ...")
     data.load_signatures(app, petitions.big_id, signatures)
-    _say(f"  done in {time.monotonic() - started:.0f} s")
+    say(f"  done in {time.monotonic() - started:.0f} s")
+    data.settle(app)
     with app.app_context():
-        autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as connection:
-            if db.engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
-                connection.exec_driver_sql("VACUUM ANALYZE")
         db.engine.dispose()
     return f"{petitions.big_id} {petitions.big_slug}"
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def report(runs: dict[str, Run], signatures: int) -> list[str]:
@@ -176,41 +170,6 @@ def report(runs: dict[str, Run], signatures: int) -> list[str]:
     return rows
 
 
-def section(backend: str, rows: list[str]) -> str:
-    start, end = markers(backend)
-    name = "PostgreSQL" if backend == "postgresql" else "SQLite"
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
-        [
-            start,
-            f"## Delivery exports ({name})",
-            "",
-            "`.venv/bin/python -m bench.export_bench` (bench/export_bench.py; its docstring has "
-            "the method). Each run is a fresh subprocess, one after another; time is its wall "
-            "time with start-up (Python, and for (b) Flask and the app) included; memory is its "
-            "own peak RSS. The CSV target compares (b) csv with (a); CPU time (user + sys, from "
-            "wait4) is shown too because on a loaded machine wall time mostly measures waiting.",
-            "",
-            f"Latest run: {when}. Machine: {machine()}.",
-            "",
-            *rows,
-            end,
-        ]
-    )
-
-
-def write_section(backend: str, text: str, path: Path) -> None:
-    """Replace this backend's marked section of path (or append it), leaving the rest."""
-    start, end = markers(backend)
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        updated = before + text + rest.split(end, 1)[1]
-    else:
-        updated = current.rstrip("\n") + ("\n\n" if current else "") + text + "\n"
-    path.write_text(updated, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--signatures", type=int, default=1_000_000)
@@ -241,9 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data.drop_postgres_database(os.environ["DATABASE_URL"])
         return 0
 
-    work = WORK_DIR / f"export-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    work = new_work_dir("export")
     instance = work / "instance"
-    instance.mkdir(parents=True)
     database_url = args.database_url or f"sqlite:///{instance / 'campaign.sqlite3'}"
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     env: dict[str, Any] = {
@@ -273,13 +231,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             child_env,
             output,
         )
-        _say(f"baseline: {runs['baseline']}")
+        say(f"baseline: {runs['baseline']}")
         flask = [sys.executable, "-m", "flask", "--app", "wsgi", "petitions", "export"]
         for fmt in args.formats:
             output = work / f"export.{fmt}"
             options = [slug, "--format", fmt, "--output", str(output)]
             runs[fmt] = measure(fmt, [*flask, *options], child_env, output)
-            _say(f"{fmt}: {runs[fmt]}")
+            say(f"{fmt}: {runs[fmt]}")
     finally:
         if backend == "postgresql" and not (args.keep or args.existing):
             subprocess.run([*me, "--child-drop"], cwd=PROJECT_ROOT, env=child_env, check=True)
@@ -288,8 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = report(runs, args.signatures)
     print("\n".join(rows))
     if not args.no_write:
-        write_section(backend, section(backend, rows), args.results)
-        _say(f"wrote the {backend} delivery-export section of {args.results}")
+        name = f"export-bench-{backend}"
+        heading = f"Delivery exports ({DATABASE_NAMES[backend]})"
+        replace_section(args.results, name, section(name, heading, METHOD, rows))
+        say(f"wrote the {backend} delivery-export section of {args.results}")
     failed = any("FAIL" in row for row in rows)
     return 1 if failed and args.check else 0
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.page_bench [--requests 300]
         [--database-url postgresql://postgres@127.0.0.1:5432/campaign_pagebench]
 
-Sets up like bench/run.py (its helpers): a scratch instance folder under bench/.work/,
+Sets up like bench/run.py (bench/common.py's helpers): a scratch instance folder under bench/.work/,
 the schema by the migrations, the demo campaign (what `flask demo load` creates) with
 ``--signatures`` confirmed signatures on the demo petition (bench/data.py's bulk writer, so
 the page lists signers and countries), SQLite unless ``--database-url`` names a PostgreSQL
@@ -43,16 +43,28 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bench import data, run
+from bench import data
+from bench.common import (
+    DATABASE_NAMES,
+    PROJECT_ROOT,
+    RESULTS,
+    UNCACHED_ENV,
+    WORKERS,
+    load_average,
+    new_work_dir,
+    replace_section,
+    say,
+    scratch_database,
+    section,
+    server_env,
+    verdict,
+)
 from bench.server import HOST, Gunicorn
-from bench.stats_bench import machine
 
-RESULTS = run.RESULTS
 LANGUAGES = ("en", "ru", "be", "fr")
 WEIGHT_TARGET = 100_000  # bytes before images
 REQUESTS_TARGET = 5
@@ -62,14 +74,14 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""")
 # <link rel=...> values that make the browser fetch the href right away (icons are images).
 FETCHED_LINKS = {"stylesheet", "preload", "modulepreload", "manifest"}
-
-
-def markers(backend: str) -> tuple[str, str]:
-    return f"<!-- page-bench-{backend}:start -->", f"<!-- page-bench-{backend}:end -->"
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+METHOD = (
+    "`.venv/bin/python -m bench.page_bench` (bench/page_bench.py; its docstring has the "
+    "method). Every public page of the demo campaign, once per language, as a new "
+    "visitor under gunicorn (2 sync workers): the HTML plus everything a browser loads "
+    "from it except images (stylesheets, scripts, iframes, fonts and imports named in "
+    "the CSS), each URL once, uncompressed; gzip (level 6, each response on its own) "
+    "for information. KB = 1,000 bytes. Browsers also ask for /favicon.ico, an image."
+)
 
 
 # --- the data -------------------------------------------------------------------------------
@@ -91,7 +103,7 @@ def prepare(signatures: int) -> Demo:
     from campaign_app.petitions.models import Petition
 
     app = create_app()
-    _say("Migrating the database (flask db upgrade) and loading the demo campaign ...")
+    say("Migrating the database (flask db upgrade) and loading the demo campaign ...")
     data.migrate_schema(app)
     with app.app_context():
         demo.load_demo()
@@ -130,7 +142,7 @@ def public_pages(demo: Demo) -> dict[str, str]:
 def stale_catalogues() -> list[str]:
     """Languages whose compiled catalogue is missing or older than its .po (`make bench`
     compiles them first): their pages would be measured partly in English."""
-    folder = run.PROJECT_ROOT / "campaign_app" / "translations"
+    folder = PROJECT_ROOT / "campaign_app" / "translations"
     stale = []
     for language in LANGUAGES[1:]:
         po = folder / language / "LC_MESSAGES" / "messages.po"
@@ -306,7 +318,7 @@ def weigh_all(port: int, pages: dict[str, str]) -> list[PageWeight]:
         for language in LANGUAGES:
             weights.append(weigh(port, label, language, f"{path}?lang={language}"))
         last = weights[-1]
-        _say(f"  {label:<20} {last.total_bytes / 1000:6.1f} KB, {last.requests} requests (fr)")
+        say(f"  {label:<20} {last.total_bytes / 1000:6.1f} KB, {last.requests} requests (fr)")
     return weights
 
 
@@ -355,10 +367,6 @@ def time_first_bytes(port: int, path: str, label: str, warmup: int, requests: in
 
 
 # --- the report -----------------------------------------------------------------------------
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def kb(size: int) -> str:
@@ -413,42 +421,6 @@ def timing_rows(cached: Timing, uncached: Timing | None) -> list[str]:
     return rows
 
 
-def section(backend: str, body: list[str]) -> str:
-    start, end = markers(backend)
-    name = "PostgreSQL" if backend == "postgresql" else "SQLite"
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
-        [
-            start,
-            f"## Page weight and time to first byte ({name})",
-            "",
-            "`.venv/bin/python -m bench.page_bench` (bench/page_bench.py; its docstring has the "
-            "method). Every public page of the demo campaign, once per language, as a new "
-            "visitor under gunicorn (2 sync workers): the HTML plus everything a browser loads "
-            "from it except images (stylesheets, scripts, iframes, fonts and imports named in "
-            "the CSS), each URL once, uncompressed; gzip (level 6, each response on its own) "
-            "for information. KB = 1,000 bytes. Browsers also ask for /favicon.ico, an image.",
-            "",
-            f"Latest run: {when}. Machine: {machine()}.",
-            "",
-            *body,
-            end,
-        ]
-    )
-
-
-def write_section(backend: str, text: str, path: Path) -> None:
-    """Replace this backend's marked section of path (or append it), leaving the rest."""
-    start, end = markers(backend)
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        updated = before + text + rest.split(end, 1)[1]
-    else:
-        updated = current.rstrip("\n") + ("\n\n" if current else "") + text + "\n"
-    path.write_text(updated, encoding="utf-8")
-
-
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -463,8 +435,8 @@ class Measured:
 
 def _gunicorn(work: Path, env: dict[str, str], name: str, extra: dict[str, str]) -> Gunicorn:
     """bench/run.py's server set-up, with extra settings; its log under work/."""
-    server_env = os.environ | env | extra | {"PYTHONPATH": str(run.PROJECT_ROOT)}
-    return Gunicorn(run.PROJECT_ROOT, server_env, work / f"{name}.log", run.WORKERS)
+    full_env = os.environ | env | extra | {"PYTHONPATH": str(PROJECT_ROOT)}
+    return Gunicorn(PROJECT_ROOT, full_env, work / f"{name}.log", WORKERS)
 
 
 def measure(work: Path, env: dict[str, str], demo: Demo, args: argparse.Namespace) -> Measured:
@@ -472,15 +444,15 @@ def measure(work: Path, env: dict[str, str], demo: Demo, args: argparse.Namespac
     measured = Measured()
     page = f"/petitions/{demo.petition_slug}"
     with _gunicorn(work, env, "gunicorn", {}) as server:
-        _say("Weighing every public page in every language ...")
+        say("Weighing every public page in every language ...")
         measured.weights = weigh_all(server.port, public_pages(demo))
-        _say(f"Timing the first byte of {page}, {args.requests} requests ...")
+        say(f"Timing the first byte of {page}, {args.requests} requests ...")
         measured.cached = time_first_bytes(
             server.port, page, f"GET {page}", args.warmup, args.requests
         )
     if args.uncached:
-        with _gunicorn(work, env, "gunicorn-uncached", run.UNCACHED_ENV) as server:
-            _say("  again on a gunicorn with CAMPAIGN_MICROCACHE_SECONDS=0 ...")
+        with _gunicorn(work, env, "gunicorn-uncached", UNCACHED_ENV) as server:
+            say("  again on a gunicorn with CAMPAIGN_MICROCACHE_SECONDS=0 ...")
             measured.uncached = time_first_bytes(
                 server.port, page, f"GET {page}, micro-cache off", args.warmup, args.requests
             )
@@ -521,34 +493,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
-    work = run.WORK_DIR / f"page-{datetime.now(UTC):%Y%m%d-%H%M%S}"
-    instance = work / "instance"
-    instance.mkdir(parents=True)
+    work = new_work_dir("page")
     backend = "postgresql" if args.database_url else "sqlite"
-    env = run._server_env(instance, args.database_url)
+    env = server_env(work / "instance", args.database_url)
     os.environ.update(env)
     load_before = os.getloadavg()
     stale = stale_catalogues()
     if stale:
-        _say(f"Warning: catalogues older than their .po files: {', '.join(stale)} (make bench)")
+        say(f"Warning: catalogues older than their .po files: {', '.join(stale)} (make bench)")
     try:
-        with run._scratch_database(args.database_url, args.keep):
+        with scratch_database(args.database_url, args.keep):
             demo = prepare(args.signatures)
             server = database_version()
             measured = measure(work, env, demo, args)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    load = " / ".join(
-        " ".join(f"{x:.2f}" for x in loads) for loads in (load_before, os.getloadavg())
-    )
-    body = body_lines(measured, args.signatures, f"{load} (before / after)", server)
+    load = f"{load_average(load_before)} / {load_average(os.getloadavg())} (before / after)"
+    body = body_lines(measured, args.signatures, load, server)
     if stale:
         body.append(f"\nStale compiled catalogues (older than the .po): {', '.join(stale)}.")
     print("\n".join(body))
     if not args.no_write:
-        write_section(backend, section(backend, body), args.results)
-        _say(f"wrote the {backend} page weight section of {args.results}")
+        name = f"page-bench-{backend}"
+        heading = f"Page weight and time to first byte ({DATABASE_NAMES[backend]})"
+        replace_section(args.results, name, section(name, heading, METHOD, body))
+        say(f"wrote the {backend} page weight section of {args.results}")
     failed = any("| FAIL |" in row for row in body)
     return 1 if failed and args.check else 0
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -25,14 +23,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = BENCH_DIR.parent
-RESULTS = BENCH_DIR / "RESULTS.md"
-START, END = "<!-- pdf-bench:start -->", "<!-- pdf-bench:end -->"
+from bench.common import (
+    PROJECT_ROOT,
+    RESULTS,
+    machine_notes,
+    replace_section,
+    say,
+    section,
+    verdict,
+)
+
+SECTION = "pdf-bench"
 RATIO_TARGET, MEMORY_TARGET_MB, SINGLE_TARGET_MS = 2.0, 200.0, 100.0
 
 ARTWORKS = ("balloons", "snowflake", "candle", "flowers", "blank")
@@ -203,10 +207,6 @@ def single_card(runs: int) -> dict[str, float]:
     }
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def report(
     count: int, renderer: list[dict[str, Any]], baseline: list[dict[str, Any]], one: dict[str, Any]
 ) -> list[str]:
@@ -238,66 +238,20 @@ def report(
     return rows
 
 
-def machine() -> str:
-    import reportlab
-
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+def method(rounds: int) -> str:
+    """How the section's figures were made."""
     return (
-        f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
-        f"reportlab {reportlab.Version}; commit {commit or 'unknown'}"
+        "`.venv/bin/python -m bench.pdf_bench` (bench/pdf_bench.py; its docstring has the "
+        "method). 1,000 different cards (5 artworks, messages of 3-7 phrases plus a number, "
+        "a third with a return address), each of (a) and (b) in a fresh subprocess, "
+        f"alternately, {rounds} rounds; the best round counts (other programs can only slow "
+        "a round down). The baseline (b) draws the same lines in the same fonts and sizes "
+        "(laid out by (a)'s fitting before its clock starts) with the same rectangles and "
+        "lines, but no glyph check, no fitting and no artwork (one rectangle stands for it), "
+        "so (a) / (b) is the cost of all of that. Both write the PDF to a file. Peak memory "
+        "is the peak RSS of (a)'s whole subprocess: Python, Flask and reportlab imports, "
+        "the fonts and the 1,000 cards included."
     )
-
-
-def section(rows: list[str], rounds: int) -> str:
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
-        [
-            START,
-            "## PDF rendering",
-            "",
-            "`.venv/bin/python -m bench.pdf_bench` (bench/pdf_bench.py; its docstring has the "
-            "method). 1,000 different cards (5 artworks, messages of 3-7 phrases plus a number, "
-            "a third with a return address), each of (a) and (b) in a fresh subprocess, "
-            f"alternately, {rounds} rounds; the best round counts (other programs can only slow "
-            "a round down). The baseline (b) draws the same lines in the same fonts and sizes "
-            "(laid out by (a)'s fitting before its clock starts) with the same rectangles and "
-            "lines, but no glyph check, no fitting and no artwork (one rectangle stands for it), "
-            "so (a) / (b) is the cost of all of that. Both write the PDF to a file. Peak memory "
-            "is the peak RSS of (a)'s whole subprocess: Python, Flask and reportlab imports, "
-            "the fonts and the 1,000 cards included.",
-            "",
-            f"Latest run: {when}. Machine: {machine()}.",
-            "",
-            *rows,
-            END,
-        ]
-    )
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace the marked section of path (or append it), leaving the rest as it is."""
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        updated = before + text + after
-    else:
-        updated = current.rstrip("\n") + ("\n\n" if current else "") + text + "\n"
-    path.write_text(updated, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -321,17 +275,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         for kind in order:
             figures = spawn(kind, args.cards)
             (renderer if kind == "renderer" else baseline).append(figures)
-            print(
+            say(
                 f"round {round_number + 1} {kind}: {figures['seconds']:.2f} s, "
-                f"peak RSS {figures['peak_rss_mb']:.0f} MB",
-                file=sys.stderr,
+                f"peak RSS {figures['peak_rss_mb']:.0f} MB"
             )
     one = single_card(args.single_runs)
     rows = report(args.cards, renderer, baseline, one)
     print("\n".join(rows))
     if not args.no_write:
-        write_section(section(rows, args.rounds), args.results)
-        print(f"\nwrote the PDF rendering section of {args.results}", file=sys.stderr)
+        import reportlab
+
+        machine = machine_notes(f"reportlab {reportlab.Version}")
+        text = section(SECTION, "PDF rendering", method(args.rounds), rows, machine)
+        replace_section(args.results, SECTION, text)
+        say(f"\nwrote the PDF rendering section of {args.results}")
     failed = any(row.endswith("FAIL |") for row in rows)
     return 1 if failed and args.check else 0
 

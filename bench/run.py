@@ -11,31 +11,29 @@ import multiprocessing
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from multiprocessing.pool import Pool
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 
 from bench import data, load, report
+from bench.common import (
+    PROJECT_ROOT,
+    RESULTS,
+    UNCACHED_ENV,
+    WORK_DIR,
+    WORKERS,
+    git_output,
+    load_average,
+    new_work_dir,
+    say,
+    scratch_database,
+    server_env,
+)
 from bench.server import HOST, Gunicorn, machine_busy_seconds
-
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = BENCH_DIR.parent
-WORK_DIR = BENCH_DIR / ".work"
-RESULTS = BENCH_DIR / "RESULTS.md"
-WORKERS = 2
-
-
-def _say(message: str) -> None:
-    click.echo(message, err=True)
 
 
 def _endpoints(petitions: data.BenchPetitions, big: int) -> list[load.Target]:
@@ -93,11 +91,6 @@ def _targets(big: int) -> list[report.Target]:
     ]
 
 
-# The app keeps rendered pages and API answers for a few seconds per worker; with it off,
-# every request does the database work, which must not grow with the petition either.
-UNCACHED_ENV = {"CAMPAIGN_MICROCACHE_SECONDS": "0"}
-
-
 def _uncached(targets: list[load.Target]) -> list[load.Target]:
     """The page and count endpoints again, as measured with the micro-cache off."""
     return [
@@ -105,32 +98,6 @@ def _uncached(targets: list[load.Target]) -> list[load.Target]:
         for target in targets
         if target.key.startswith(("page_", "count_"))
     ]
-
-
-def _server_env(instance: Path, database_url: str) -> dict[str, str]:
-    """The environment of the runner's own app and of gunicorn: one configuration."""
-    return {
-        "CAMPAIGN_SECRET_KEY": secrets.token_hex(32),
-        "CAMPAIGN_INSTANCE_PATH": str(instance),
-        "CAMPAIGN_RATELIMIT_ENABLED": "0",
-        "CAMPAIGN_SESSION_COOKIE_SECURE": "0",
-        "DATABASE_URL": database_url,
-    }
-
-
-@contextmanager
-def _scratch_database(database_url: str, keep: bool) -> Iterator[None]:
-    """Create (and afterwards drop) the PostgreSQL scratch database; nothing for SQLite."""
-    if not database_url:
-        yield
-        return
-    _say(f"Creating PostgreSQL database {sa.engine.make_url(database_url).database!r} ...")
-    data.create_postgres_database(database_url)
-    try:
-        yield
-    finally:
-        if not keep:
-            data.drop_postgres_database(database_url)
 
 
 @dataclass(frozen=True)
@@ -149,7 +116,7 @@ def _prepare(signatures: int) -> Prepared:
     from campaign_app.extensions import db
 
     app = create_app()
-    _say("Migrating the database (flask db upgrade) ...")
+    say("Migrating the database (flask db upgrade) ...")
     data.migrate_schema(app)
     petitions = data.create_petitions(app)
     data.load_signatures(app, petitions.small_id, 10)
@@ -161,20 +128,11 @@ def _prepare(signatures: int) -> Prepared:
         show_pos=True,
     ) as bar:
         data.load_signatures(app, petitions.big_id, signatures, progress=bar.update)
-    _say(f"  done in {time.monotonic() - started:.0f} s; checking the counter against the rows")
+    say(f"  done in {time.monotonic() - started:.0f} s; checking the counter against the rows")
     shape = data.check_counts(app, {petitions.small_id: 10, petitions.big_id: signatures})
     plans = data.query_plans(app, petitions.big_id)
+    version = data.settle(app)
     with app.app_context():
-        autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as connection:
-            if db.engine.dialect.name == "sqlite":
-                # A long-running database is checkpointed; start the server on one that is.
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                version = ""
-            else:
-                # What autovacuum does soon after a bulk load on a real server.
-                connection.exec_driver_sql("VACUUM ANALYZE")
-                version = str(connection.exec_driver_sql("SHOW server_version").scalar())
         db.engine.dispose()
     return Prepared(petitions, plans, version, shape)
 
@@ -218,7 +176,7 @@ def _run_rounds(
     run_tag = secrets.token_hex(4)
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
         # Both workers load templates, translations and country names on first use.
-        _say("  warming the server up on every endpoint")
+        say("  warming the server up on every endpoint")
         for target in targets:
             _measure(
                 pool, server, target, clients=clients, warmup=0.0, duration=0.5, run_tag=run_tag
@@ -238,7 +196,7 @@ def _run_rounds(
                 result = results[target.key]
                 _record(result, client_results, server_cpu, machine_cpu, duration)
                 errors = f"  ({result.errors} errors so far)" if result.errors else ""
-                _say(
+                say(
                     f"  round {round_number}/{rounds}  {target.label:<46} "
                     f"{result.rounds_rps[-1]:>8,.0f} req/s{errors}"
                 )
@@ -247,22 +205,9 @@ def _run_rounds(
 
 def _code_version() -> str:
     """The commit measured, and whether the checkout had changes."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changes = subprocess.run(
-            ["git", "status", "--porcelain", "--", "campaign_app", "templates", "migrations"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    commit = git_output("rev-parse", "--short", "HEAD")
+    changes = git_output("status", "--porcelain", "--", "campaign_app", "templates", "migrations")
+    if commit is None or changes is None:
         return "unknown (not a git checkout)"
     return f"commit {commit}" + (" with uncommitted changes to the app" if changes else "")
 
@@ -322,14 +267,13 @@ def main(
     """Throughput of the petition endpoints against their ceilings, under gunicorn."""
     for old in WORK_DIR.glob("run-*"):
         shutil.rmtree(old, ignore_errors=True)
-    work = WORK_DIR / f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    work = new_work_dir("run")
     instance = work / "instance"
-    instance.mkdir(parents=True)
-    env = _server_env(instance, database_url)
+    env = server_env(instance, database_url)
     os.environ.update(env)
     load_before, codes = os.getloadavg(), []
     try:
-        with _scratch_database(database_url, keep):
+        with scratch_database(database_url, keep):
             prepared = _prepare(signatures)
             targets = _endpoints(prepared.petitions, signatures)
             phases: list[tuple[str, dict[str, str], list[load.Target]]] = [("", {}, targets)]
@@ -337,16 +281,16 @@ def main(
                 phases.append(("-uncached", UNCACHED_ENV, _uncached(targets)))
             count = sum(len(phase[2]) for phase in phases)
             total = count * (rounds * (warmup + duration + 0.4) + 1)
-            _say(f"Measuring {count} endpoints x {rounds} rounds (about {total:.0f} s) ...")
+            say(f"Measuring {count} endpoints x {rounds} rounds (about {total:.0f} s) ...")
             results: dict[str, report.EndpointResult] = {}
             for suffix, extra_env, phase_targets in phases:
-                server_env = os.environ | env | extra_env | {"PYTHONPATH": str(PROJECT_ROOT)}
+                gunicorn_env = os.environ | env | extra_env | {"PYTHONPATH": str(PROJECT_ROOT)}
                 log = work / f"gunicorn{suffix}.log"
                 codes.append(_code_version())  # others may commit while the bench runs
-                with Gunicorn(PROJECT_ROOT, server_env, log, WORKERS) as server:
+                with Gunicorn(PROJECT_ROOT, gunicorn_env, log, WORKERS) as server:
                     if extra_env:
                         assigned = " ".join(f"{name}={value}" for name, value in extra_env.items())
-                        _say(f"  a new gunicorn with {assigned}")
+                        say(f"  a new gunicorn with {assigned}")
                     results |= _run_rounds(
                         server,
                         phase_targets,
@@ -375,8 +319,7 @@ def main(
         ),
         "Big petition": f"{signatures:,} confirmed signatures",
         "Load average (1, 5, 15 min)": (
-            f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
-            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} after"
+            f"{load_average(load_before)} before, {load_average(os.getloadavg())} after"
         ),
     }
     report.write_results(
@@ -391,7 +334,7 @@ def main(
     click.echo("\n".join([*report.targets_table(verdicts, results), ""]))
     click.echo(f"Written to {output}; server logs in {work}")
     if any(result.errors for result in results.values()):
-        _say("Some requests failed (see the notes in the results): the figures are suspect.")
+        say("Some requests failed (see the notes in the results): the figures are suspect.")
         sys.exit(1)
     if check and not all(verdict.passed for verdict in verdicts):
         sys.exit(1)

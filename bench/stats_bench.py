@@ -21,34 +21,38 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).absolute().parent
-PROJECT_ROOT = BENCH_DIR.parent
-WORK_DIR = BENCH_DIR / ".work"
-RESULTS = BENCH_DIR / "RESULTS.md"
+from bench.common import (
+    DATABASE_NAMES,
+    RESULTS,
+    load_average,
+    new_work_dir,
+    replace_section,
+    say,
+    scratch_database,
+    section,
+    server_env,
+)
+
 MEDIAN_TARGET_MS = 300.0
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def markers(backend: str) -> tuple[str, str]:
-    return f"<!-- stats-bench-{backend}:start -->", f"<!-- stats-bench-{backend}:end -->"
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+METHOD = (
+    "`.venv/bin/python -m bench.stats_bench` (bench/stats_bench.py; its docstring has "
+    "the method). One request at a time through the Flask test client, signed in as an "
+    "admin: the whole request without the network. The page reads the sharded counters "
+    "(by country, by hour) and counts pending and invalidated rows through the "
+    "(petition_id, state, confirmed_at) index; it never groups the signature table."
+)
 
 
 @dataclass(frozen=True)
@@ -73,21 +77,16 @@ def prepare(app: Any, signatures: int, days: int) -> int:
     from bench import data
     from campaign_app.extensions import db
 
-    _say("Migrating the database ...")
+    say("Migrating the database ...")
     data.migrate_schema(app)
     petitions = data.create_petitions(app)
     started = time.monotonic()
-    _say(f"Writing {signatures:,} confirmed signatures over {days} days ...")
+    say(f"Writing {signatures:,} confirmed signatures over {days} days ...")
     data.load_signatures(app, petitions.big_id, signatures, days=days)
-    _say(f"  done in {time.monotonic() - started:.0f} s")
+    say(f"  done in {time.monotonic() - started:.0f} s")
     data.check_counts(app, {petitions.big_id: signatures})
+    data.settle(app)
     with app.app_context():
-        autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as connection:
-            if db.engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
-                connection.exec_driver_sql("VACUUM ANALYZE")
         db.session.remove()
     return petitions.big_id
 
@@ -177,63 +176,6 @@ def report(timings: list[Timing], signatures: int, days: int, server: str, load:
     return rows
 
 
-def machine() -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}; "
-        f"commit {commit or 'unknown'}"
-    )
-
-
-def section(backend: str, rows: list[str]) -> str:
-    start, end = markers(backend)
-    name = "PostgreSQL" if backend == "postgresql" else "SQLite"
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
-        [
-            start,
-            f"## Statistics page ({name})",
-            "",
-            "`.venv/bin/python -m bench.stats_bench` (bench/stats_bench.py; its docstring has "
-            "the method). One request at a time through the Flask test client, signed in as an "
-            "admin: the whole request without the network. The page reads the sharded counters "
-            "(by country, by hour) and counts pending and invalidated rows through the "
-            "(petition_id, state, confirmed_at) index; it never groups the signature table.",
-            "",
-            f"Latest run: {when}. Machine: {machine()}.",
-            "",
-            *rows,
-            end,
-        ]
-    )
-
-
-def write_section(backend: str, text: str, path: Path) -> None:
-    """Replace this backend's marked section of path (or append it), leaving the rest."""
-    start, end = markers(backend)
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        updated = before + text + rest.split(end, 1)[1]
-    else:
-        updated = current.rstrip("\n") + ("\n\n" if current else "") + text + "\n"
-    path.write_text(updated, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--signatures", type=int, default=1_000_000)
@@ -247,57 +189,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
-    work = WORK_DIR / f"stats-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    work = new_work_dir("stats")
     instance = work / "instance"
-    instance.mkdir(parents=True)
     database_url = args.database_url or f"sqlite:///{instance / 'campaign.sqlite3'}"
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-    os.environ.update(
-        {
-            "CAMPAIGN_SECRET_KEY": secrets.token_hex(32),
-            "CAMPAIGN_INSTANCE_PATH": str(instance),
-            "CAMPAIGN_RATELIMIT_ENABLED": "0",
-            "CAMPAIGN_SESSION_COOKIE_SECURE": "0",
-            "DATABASE_URL": database_url,
-        }
-    )
+    os.environ.update(server_env(instance, database_url))
     load_before = os.getloadavg()
-    from bench import data
     from campaign_app import create_app
     from campaign_app.extensions import db
 
-    if backend == "postgresql":
-        data.create_postgres_database(database_url)
-    app = create_app()
     try:
-        petition_id = prepare(app, args.signatures, args.days)
-        client = sign_in_admin(app)
-        page = f"/organise/petitions/{petition_id}/statistics"
-        day = busiest_day(app, petition_id)
-        urls = {
-            "statistics page (last 72 hours)": page,
-            f"?day={day} (24 hours)": f"{page}?day={day}",
-        }
-        _say(f"Measuring {len(urls)} URLs x ({args.warmup} + {args.requests}) requests ...")
-        timings = measure(client, urls, f"{args.signatures:,}", args.warmup, args.requests)
-        with app.app_context():
-            version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
-            server = f"{db.engine.dialect.name} {version}"
-            db.session.remove()
-            db.engine.dispose()
+        with scratch_database(database_url, args.keep):
+            app = create_app()
+            petition_id = prepare(app, args.signatures, args.days)
+            client = sign_in_admin(app)
+            page = f"/organise/petitions/{petition_id}/statistics"
+            day = busiest_day(app, petition_id)
+            urls = {
+                "statistics page (last 72 hours)": page,
+                f"?day={day} (24 hours)": f"{page}?day={day}",
+            }
+            say(f"Measuring {len(urls)} URLs x ({args.warmup} + {args.requests}) requests ...")
+            timings = measure(client, urls, f"{args.signatures:,}", args.warmup, args.requests)
+            with app.app_context():
+                version = ".".join(
+                    str(part) for part in db.engine.dialect.server_version_info or ()
+                )
+                server = f"{db.engine.dialect.name} {version}"
+                db.session.remove()
+                db.engine.dispose()
     finally:
-        if backend == "postgresql" and not args.keep:
-            data.drop_postgres_database(database_url)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    load = " / ".join(
-        " ".join(f"{x:.2f}" for x in loads) for loads in (load_before, os.getloadavg())
-    )
-    rows = report(timings, args.signatures, args.days, server, f"{load} (before / after)")
+    load = f"{load_average(load_before)} / {load_average(os.getloadavg())} (before / after)"
+    rows = report(timings, args.signatures, args.days, server, load)
     print("\n".join(rows))
     if not args.no_write:
-        write_section(backend, section(backend, rows), args.results)
-        _say(f"wrote the {backend} statistics section of {args.results}")
+        name = f"stats-bench-{backend}"
+        heading = f"Statistics page ({DATABASE_NAMES[backend]})"
+        replace_section(args.results, name, section(name, heading, METHOD, rows))
+        say(f"wrote the {backend} statistics section of {args.results}")
     failed = any("FAIL" in row for row in rows)
     return 1 if failed and args.check else 0
 
