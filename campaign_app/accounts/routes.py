@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user as signed_in
 from flask_login import login_user, logout_user
 from markupsafe import Markup
@@ -35,10 +36,17 @@ from campaign_app.accounts.models import Role, User
 from campaign_app.extensions import csrf, db, limiter
 from campaign_app.queue import enqueue
 
-LOGIN_FAILED = (
-    "The e-mail address, password or code is wrong,"
-    " or the account is locked for a while after too many tries."
-)
+
+def _login_failed() -> str:
+    """One answer for every failed sign-in: nobody learns which part was wrong."""
+    return str(
+        _(
+            "The e-mail address, password or code is wrong,"
+            " or the account is locked for a while after too many tries."
+        )
+    )
+
+
 _PENDING_SECONDS = 300
 
 
@@ -74,7 +82,7 @@ def _end_stale_session() -> None:
     if now - seen > idle or now - started > longest:
         logout_user()
         _clear_session()
-        flash("You were signed out after a time without activity. Please sign in again.", "info")
+        flash(_("You were signed out after a time without activity. Please sign in again."), "info")
         return
     if now - seen > 30:  # refresh at most twice a minute: fewer cookie rewrites
         session["seen_at"] = now
@@ -119,7 +127,7 @@ def login() -> ResponseReturnValue:
     try:
         step = service.check_password(form.email.data, form.password.data)
     except service.LoginFailed:
-        form.password.errors = [LOGIN_FAILED]
+        form.password.errors = [_login_failed()]
         return render_template("accounts/login.html", form=form), 400
     if step.needs_code:
         session["pending_login"] = {"user": step.user.id, "at": time.time()}
@@ -135,7 +143,7 @@ def login_code() -> ResponseReturnValue:
     pending: dict[str, Any] | None = session.get("pending_login")
     if not pending or time.time() - float(pending.get("at", 0)) > _PENDING_SECONDS:
         session.pop("pending_login", None)
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for(".login"))
     form = forms.CodeForm()
     if not form.validate_on_submit():
@@ -143,7 +151,7 @@ def login_code() -> ResponseReturnValue:
     try:
         user = service.check_code(int(pending["user"]), form.code.data)
     except service.LoginFailed:
-        form.code.errors = [LOGIN_FAILED]
+        form.code.errors = [_login_failed()]
         return render_template("accounts/code.html", form=form), 400
     _start_session(user)
     return redirect(_safe_next(session.pop("next_page", None)))
@@ -153,7 +161,7 @@ def login_code() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     logout_user()
     _clear_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for(".login"))
 
 
@@ -188,7 +196,7 @@ def reset_password(token: str) -> ResponseReturnValue:
         except service.WeakPassword as error:
             form.password.errors = [str(error)]
         else:
-            flash("Your password is changed. Please sign in with it.", "success")
+            flash(_("Your password is changed. Please sign in with it."), "success")
             return redirect(url_for(".login"))
     return render_template("accounts/reset_password.html", form=form), (400 if form.errors else 200)
 
@@ -213,12 +221,12 @@ def change_password() -> ResponseReturnValue:
         try:
             service.change_password(user, form.current.data, form.password.data)
         except service.LoginFailed:
-            form.current.errors = ["The current password is wrong."]
+            form.current.errors = [_("The current password is wrong.")]
         except service.WeakPassword as error:
             form.password.errors = [str(error)]
         else:
             _start_session(user)  # the other sessions ended; this one goes on
-            flash("Your password is changed. Your other sessions are signed out.", "success")
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for(".settings"))
     return render_template(
         "accounts/settings.html", password_form=form, check_form=forms.PasswordCheckForm()
@@ -231,7 +239,7 @@ def sign_out_everywhere() -> ResponseReturnValue:
     service.sign_out_everywhere(current_user())
     logout_user()
     _clear_session()
-    flash("All your sessions are signed out, this one too.", "info")
+    flash(_("All your sessions are signed out, this one too."), "info")
     return redirect(url_for(".login"))
 
 
@@ -278,10 +286,10 @@ def disable_totp() -> ResponseReturnValue:
         try:
             service.change_password_check(user, form.current.data)
         except service.LoginFailed:
-            form.current.errors = ["The current password is wrong."]
+            form.current.errors = [_("The current password is wrong.")]
         else:
             service.disable_totp(user)
-            flash("Two-step sign-in is off.", "info")
+            flash(_("Two-step sign-in is off."), "info")
             return redirect(url_for(".settings"))
     return render_template(
         "accounts/settings.html", password_form=forms.ChangePasswordForm(), check_form=form
@@ -316,7 +324,7 @@ def new_user() -> ResponseReturnValue:
     form = _user_form()
     if form.validate_on_submit():
         if not form.password.data:
-            form.password.errors = ["Please give a first password (the person changes it)."]
+            form.password.errors = [_("Please give a first password (the person changes it).")]
         else:
             try:
                 user = service.create_user(
@@ -331,7 +339,7 @@ def new_user() -> ResponseReturnValue:
             except service.WeakPassword as error:
                 form.password.errors = [str(error)]
             else:
-                flash(f"Account {user.email} created.", "success")
+                flash(_("Account %(email)s created.", email=user.email), "success")
                 return redirect(url_for(".users"))
     return render_template("accounts/user_form.html", form=form, user=None), (
         400 if form.errors else 200
@@ -357,7 +365,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             role = Role(form.role.data)
             demoting = user.is_admin and (role is not Role.ADMIN or not form.is_active.data)
             if demoting and service.admin_count() <= 1:
-                form.role.errors = ["This is the last active admin: make another admin first."]
+                form.role.errors = [_("This is the last active admin: make another admin first.")]
             else:
                 service.update_user(
                     user,
@@ -366,7 +374,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
                     is_active=bool(form.is_active.data),
                     campaign_ids=list(form.campaigns.data or []),
                 )
-                flash(f"Account {user.email} saved.", "success")
+                flash(_("Account %(email)s saved.", email=user.email), "success")
                 return redirect(url_for(".users"))
     return render_template("accounts/user_form.html", form=form, user=user), (
         400 if form.errors else 200
@@ -378,7 +386,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 def unlock_user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     service.unlock(user)
-    flash(f"Account {user.email} unlocked.", "success")
+    flash(_("Account %(email)s unlocked.", email=user.email), "success")
     return redirect(url_for(".users"))
 
 
@@ -387,5 +395,8 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
 def reset_user_totp(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     service.disable_totp(user)
-    flash(f"Two-step sign-in of {user.email} is off; they can set it up again.", "success")
+    flash(
+        _("Two-step sign-in of %(email)s is off; they can set it up again.", email=user.email),
+        "success",
+    )
     return redirect(url_for(".users"))

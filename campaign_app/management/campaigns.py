@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign_app.accounts.access import (
     admin_required,
@@ -16,19 +18,20 @@ from campaign_app.accounts.access import (
 )
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
+from campaign_app.labels import state_label
 from campaign_app.management import bp
 from campaign_app.management import campaign_service as service
 from campaign_app.management.campaign_forms import CampaignForm, PetitionForm, StateForm
 from campaign_app.microcache import microcache
 from campaign_app.petitions.models import Petition
 
-SLUG_TAKEN = "This web address is taken already; please choose another."
-SLUG_LOCKED = (
+SLUG_TAKEN = _l("This web address is taken already; please choose another.")
+SLUG_LOCKED = _l(
     "The web address cannot change once the petition has opened:"
     " confirmation e-mails and shared links use it."
 )
-FIELD_NEEDED = "An open petition needs this; close it first to leave it empty."
-ARCHIVE_CONFIRM = "Please type the web address exactly as shown to confirm archiving."
+FIELD_NEEDED = _l("An open petition needs this; close it first to leave it empty.")
+ARCHIVE_CONFIRM = _l("Please type the web address exactly as shown to confirm archiving.")
 
 
 def _status(form: CampaignForm | PetitionForm | StateForm) -> int:
@@ -49,7 +52,7 @@ def new_campaign() -> ResponseReturnValue:
         except service.SlugTaken:
             form.slug.errors = [SLUG_TAKEN]
         else:
-            flash("The campaign is created as a draft. Open it when it is ready.", "success")
+            flash(_("The campaign is created as a draft. Open it when it is ready."), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template("manage/campaign_form.html", form=form, campaign=None), _status(form)
 
@@ -85,7 +88,7 @@ def edit_campaign(campaign_id: int) -> ResponseReturnValue:
             form.slug.errors = [SLUG_TAKEN]
         else:
             _forget_public_pages()
-            flash("Saved." if changed else "Nothing was changed.", "success")
+            flash(_("Saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template("manage/campaign_form.html", form=form, campaign=campaign), _status(form)
 
@@ -106,7 +109,7 @@ def campaign_state(campaign_id: int) -> ResponseReturnValue:
         flash(str(refusal), "error")
         return _render_campaign(campaign, form, 409)
     _forget_public_pages()
-    flash(f"The campaign is now {state.value}.", "success")
+    flash(_("The campaign is now %(state)s.", state=state_label(state.value)), "success")
     return redirect(url_for(".campaign", campaign_id=campaign.id))
 
 
@@ -154,7 +157,7 @@ def new_petition(campaign_id: int) -> ResponseReturnValue:
         except service.SlugTaken:
             form.slug.errors = [SLUG_TAKEN]
         else:
-            flash("The petition is saved as a draft. Open it when it is ready.", "success")
+            flash(_("The petition is saved as a draft. Open it when it is ready."), "success")
             return redirect(url_for(".edit_petition", petition_id=petition.id))
     return _render_petition_form(form, campaign, None)
 
@@ -175,7 +178,7 @@ def _edit_petition(petition: Petition, *, preview: bool) -> ResponseReturnValue:
                 form[name].errors = [FIELD_NEEDED]
         else:
             _forget_public_pages()
-            flash("Saved." if changed else "Nothing was changed.", "success")
+            flash(_("Saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for(".edit_petition", petition_id=petition.id))
     return _render_petition_form(form, petition.campaign, petition)
 
@@ -218,7 +221,7 @@ def petition_state(petition_id: int) -> ResponseReturnValue:
             edit_form, petition.campaign, petition, state_form=form, status=409
         )
     _forget_public_pages()
-    flash(f"The petition is now {state.value}.", "success")
+    flash(_("The petition is now %(state)s.", state=state_label(state.value)), "success")
     return redirect(url_for(".edit_petition", petition_id=petition.id))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from campaign_app import offered_languages
 from campaign_app.accounts.access import organiser_required, petition_or_403
@@ -27,11 +28,11 @@ def petition_translation(petition_id: int, locale: str) -> ResponseReturnValue:
     form = TranslationForm(obj=existing if request.method == "GET" else None)
     if request.method == "POST" and request.form.get("action") == "delete":
         if translation_service.delete_translation(petition, locale):
-            flash("The translation is deleted; visitors see the original text.", "success")
+            flash(_("The translation is deleted; visitors see the original text."), "success")
         return redirect(url_for("organisers.petition", petition_id=petition.id))
     if form.validate_on_submit():
         translation_service.save_translation(petition, locale, form.to_input())
-        flash("The translation is saved.", "success")
+        flash(_("The translation is saved."), "success")
         return redirect(url_for("organisers.petition", petition_id=petition.id))
     return render_template(
         "manage/petition_translation.html",
