@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench.common import markers, replace_section
+
 # "As fast with 1,000,000 signatures as with 10": within this fraction, to allow for noise.
 SAME_SPEED = 0.9
 
@@ -224,6 +226,10 @@ def targets_table(verdicts: Iterable[Verdict], results: dict[str, EndpointResult
     return lines
 
 
+# The marker name of the web benchmark's section in RESULTS.md.
+SECTION = "web-bench"
+
+
 def write_results(
     path: Path,
     *,
@@ -233,9 +239,10 @@ def write_results(
     verdicts: list[Verdict],
     notes: list[str],
 ) -> None:
-    """Overwrite RESULTS.md with the method and this run."""
+    """Write this run as the web section of RESULTS.md; the other benches' sections stay."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [METHOD, f"## Latest run: {when}", "", "### Machine", ""]
+    opening, closing = markers(SECTION)
+    lines = [opening, f"## Latest run: {when}", "", "### Machine", ""]
     lines += [f"- **{name}:** {value}" for name, value in machine.items()]
     lines += ["", "### Settings", ""]
     lines += [f"- **{name}:** {value}" for name, value in settings.items()]
@@ -244,10 +251,8 @@ def write_results(
     if notes:
         lines += ["", "### Notes", ""]
         lines += [f"- {note}" for note in notes]
-    # Keep the PDF benchmark's own section (bench/pdf_bench.py writes it between markers).
-    previous = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = "<!-- pdf-bench:start -->", "<!-- pdf-bench:end -->"
-    if start in previous and end in previous:
-        section = previous[previous.index(start) : previous.index(end) + len(end)]
-        lines += ["", section]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines.append(closing)
+    if not path.exists() or not path.read_text(encoding="utf-8").startswith(METHOD.split("\n")[0]):
+        previous = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(METHOD + "\n" + previous, encoding="utf-8")
+    replace_section(path, SECTION, "\n".join(lines))
