@@ -8,15 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.browser import conftest as browser_fixtures
 from tests.factories import make_petition, make_signature
-
-# The browser tests' fixtures (Chromium, the live server), here for sharing's journeys.
-playwright = browser_fixtures.playwright
-browser = browser_fixtures.browser
-new_context = browser_fixtures.new_context
-page = browser_fixtures.page
-live_server = browser_fixtures.live_server
 
 pytestmark = pytest.mark.browser
 
