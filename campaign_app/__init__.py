@@ -62,7 +62,7 @@ def _configure_templates(app: Flask) -> None:
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
-    from campaign_app.labels import state_label
+    from campaign_app.labels import occasion_name, state_label
     from campaign_app.management.markdown import render_markdown
 
     app.after_request(_remember_language)
@@ -78,6 +78,7 @@ def _configure_templates(app: Flask) -> None:
         get_locale=get_locale,
         offered_languages=offered_languages,
         state_label=state_label,
+        occasion_name=occasion_name,
         language_names=LANGUAGE_NAMES,
     )
 

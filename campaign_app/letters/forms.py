@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from campaign_app.labels import occasion_name
 from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
 from campaign_app.petitions.forms import CountryField
 from campaign_app.validators import PersonName, PlainText, strip_filter
@@ -148,9 +149,11 @@ class PostingCountryForm(FlaskForm):
 
 
 def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[SelectChoice]:
-    """Choices of an occasion select from active occasions (slug, English name)."""
+    """Choices of an occasion select from active occasions (slug, name in the reader's language)."""
     choices = [SelectChoice("", blank)] if blank is not None else []
-    return choices + [SelectChoice(occasion.slug, occasion.name_en) for occasion in occasions]
+    return choices + [
+        SelectChoice(occasion.slug, occasion_name(occasion.name_en)) for occasion in occasions
+    ]
 
 
 def make_sent_form(occasions: list[Any], **kwargs: Any) -> SentForm:

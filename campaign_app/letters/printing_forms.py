@@ -8,6 +8,7 @@ from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from campaign_app.labels import occasion_name
 from campaign_app.letters.models import Occasion
 from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
 from campaign_app.prisoners.models import Prisoner
@@ -57,7 +58,7 @@ class PrintForm(FlaskForm):
 
     def set_choices(self, prisoners: list[Prisoner], occasions: list[Occasion]) -> None:
         self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
-        self.occasion.choices = [SelectChoice(o.slug, o.name_en) for o in occasions]
+        self.occasion.choices = [SelectChoice(o.slug, occasion_name(o.name_en)) for o in occasions]
 
     def to_input(self) -> BatchInput:
         return BatchInput(

@@ -357,3 +357,17 @@ def test_senders_page_is_in_the_senders_interface_language(app, client):
     assert "Pour vous, l’expéditeur — n’envoyez pas cette page" in text
     assert "For you, the sender" not in text
     assert "Беляцкому Алесю Викторовичу" in text  # the prisoner's page is unchanged
+
+
+def test_usual_occasion_names_are_shown_in_the_readers_language(app, client):
+    load_demo()
+    page = client.get(WRITE + "?lang=be&occasion=birthday")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h2>Дзень нараджэння</h2>" in html
+    assert ">Дзень нараджэння</option>" in html
+    # A name an organiser typed is shown as typed.
+    assert (
+        "Ales Bialiatski&#39;s 50th birthday week" in html
+        or "Ales Bialiatski's 50th birthday week" in html
+    )
