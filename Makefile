@@ -93,7 +93,7 @@ bench: install $(MO_FILES)
 
 # Extract the marked strings and merge them into every language's catalogue.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o campaign_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* .venv node_modules" --no-location --sort-output -o campaign_app/translations/messages.pot .
 	$(BIN)/pybabel update -i campaign_app/translations/messages.pot -d campaign_app/translations --no-fuzzy-matching --ignore-obsolete
 
 translations: $(MO_FILES)

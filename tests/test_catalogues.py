@@ -60,3 +60,15 @@ def test_a_string_missing_from_a_catalogue_shows_in_english(app):
         assert gettext("A sentence nobody has translated yet.") == (
             "A sentence nobody has translated yet."
         )
+
+
+def test_strings_in_template_macros_are_translated_too(make_app):
+    """The macros under templates/_macros/ are extracted like every other template."""
+    from tests.factories import make_petition
+
+    app = make_app()
+    with app.app_context():
+        make_petition(slug="macro-check")
+    page = app.test_client().get("/petitions/macro-check?lang=ru").get_data(as_text=True)
+    assert "Поделитесь этой петицией" in page
+    assert "Share this petition" not in page
