@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from campaign_app.accounts.models import User
 from campaign_app.audit.service import record
@@ -23,6 +23,7 @@ from campaign_app.exports import EXTENSIONS, FORMATS, formats
 from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
+from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,19 @@ def requested_by(job: ExportJob) -> str:
 
 def build_export(export_id: int) -> None:
     """Queue job: write the export file, with progress, then record it in the audit log."""
-    job = db.session.get(ExportJob, export_id)
-    if job is None or job.state is not ExportState.QUEUED:
-        return
-    petition = db.session.get(Petition, job.petition_id)
-    if petition is None:
-        return
-    job.state = ExportState.RUNNING
+    # Claim the job in one statement: a job queued twice (see requeue_stale_exports) runs once.
+    claimed = db.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id == export_id, ExportJob.state == ExportState.QUEUED)
+        .values(state=ExportState.RUNNING)
+    )
     db.session.commit()
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return
+    job = db.session.get(ExportJob, export_id)
+    petition = db.session.get(Petition, job.petition_id) if job is not None else None
+    if job is None or petition is None:
+        return
     selection = formats.Selection.from_dict(job.selection)
     name = f"{secrets.token_hex(16)}{EXTENSIONS[job.format]}"
     final = export_folder() / name
@@ -157,6 +163,24 @@ def record_download(job: ExportJob, petition: Petition) -> None:
         details={"format": job.format},
     )
     db.session.commit()
+
+
+# A job still queued after this long was lost (the queue was down when it was asked for).
+STALE_AFTER = timedelta(minutes=10)
+
+
+def requeue_stale_exports() -> int:
+    """Periodic job: queue again the exports that waited too long; returns how many."""
+    stale = db.session.scalars(
+        select(ExportJob.id).where(
+            ExportJob.state == ExportState.QUEUED, ExportJob.created_at < utcnow() - STALE_AFTER
+        )
+    ).all()
+    for export_id in stale:
+        enqueue(build_export, export_id)
+    if stale:
+        log.warning("Queued %s export jobs again that had waited too long", len(stale))
+    return len(stale)
 
 
 def delete_expired_exports() -> int:
