@@ -117,14 +117,17 @@ def make_huey(app: Flask) -> Huey:
 
 
 def init_queue(app: Flask) -> None:
-    from campaign_app.exports.service import delete_expired_exports, requeue_stale_exports
+    from campaign_app.exports.service import delete_expired_exports, requeue_lost_exports
+    from campaign_app.moderation.jobs import requeue_lost_batches
     from campaign_app.petitions.mail import send_unsent_signature_mail
-    from campaign_app.privacy.mail import purge_if_due
+    from campaign_app.privacy.mail import purge_if_due, resend_lost_erasure_links
 
     queue = TaskQueue(app, make_huey(app))
     queue.every_minute(send_unsent_signature_mail)
     queue.every_minute(delete_expired_exports)
-    queue.every_minute(requeue_stale_exports)
+    queue.every_minute(requeue_lost_exports)
+    queue.every_minute(requeue_lost_batches)
+    queue.every_minute(resend_lost_erasure_links)
     queue.every_minute(purge_if_due)  # returns at once unless a day has passed
     app.extensions["campaign_queue"] = queue
     app.cli.add_command(queue_cli)

@@ -75,7 +75,7 @@ def requested_by(job: ExportJob) -> str:
 
 def build_export(export_id: int) -> None:
     """Queue job: write the export file, with progress, then record it in the audit log."""
-    # Claim the job in one statement: a job queued twice (see requeue_stale_exports) runs once.
+    # Claim the job in one statement: a job queued twice (see requeue_lost_exports) runs once.
     claimed = db.session.execute(
         update(ExportJob)
         .where(ExportJob.id == export_id, ExportJob.state == ExportState.QUEUED)
@@ -166,14 +166,14 @@ def record_download(job: ExportJob, petition: Petition) -> None:
 
 
 # A job still queued after this long was lost (the queue was down when it was asked for).
-STALE_AFTER = timedelta(minutes=10)
+LOST_AFTER = timedelta(minutes=10)
 
 
-def requeue_stale_exports() -> int:
+def requeue_lost_exports() -> int:
     """Periodic job: queue again the exports that waited too long; returns how many."""
     stale = db.session.scalars(
         select(ExportJob.id).where(
-            ExportJob.state == ExportState.QUEUED, ExportJob.created_at < utcnow() - STALE_AFTER
+            ExportJob.state == ExportState.QUEUED, ExportJob.created_at < utcnow() - LOST_AFTER
         )
     ).all()
     for export_id in stale:

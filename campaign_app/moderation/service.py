@@ -470,6 +470,18 @@ def _next_ids(query: Select[Any], after: int) -> list[int]:
     )
 
 
+def lost_batch_ids(after: timedelta) -> list[int]:
+    """Batches still waiting for the queue ``after`` their creation (their job was lost)."""
+    return list(
+        db.session.scalars(
+            select(InvalidationBatch.id).where(
+                InvalidationBatch.state == BatchState.QUEUED,
+                InvalidationBatch.created_at < utcnow() - after,
+            )
+        )
+    )
+
+
 def run_invalidation(batch_id: int) -> None:
     """Invalidate a queued batch chunk by chunk, committing each (the job's body)."""
     batch = db.session.get(InvalidationBatch, batch_id)

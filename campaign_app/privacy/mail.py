@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from campaign_app import mail
 from campaign_app.accounts.models import User
@@ -13,8 +15,12 @@ from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
 from campaign_app.privacy import service
 from campaign_app.privacy.models import ErasureRequest
+from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
+
+# A link mail still unsent after this long was lost (the queue was down when it was asked for).
+LOST_AFTER = timedelta(minutes=10)
 
 
 def send_erasure_link(request_id: int) -> None:
@@ -63,3 +69,19 @@ def purge_if_due() -> None:
     if service.purge_ran_recently():
         return
     service.purge(via="job")
+
+
+def resend_lost_erasure_links() -> int:
+    """Periodic job: mail the erasure links whose job the queue lost (it was down)."""
+    stale = db.session.scalars(
+        select(ErasureRequest.id).where(
+            ErasureRequest.mail_sent_at.is_(None),
+            ErasureRequest.created_at < utcnow() - LOST_AFTER,
+            ErasureRequest.expires_at > utcnow(),
+        )
+    ).all()
+    for request_id in stale:
+        enqueue(send_erasure_link, request_id)
+    if stale:
+        log.warning("Queued %s erasure-link mails again that had waited too long", len(stale))
+    return len(stale)

@@ -162,16 +162,16 @@ def test_expired_files_are_deleted(app, organiser_client, petition):
 
 def test_an_export_lost_by_the_queue_is_queued_again(app, organiser_client, petition):
     """The queue was down when the export was asked for: the periodic sweep queues it again."""
-    from campaign_app.exports.service import requeue_stale_exports
+    from campaign_app.exports.service import requeue_lost_exports
 
     job_url = _export(app, organiser_client, petition)
     app.extensions["campaign_queue"].huey.flush()  # the job never reached the worker
     job = db.session.scalar(select(ExportJob))
-    assert requeue_stale_exports() == 0  # not stale yet
+    assert requeue_lost_exports() == 0  # not stale yet
     job.created_at = utcnow() - timedelta(minutes=11)
     db.session.commit()
-    assert requeue_stale_exports() == 1
-    assert requeue_stale_exports() == 1  # queued twice: it must still be built once
+    assert requeue_lost_exports() == 1
+    assert requeue_lost_exports() == 1  # queued twice: it must still be built once
     run_queue(app)
     assert "Download the file" in text_of(organiser_client.get(job_url))
     exported = db.session.scalars(

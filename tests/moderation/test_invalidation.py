@@ -482,3 +482,27 @@ def test_a_failing_restore_goes_on_where_it_stopped(app, client, runner, monkeyp
     ).one()
     assert event.rows == 5
     no_drift(runner, s)
+
+
+def test_a_batch_lost_by_the_queue_is_run_later(app, client):
+    from datetime import timedelta
+
+    from campaign_app.db import utcnow
+    from campaign_app.moderation.jobs import requeue_lost_batches
+
+    s = setup()
+    _honest, wave = attack(s)
+    signed_in(client, s)
+    token, shown = start_bulk(client, s, domain="flood.example")
+    invalidate(client, s, token, shown, reason="Scripted flood")
+    app.extensions["campaign_queue"].huey.flush()  # the queue lost the job
+    assert requeue_lost_batches() == 0  # not late yet
+    batch = db.session.scalars(select(InvalidationBatch)).one()
+    batch.created_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert requeue_lost_batches() == 1
+    run_queue(app)
+    db.session.expire_all()
+    assert batch.state is BatchState.DONE
+    assert set(states([sig.id for sig in wave]).values()) == {SignatureState.INVALIDATED}
+    assert requeue_lost_batches() == 0

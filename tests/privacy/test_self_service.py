@@ -196,3 +196,19 @@ def test_erased_signer_no_longer_in_the_public_list(app, client):
         db.session.scalar(select(Signature.first_name).where(Signature.first_name == "Zinaida"))
         is None
     )
+
+
+def test_a_link_mail_lost_by_the_queue_is_sent_later(app, client, mailbox):
+    from campaign_app.privacy.mail import resend_lost_erasure_links
+
+    make_signature(make_petition(), email="lost@example.org", email_normalized="lost@example.org")
+    ask(client, "lost@example.org")
+    app.extensions["campaign_queue"].huey.flush()  # the queue lost the job
+    assert resend_lost_erasure_links() == 0  # not late yet
+    request = db.session.scalar(select(ErasureRequest))
+    request.created_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert resend_lost_erasure_links() == 1
+    run_queue(app)
+    assert len(mailbox.to("lost@example.org")) == 1
+    assert resend_lost_erasure_links() == 0  # sent: nothing left to resend
