@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from campaign_app.accounts.access import campaign_or_403, organiser_required, petition_or_403
 from campaign_app.countries import country_name
+from campaign_app.labels import occasion_name
 from campaign_app.statistics import bp, service
 from campaign_app.statistics.charts import Bar, bar_chart, column_chart, integer_format
 
@@ -92,6 +93,20 @@ def _month_chart(per_month: list[tuple[date, int]], f: _Formats) -> Markup:
     )
 
 
+def _ranked_chart(
+    bars: list[Bar], f: _Formats, *, chart_id: str, title: str, empty_message: str
+) -> Markup:
+    """A horizontal bar chart of named totals, with the largest one named in its summary."""
+    return bar_chart(
+        bars,
+        chart_id=chart_id,
+        title=title,
+        summary=f.peak(bars) if bars else "",
+        empty_message=empty_message,
+        number=f.number,
+    )
+
+
 def _hour_chart(per_hour: list[tuple[datetime, int]], f: _Formats) -> Markup:
     return _time_chart(
         [Bar(f.hour(hour), n, f.hour_tick(hour)) for hour, n in per_hour],
@@ -158,38 +173,34 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
     stats = service.campaign_statistics(campaign)
     f = _Formats()
-    petition_bars = [Bar(p.title, n) for p, n in stats.petitions]
-    prisoner_bars = [Bar(p.name_latin, n) for p, n in stats.per_prisoner]
-    occasion_bars = [
-        Bar(o.name_en if o else _("No occasion given"), n) for o, n in stats.per_occasion
-    ]
+    occasion_label = _("No occasion given")
     return render_template(
         "statistics/campaign.html",
         num=f.number,
         campaign=campaign,
         stats=stats,
-        petition_chart=bar_chart(
-            petition_bars,
+        petition_chart=_ranked_chart(
+            [Bar(p.title, n) for p, n in stats.petitions],
+            f,
             chart_id="petitions",
             title=_("Confirmed signatures per petition"),
-            summary=f.peak(petition_bars) if petition_bars else "",
             empty_message=_("No signatures yet."),
-            number=f.number,
         ),
-        prisoner_chart=bar_chart(
-            prisoner_bars,
+        prisoner_chart=_ranked_chart(
+            [Bar(p.name_latin, n) for p, n in stats.per_prisoner],
+            f,
             chart_id="cards-per-prisoner",
             title=_("Cards reported sent, per prisoner"),
-            summary=f.peak(prisoner_bars) if prisoner_bars else "",
             empty_message=_("No cards reported sent yet."),
-            number=f.number,
         ),
-        occasion_chart=bar_chart(
-            occasion_bars,
+        occasion_chart=_ranked_chart(
+            [
+                Bar(occasion_name(o.name_en) if o else occasion_label, n)
+                for o, n in stats.per_occasion
+            ],
+            f,
             chart_id="cards-per-occasion",
             title=_("Cards reported sent, per occasion"),
-            summary=f.peak(occasion_bars) if occasion_bars else "",
             empty_message=_("No cards reported sent yet."),
-            number=f.number,
         ),
     )
