@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping
@@ -31,6 +32,28 @@ def _asset_folder(name: str) -> str:
     return str(bundled if bundled.is_dir() else PROJECT_ROOT / name)
 
 
+# The features, in the order their blueprints are registered. Each is a package with an
+# ``init_app(app)`` that registers its blueprints, CLI commands, periodic jobs and template
+# helpers; the core (config, db, queue, mail, security, errors) knows none of them.
+FEATURES = (
+    "main",
+    "petitions",
+    "prisoners",
+    "api",
+    "demo",
+    "letters",
+    "accounts",
+    "audit",
+    "organisers",
+    "management",
+    "statistics",
+    "moderation",
+    "privacy",
+    "exports",
+    "sharing",
+)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, CAMPAIGN_* variables, then test_config."""
     app = Flask(
@@ -50,22 +73,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _configure_logging(app)
     _configure_database(app)
-    _configure_rate_limits(app)
-    _init_extensions(app)
-    _register_blueprints(app)
+    _init_core(app)
     _configure_templates(app)
+    for name in FEATURES:
+        importlib.import_module(f"campaign_app.{name}").init_app(app)
     return app
 
 
 def _configure_templates(app: Flask) -> None:
+    """Helpers every template may use; features add their own in their init_app."""
     from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
-    from campaign_app.labels import occasion_name, state_label
-    from campaign_app.management.markdown import render_markdown
+    from campaign_app.labels import state_label
+    from campaign_app.markdown import render_markdown
 
-    app.after_request(_remember_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
@@ -76,10 +99,7 @@ def _configure_templates(app: Flask) -> None:
         format_number=format_number,
         format_percent=format_percent,
         get_locale=get_locale,
-        offered_languages=offered_languages,
         state_label=state_label,
-        occasion_name=occasion_name,
-        language_names=LANGUAGE_NAMES,
     )
 
 
@@ -114,114 +134,23 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-def _configure_rate_limits(app: Flask) -> None:
-    if not app.config["RATELIMIT_STORAGE_URI"]:
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
-
-
-def _init_extensions(app: Flask) -> None:
-    from campaign_app.accounts.service import load_user
+def _init_core(app: Flask) -> None:
+    """The extensions and services every feature builds on."""
     from campaign_app.errors import init_error_handlers
-    from campaign_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from campaign_app.extensions import csrf, db, login_manager, migrate
+    from campaign_app.i18n import init_i18n
     from campaign_app.microcache import init_microcache
     from campaign_app.queue import init_queue
+    from campaign_app.ratelimits import init_rate_limits
     from campaign_app.security import init_security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
-    babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
-    # Forms check their own token and re-render with the entries kept; the organiser area's
-    # button-only forms are checked by accounts.routes (see _check_csrf).
-    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    init_i18n(app)
+    init_rate_limits(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see this page."
-    login_manager.login_message_category = "info"
-    login_manager.user_loader(load_user)
     init_queue(app)
     init_microcache(app)
     init_security(app)
     init_error_handlers(app)
-
-
-LANGUAGE_COOKIE = "lang"
-# Each language's name in itself, for the switcher.
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
-
-
-def offered_languages() -> list[str]:
-    """The interface languages of this installation (LANGUAGES), first one the fallback."""
-    from flask import current_app
-
-    return [
-        code.strip() for code in str(current_app.config["LANGUAGES"]).split(",") if code.strip()
-    ]
-
-
-def select_locale() -> str | None:
-    """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
-    Accept-Language, then the first offered language. Unknown codes are ignored."""
-    from flask import request
-
-    offered = offered_languages()
-    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
-        if candidate in offered:
-            return candidate
-    return request.accept_languages.best_match(offered) or (offered[0] if offered else None)
-
-
-def _remember_language(response: Any) -> Any:
-    """A language picked with ``?lang=`` is kept in a cookie for the next pages."""
-    from flask import request
-
-    chosen = request.args.get("lang")
-    if "public" in response.headers.get("Cache-Control", ""):
-        return response  # shared caches (the embed, the share image) must get no cookie
-    if chosen and chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            chosen,
-            max_age=365 * 86400,
-            samesite="Lax",
-            httponly=True,
-            secure=bool(request.is_secure),
-        )
-    return response
-
-
-def _register_blueprints(app: Flask) -> None:
-    from campaign_app import (
-        accounts,
-        api,
-        audit,
-        demo,
-        exports,
-        letters,
-        main,
-        management,
-        moderation,
-        organisers,
-        petitions,
-        prisoners,
-        privacy,
-        sharing,
-        statistics,
-    )
-
-    app.register_blueprint(main.bp)
-    app.register_blueprint(petitions.bp)
-    app.register_blueprint(prisoners.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(demo.bp)
-    app.register_blueprint(letters.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(audit.bp)
-    app.register_blueprint(organisers.bp)
-    app.register_blueprint(management.bp)
-    app.register_blueprint(statistics.bp)
-    app.register_blueprint(moderation.bp)
-    app.register_blueprint(privacy.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(sharing.bp)

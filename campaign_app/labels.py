@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 # Petitions and campaigns, export jobs, invalidation batches, signatures.
@@ -29,18 +28,3 @@ def state_label(value: str) -> str:
     """The translated word for a state value; an unknown value is shown as it is."""
     label = STATE_LABELS.get(str(value))
     return str(label) if label is not None else str(value)
-
-
-# The usual occasion names, so that they can be shown in the reader's language; a name an
-# organiser typed that is not among them is shown as typed.
-OCCASION_NAMES = (
-    _l("Birthday"),
-    _l("New Year"),
-    _l("Anniversary of the arrest"),
-    _l("General support"),
-)
-
-
-def occasion_name(name_en: str) -> str:
-    """An occasion's English name in the reader's language when it is a usual one."""
-    return str(gettext(name_en)) if name_en else ""

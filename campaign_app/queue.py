@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ from huey import Huey, MemoryHuey, RedisHuey, crontab
 from huey.storage import SqliteStorage
 from sqlalchemy.exc import SQLAlchemyError
 
+from campaign_app.db import utcnow
 from campaign_app.errors import scrub
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,10 @@ class TaskQueue:
         self.huey.periodic_task(crontab(minute="*"), name=f"periodic:{path}")(
             lambda: self._run_job(path, [])
         )
+
+    def check_job(self, job: Callable[..., Any]) -> None:
+        """Raise ValueError unless ``job`` is a module-level function of campaign_app."""
+        self._path_of(job)
 
     @staticmethod
     def _path_of(job: Callable[..., Any]) -> str:
@@ -117,20 +123,15 @@ def make_huey(app: Flask) -> Huey:
 
 
 def init_queue(app: Flask) -> None:
-    from campaign_app.exports.service import delete_expired_exports, requeue_lost_exports
-    from campaign_app.moderation.jobs import requeue_lost_batches
-    from campaign_app.petitions.mail import send_unsent_signature_mail
-    from campaign_app.privacy.mail import purge_if_due, resend_lost_erasure_links
-
-    queue = TaskQueue(app, make_huey(app))
-    queue.every_minute(send_unsent_signature_mail)
-    queue.every_minute(delete_expired_exports)
-    queue.every_minute(requeue_lost_exports)
-    queue.every_minute(requeue_lost_batches)
-    queue.every_minute(resend_lost_erasure_links)
-    queue.every_minute(purge_if_due)  # returns at once unless a day has passed
-    app.extensions["campaign_queue"] = queue
+    """Bind a queue to ``app``; features add their periodic jobs with :func:`every_minute`."""
+    app.extensions["campaign_queue"] = TaskQueue(app, make_huey(app))
     app.cli.add_command(queue_cli)
+
+
+def every_minute(app: Flask, job: Callable[[], Any]) -> None:
+    """Run ``job()`` once a minute in the worker; a feature calls this from its init_app."""
+    queue: TaskQueue = app.extensions["campaign_queue"]
+    queue.every_minute(job)
 
 
 def get_queue() -> TaskQueue:
@@ -138,9 +139,41 @@ def get_queue() -> TaskQueue:
     return queue
 
 
-def enqueue(job: Callable[..., Any], *args: Any) -> None:
-    """Queue ``job(*args)`` on the current app's queue."""
-    get_queue().enqueue(job, *args)
+def enqueue(job: Callable[..., Any], *args: Any) -> bool:
+    """Queue ``job(*args)``; False, logged, when the queue is unreachable.
+
+    Never raises: callers enqueue after their own commit, and the row they committed is what
+    a periodic job finds again (see :func:`requeue_lost`). So a queue outage delays the work
+    but never turns a request into a 500 or into a different answer.
+    """
+    queue = get_queue()
+    queue.check_job(job)  # a job outside campaign_app is a programming error: raise it
+    try:
+        queue.enqueue(job, *args)
+    except Exception:
+        log.exception(
+            "Queue unavailable; %s(%s) left for the periodic re-queue", job.__name__, args
+        )
+        return False
+    return True
+
+
+# Work still waiting after this long was lost by the queue (it was down when asked).
+LOST_AFTER = timedelta(minutes=10)
+
+
+def lost_before() -> datetime:
+    """Rows asked for work before this moment and still waiting were lost by the queue."""
+    return utcnow() - LOST_AFTER
+
+
+def requeue_lost(job: Callable[[int], Any], ids: Sequence[int], what: str) -> int:
+    """Queue ``job(id)`` again for each id a periodic job found waiting too long."""
+    for row_id in ids:
+        enqueue(job, row_id)
+    if ids:
+        log.warning("Queued %s %s again that had waited too long", len(ids), what)
+    return len(ids)
 
 
 @queue_cli.command("work")

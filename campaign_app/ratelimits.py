@@ -1,32 +1,30 @@
-"""Rate-limit values and keys (Flask-Limiter), read from settings at request time."""
+"""Rate-limit values read from settings at request time (Flask-Limiter takes callables).
+
+Features put their own limits on their views (``@limiter.limit(config_limit("X"))``), with
+their own key functions where a limit is per something other than the client's address.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from collections.abc import Callable
 
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
-from campaign_app.security import client_address, keyed_hash
-
-
-def sign_limit_per_ip() -> str:
-    return str(current_app.config["SIGN_RATE_LIMIT_PER_IP"])
+from flask import Flask, current_app
 
 
-def sign_limit_per_email() -> str:
-    return str(current_app.config["SIGN_RATE_LIMIT_PER_EMAIL"])
+def config_limit(setting: str) -> Callable[[], str]:
+    """A limit string taken from ``app.config[setting]`` whenever a request is checked."""
+
+    def limit() -> str:
+        return str(current_app.config[setting])
+
+    limit.__name__ = f"limit_{setting.lower()}"
+    return limit
 
 
-def confirm_limit_per_ip() -> str:
-    return str(current_app.config["CONFIRM_RATE_LIMIT_PER_IP"])
+def init_rate_limits(app: Flask) -> None:
+    """Bind the limiter; its storage is RATELIMIT_STORAGE_URI, else Redis, else memory."""
+    from campaign_app.extensions import limiter
 
-
-def email_key() -> str:
-    """Key of the per-mailbox limit: a keyed hash, so limiter storage holds no address."""
-    raw = request.form.get("email", "")[:254]
-    domains = str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")
-    try:
-        _, normalized = normalize_email(raw, domains)
-    except InvalidEmail:
-        # Malformed addresses are refused by the form; limit them per client instead.
-        return "ip:" + keyed_hash(client_address(), "ratelimit")
-    return "email:" + keyed_hash(normalized, "ratelimit")
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    limiter.init_app(app)

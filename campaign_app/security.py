@@ -107,8 +107,35 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def form_keeps_entries(view: F) -> F:
+    """Mark a view whose every POST goes through a FlaskForm that checks the CSRF token itself.
+
+    Every other POST of the app is checked before its view runs (:func:`protect_unsafe_requests`).
+    A marked view is left to its form instead, so that a form sent after its token expired
+    comes back with everything typed and a message, not with an error page.
+    """
+    view.checks_own_csrf = True  # type: ignore[attr-defined]
+    return view
+
+
+def protect_unsafe_requests() -> None:
+    """Refuse (400) a POST without the session's CSRF token, unless its view is marked."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, "checks_own_csrf", False):
+        return  # no such page (404/405 follow), or the view's form checks the token
+    current_app.extensions["csrf"].protect()
+
+
 def init_security(app: Flask) -> None:
-    """Register the header hook and trust proxies only as far as configured."""
+    """Register the CSRF and header hooks; trust proxies only as far as configured."""
+    # The blanket check is ours (marked views opt out); Flask-WTF's own would refuse them too.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.before_request(protect_unsafe_requests)
     app.after_request(add_security_headers)
     x_for = int(app.config["PROXY_FIX_X_FOR"])
     x_proto = int(app.config["PROXY_FIX_X_PROTO"])

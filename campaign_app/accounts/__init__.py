@@ -1,7 +1,19 @@
 """Organiser accounts: sign-in with lock-out and an optional TOTP code, password reset, users."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("accounts", __name__, cli_group="users")
 
-from campaign_app.accounts import commands, routes  # noqa: E402, F401
+
+def init_app(app: Flask) -> None:
+    """Register the pages and CLI, and tell Flask-Login how to load the signed-in account."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.accounts import commands, routes  # noqa: F401
+    from campaign_app.accounts.service import load_user
+    from campaign_app.extensions import login_manager
+
+    app.register_blueprint(bp)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)

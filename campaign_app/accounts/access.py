@@ -43,17 +43,6 @@ def admin_required(view: F) -> F:
     return cast(F, login_required(wrapped))
 
 
-def form_keeps_entries(view: F) -> F:
-    """Mark a view whose every POST goes through a FlaskForm that checks the CSRF token itself.
-
-    The organiser area checks the token of every POST before the view runs (the button-only
-    forms have no form of their own). A marked view is left to its form instead, so that a
-    form sent after its token expired comes back with everything typed, and a message.
-    """
-    view.checks_own_csrf = True  # type: ignore[attr-defined]
-    return view
-
-
 def current_user() -> User:
     """The signed-in account (only call behind organiser_required/admin_required)."""
     return cast(User, _signed_in._get_current_object())

@@ -26,15 +26,12 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from campaign_app.accounts import bp, forms, mail, service
-from campaign_app.accounts.access import (
-    admin_required,
-    current_user,
-    form_keeps_entries,
-    organiser_required,
-)
+from campaign_app.accounts.access import admin_required, current_user, organiser_required
 from campaign_app.accounts.models import Role, User
-from campaign_app.extensions import csrf, db, limiter
+from campaign_app.extensions import db, limiter
 from campaign_app.queue import enqueue
+from campaign_app.ratelimits import config_limit
+from campaign_app.security import form_keeps_entries
 
 
 def _login_failed() -> str:
@@ -50,23 +47,7 @@ def _login_failed() -> str:
 _PENDING_SECONDS = 300
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
-
-
-# Blueprints whose every POST must carry the CSRF token, forms or not.
-_CHECKED_BLUEPRINTS = frozenset(
-    {"accounts", "audit", "organisers", "manage", "statistics", "moderation", "privacy", "exports"}
-)
-
-
-@bp.before_app_request
-def _check_csrf() -> None:
-    if request.method != "POST" or request.blueprint not in _CHECKED_BLUEPRINTS:
-        return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if not getattr(view, "checks_own_csrf", False):
-        csrf.protect()
+_login_limit = config_limit("LOGIN_RATE_LIMIT_PER_IP")
 
 
 @bp.before_app_request

@@ -4,7 +4,7 @@ The formats and their file types are defined here, before anything is imported, 
 petitions CLI can name them while the packages load; exports.formats writes them.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 FORMATS = ("csv", "xlsx", "pdf", "json")
 MEDIA_TYPES: dict[str, str] = {
@@ -17,4 +17,16 @@ EXTENSIONS: dict[str, str] = {fmt: f".{fmt}" for fmt in FORMATS}
 
 bp = Blueprint("exports", __name__, url_prefix="/organise")
 
-from campaign_app.exports import models, routes  # noqa: E402, F401
+from campaign_app.exports import models  # noqa: E402, F401 (the tables)
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, and the jobs that re-queue lost exports and delete old files."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.exports import routes  # noqa: F401
+    from campaign_app.exports.service import delete_expired_exports, requeue_lost_exports
+    from campaign_app.queue import every_minute
+
+    app.register_blueprint(bp)
+    every_minute(app, delete_expired_exports)
+    every_minute(app, requeue_lost_exports)

@@ -7,18 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_babel import gettext as _
 
-from campaign_app.accounts.access import (
-    current_user,
-    form_keeps_entries,
-    organiser_required,
-    petition_or_403,
-)
+from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.exports import EXTENSIONS, MEDIA_TYPES, bp, service
 from campaign_app.exports.forms import ExportForm
 from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
 from campaign_app.queue import enqueue
+from campaign_app.security import form_keeps_entries
 
 
 def _job_or_403(petition: Petition, export_id: int) -> ExportJob:

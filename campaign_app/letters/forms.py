@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from campaign_app.labels import occasion_name
+from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
 from campaign_app.petitions.forms import CountryField
 from campaign_app.validators import PersonName, PlainText, strip_filter

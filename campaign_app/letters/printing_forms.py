@@ -8,7 +8,7 @@ from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from campaign_app.labels import occasion_name
+from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.models import Occasion
 from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
 from campaign_app.prisoners.models import Prisoner

@@ -13,11 +13,8 @@ from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, calendar, printing
 from campaign_app.letters.printing_forms import PrintForm
-
-
-def print_limit_per_ip() -> str:
-    # Drawing up to 1,000 cards takes seconds of CPU: a generous limit keeps it from abuse.
-    return str(current_app.config["PRINT_RATE_LIMIT_PER_IP"])
+from campaign_app.ratelimits import config_limit
+from campaign_app.security import form_keeps_entries
 
 
 def _print_form() -> PrintForm:
@@ -50,8 +47,10 @@ def print_form() -> ResponseReturnValue:
     return _render_print(form)
 
 
+# Drawing up to 1,000 cards takes seconds of CPU: a generous limit keeps it from abuse.
 @bp.post("/print")
-@limiter.limit(print_limit_per_ip)
+@form_keeps_entries
+@limiter.limit(config_limit("PRINT_RATE_LIMIT_PER_IP"))
 def print_cards() -> ResponseReturnValue:
     form = _print_form()
     if not form.validate_on_submit():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -35,12 +34,10 @@ from campaign_app.letters.forms import (
 from campaign_app.letters.models import Occasion
 from campaign_app.prisoners import service as prisoners_service
 from campaign_app.prisoners.models import Prisoner
+from campaign_app.ratelimits import config_limit
+from campaign_app.security import form_keeps_entries
 
 DOWNLOADS = ("postcard", "letter", "envelope")
-
-
-def sent_limit_per_ip() -> str:
-    return str(current_app.config["CARD_SENT_RATE_LIMIT_PER_IP"])
 
 
 def _prisoner_or_404(slug: str) -> Prisoner:
@@ -124,6 +121,7 @@ def write(prisoner_slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/write/<prisoner_slug>")
+@form_keeps_entries
 def compose(prisoner_slug: str) -> ResponseReturnValue:
     prisoner = _prisoner_or_404(prisoner_slug)
     occasion = _occasion_or_404(request.form.get("occasion", ""))
@@ -211,6 +209,7 @@ def _pdf_unavailable() -> ResponseReturnValue:
 
 
 @bp.post("/poster/<prisoner_slug>")
+@form_keeps_entries
 def poster(prisoner_slug: str) -> ResponseReturnValue:
     prisoner = _prisoner_or_404(prisoner_slug)
     form = PosterForm()
@@ -226,7 +225,8 @@ def poster(prisoner_slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/sent/<prisoner_slug>")
-@limiter.limit(sent_limit_per_ip)
+@form_keeps_entries
+@limiter.limit(config_limit("CARD_SENT_RATE_LIMIT_PER_IP"))
 def sent(prisoner_slug: str) -> ResponseReturnValue:
     from campaign_app.prisoners.routes import render_prisoner_page
 

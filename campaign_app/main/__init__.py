@@ -1,7 +1,13 @@
 """Site-wide pages: home, privacy note, health check."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("main", __name__)
 
-from campaign_app.main import routes  # noqa: E402, F401
+
+def init_app(app: Flask) -> None:
+    """Register the pages."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.main import routes  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from campaign_app.accounts.access import (
     admin_required,
     campaign_or_403,
-    form_keeps_entries,
     organiser_required,
     petition_or_403,
 )
@@ -24,6 +23,7 @@ from campaign_app.management import campaign_service as service
 from campaign_app.management.campaign_forms import CampaignForm, PetitionForm, StateForm
 from campaign_app.microcache import microcache
 from campaign_app.petitions.models import Petition
+from campaign_app.security import form_keeps_entries
 
 SLUG_TAKEN = _l("This web address is taken already; please choose another.")
 SLUG_LOCKED = _l(

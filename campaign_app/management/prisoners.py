@@ -6,12 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from campaign_app.accounts.access import (
-    campaign_or_403,
-    form_keeps_entries,
-    organiser_required,
-    prisoner_or_403,
-)
+from campaign_app.accounts.access import campaign_or_403, organiser_required, prisoner_or_403
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.management import bp
@@ -20,6 +15,7 @@ from campaign_app.management.prisoner_forms import AddressForm, PrisonerForm
 from campaign_app.management.reference import show_errors
 from campaign_app.management.reference_service import InvalidFields
 from campaign_app.prisoners.models import Prisoner
+from campaign_app.security import form_keeps_entries
 
 
 @bp.get("/campaigns/<int:campaign_id>/prisoners")

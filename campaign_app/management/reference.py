@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from campaign_app.accounts.access import admin_required, form_keeps_entries
+from campaign_app.accounts.access import admin_required
 from campaign_app.countries import country_name
 from campaign_app.letters.models import Occasion, Phrase, PostalRoute
 from campaign_app.management import bp
@@ -18,6 +18,7 @@ from campaign_app.management.reference_forms import (
     PhraseForm,
     RouteForm,
 )
+from campaign_app.security import form_keeps_entries
 
 
 def show_errors(form: FlaskForm, error: service.InvalidFields) -> None:

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from campaign_app import offered_languages
 from campaign_app.accounts.access import organiser_required, petition_or_403
+from campaign_app.i18n import offered_languages
 from campaign_app.management import bp, translation_service
 from campaign_app.management.translation_forms import TranslationForm
 from campaign_app.petitions.models import Petition

@@ -1,7 +1,16 @@
 """Petitions: signing with e-mail confirmation, exact counts, public pages."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions", cli_group="petitions")
 
-from campaign_app.petitions import commands, routes  # noqa: E402, F401
+
+def init_app(app: Flask) -> None:
+    """Register the pages and CLI, and the sweep for confirmation mail the queue missed."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.petitions import commands, routes  # noqa: F401
+    from campaign_app.petitions.jobs import send_unsent_signature_mail
+    from campaign_app.queue import every_minute
+
+    app.register_blueprint(bp)
+    every_minute(app, send_unsent_signature_mail)

@@ -12,15 +12,11 @@ from campaign_app.extensions import limiter
 from campaign_app.microcache import microcache
 from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
+from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
-from campaign_app.ratelimits import (
-    confirm_limit_per_ip,
-    email_key,
-    sign_limit_per_email,
-    sign_limit_per_ip,
-)
-from campaign_app.security import client_ip_hash
+from campaign_app.ratelimits import config_limit
+from campaign_app.security import client_ip_hash, form_keeps_entries
 
 
 def _petition_or_404(slug: str) -> Petition:
@@ -70,8 +66,9 @@ def show(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/<slug>")
-@limiter.limit(sign_limit_per_ip)
-@limiter.limit(sign_limit_per_email, key_func=email_key)
+@form_keeps_entries
+@limiter.limit(config_limit("SIGN_RATE_LIMIT_PER_IP"))
+@limiter.limit(config_limit("SIGN_RATE_LIMIT_PER_EMAIL"), key_func=email_key)
 def sign(slug: str) -> ResponseReturnValue:
     # The hot path reads only the petition's id, state and dates (micro-cached: a petition
     # closed by hand stops taking signatures within MICROCACHE_SECONDS; its closing date is
@@ -103,7 +100,7 @@ def check_email(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/confirm/<token>")
-@limiter.limit(confirm_limit_per_ip)
+@limiter.limit(config_limit("CONFIRM_RATE_LIMIT_PER_IP"))
 def confirm(slug: str, token: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     try:
@@ -122,7 +119,8 @@ def confirm(slug: str, token: str) -> ResponseReturnValue:
 
 
 @bp.post("/<slug>/resend")
-@limiter.limit(confirm_limit_per_ip)
+@form_keeps_entries
+@limiter.limit(config_limit("CONFIRM_RATE_LIMIT_PER_IP"))
 def resend(slug: str) -> ResponseReturnValue:
     petition = _petition_or_404(slug)
     form = ResendForm()

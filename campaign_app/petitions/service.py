@@ -20,7 +20,7 @@ from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
 from campaign_app.petitions.counting import Counts
-from campaign_app.petitions.mail import send_signature_mail
+from campaign_app.petitions.jobs import send_signature_mail
 from campaign_app.petitions.models import (
     Petition,
     PetitionState,
@@ -263,18 +263,15 @@ def _queue_signature_mail(signature_id: int) -> None:
     sent", so ``send_unsent_signature_mail`` (run every minute by the worker) picks it up,
     and signing again re-sends at once instead of waiting out the resend interval.
     """
-    try:
-        enqueue(send_signature_mail, signature_id)
-    except Exception:
-        log.exception("Queue unavailable; signature %s left for the mail sweep", signature_id)
-        db.session.rollback()
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id == signature_id)
-            .values(confirmation_sent_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+    if enqueue(send_signature_mail, signature_id):
+        return
+    db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id)
+        .values(confirmation_sent_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _claim_resend(petition_id: int, email_normalized: str, now: datetime) -> int | None:

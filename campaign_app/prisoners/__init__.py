@@ -1,7 +1,13 @@
 """Prisoners: public pages with status, address (as of a date, with source) and how to write."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("prisoners", __name__, url_prefix="/prisoners")
 
-from campaign_app.prisoners import routes  # noqa: E402, F401
+
+def init_app(app: Flask) -> None:
+    """Register the pages."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.prisoners import routes  # noqa: F401
+
+    app.register_blueprint(bp)

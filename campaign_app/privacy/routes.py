@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -18,13 +18,10 @@ from campaign_app.accounts.access import (
 from campaign_app.extensions import limiter
 from campaign_app.privacy import bp, forms, mail, service
 from campaign_app.queue import enqueue
-from campaign_app.ratelimits import confirm_limit_per_ip
+from campaign_app.ratelimits import config_limit
+from campaign_app.security import form_keeps_entries
 
 log = logging.getLogger(__name__)
-
-
-def _erasure_limit() -> str:
-    return str(current_app.config["ERASURE_RATE_LIMIT_PER_IP"])
 
 
 # Organisers -----------------------------------------------------------------------------
@@ -82,7 +79,8 @@ def anonymise_petition(petition_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/privacy/erase", methods=["GET", "POST"])
-@limiter.limit(_erasure_limit, methods=["POST"])
+@form_keeps_entries
+@limiter.limit(config_limit("ERASURE_RATE_LIMIT_PER_IP"), methods=["POST"])
 def request_erasure() -> ResponseReturnValue:
     form = forms.ErasureRequestForm()
     if not form.validate_on_submit():
@@ -104,7 +102,8 @@ def request_erasure() -> ResponseReturnValue:
 
 
 @bp.route("/privacy/erase/<token>", methods=["GET", "POST"])
-@limiter.limit(confirm_limit_per_ip)
+@form_keeps_entries
+@limiter.limit(config_limit("CONFIRM_RATE_LIMIT_PER_IP"))
 def confirm_erasure(token: str) -> ResponseReturnValue:
     form = forms.ConfirmForm()
     try:

@@ -1,7 +1,13 @@
 """Sharing and embedding: share links, OpenGraph tags and image, an embeddable counter."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("sharing", __name__)
 
-from campaign_app.sharing import routes  # noqa: E402, F401
+
+def init_app(app: Flask) -> None:
+    """Register the pages."""
+    # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.sharing import routes  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from campaign_app.accounts.access import campaign_or_403, organiser_required, petition_or_403
 from campaign_app.countries import country_name
-from campaign_app.labels import occasion_name
+from campaign_app.letters.labels import occasion_name
 from campaign_app.statistics import bp, service
 from campaign_app.statistics.charts import Bar, bar_chart, column_chart, integer_format
 

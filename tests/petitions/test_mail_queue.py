@@ -85,7 +85,7 @@ def test_redis_queue_delivers_through_real_redis(make_app, mailbox):
 
 def test_queue_outage_keeps_the_signature_and_the_sweep_sends_the_mail(make_app, mailbox):
     """Redis down while signing: the signer sees no error; the worker's sweep mails later."""
-    from campaign_app.petitions.mail import send_unsent_signature_mail
+    from campaign_app.petitions.jobs import send_unsent_signature_mail
 
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=dead_redis)

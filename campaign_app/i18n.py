@@ -1,0 +1,52 @@
+"""Interface languages: which are offered, how a request's language is chosen and kept."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+LANGUAGE_COOKIE = "lang"
+# Each language's name in itself, for the switcher.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
+
+
+def offered_languages() -> list[str]:
+    """The interface languages of this installation (LANGUAGES), first one the fallback."""
+    return [
+        code.strip() for code in str(current_app.config["LANGUAGES"]).split(",") if code.strip()
+    ]
+
+
+def select_locale() -> str | None:
+    """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
+    Accept-Language, then the first offered language. Unknown codes are ignored."""
+    offered = offered_languages()
+    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in offered:
+            return candidate
+    return request.accept_languages.best_match(offered) or (offered[0] if offered else None)
+
+
+def remember_language(response: Response) -> Response:
+    """A language picked with ``?lang=`` is kept in a cookie for the next pages."""
+    chosen = request.args.get("lang")
+    if "public" in response.headers.get("Cache-Control", ""):
+        return response  # shared caches (the embed, the share image) must get no cookie
+    if chosen and chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=bool(request.is_secure),
+        )
+    return response
+
+
+def init_i18n(app: Flask) -> None:
+    """Choose each request's language and keep a chosen one; names for the switcher."""
+    from campaign_app.extensions import babel
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_language)
+    app.jinja_env.globals.update(offered_languages=offered_languages, language_names=LANGUAGE_NAMES)

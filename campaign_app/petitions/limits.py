@@ -1,0 +1,20 @@
+"""The per-mailbox signing limit's key (Flask-Limiter key function)."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.security import client_address, keyed_hash
+
+
+def email_key() -> str:
+    """Key of the per-mailbox limit: a keyed hash, so limiter storage holds no address."""
+    raw = request.form.get("email", "")[:254]
+    domains = str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")
+    try:
+        _, normalized = normalize_email(raw, domains)
+    except InvalidEmail:
+        # Malformed addresses are refused by the form; limit them per client instead.
+        return "ip:" + keyed_hash(client_address(), "ratelimit")
+    return "email:" + keyed_hash(normalized, "ratelimit")
