@@ -59,6 +59,7 @@ class Defaults:
     MAIL_SMTP_PASSWORD = ""
     MAIL_SMTP_TLS = "none"  # "none", "starttls" or "ssl"
     MAIL_SMTP_TIMEOUT = 20
+    MAIL_SMTPUTF8 = False  # the server delivers to addresses with non-Latin letters before @
 
     # Task queue (Huey)
     QUEUE_BACKEND = ""  # "", "sqlite", "redis" or "memory" (tests); "" picks redis if REDIS_URL

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -131,10 +132,41 @@ def protect_unsafe_requests() -> None:
     current_app.extensions["csrf"].protect()
 
 
+# No path or query string of this app holds control characters. In form values only NUL is
+# refused here (PostgreSQL cannot store it); the forms explain the other invisible ones.
+_CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def accepts_files(view: F) -> F:
+    """Mark a view that takes uploaded files; every other view refuses a file part (400)."""
+    view.accepts_files = True  # type: ignore[attr-defined]
+    return view
+
+
+def refuse_malformed_input() -> None:
+    """400 before any query runs for control characters in the path or the query string, NUL
+    in a form value, and a file sent where the view expects text."""
+    if _CONTROL_IN_URL.search(request.path):
+        abort(400)
+    for key, value in request.args.items(multi=True):
+        if _CONTROL_IN_URL.search(key) or _CONTROL_IN_URL.search(value):
+            abort(400)
+    if request.method not in UNSAFE_METHODS:
+        return
+    for key, value in request.form.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            abort(400)
+    if request.files:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "accepts_files", False):
+            abort(400)
+
+
 def init_security(app: Flask) -> None:
-    """Register the CSRF and header hooks; trust proxies only as far as configured."""
+    """Register the input, CSRF and header hooks; trust proxies only as far as configured."""
     # The blanket check is ours (marked views opt out); Flask-WTF's own would refuse them too.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.before_request(refuse_malformed_input)
     app.before_request(protect_unsafe_requests)
     app.after_request(add_security_headers)
     x_for = int(app.config["PROXY_FIX_X_FOR"])

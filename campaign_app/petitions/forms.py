@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,7 +17,7 @@ from wtforms.widgets import html_params
 
 from campaign_app.countries import country_codes, country_options_html
 from campaign_app.petitions.models import PublicDisplay
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.normalize import InvalidEmail, NeedsSmtpUtf8, normalize_email
 from campaign_app.petitions.service import SignatureInput
 from campaign_app.validators import PersonName, PlainText, strip_filter
 
@@ -33,7 +34,16 @@ class EmailSyntax:
         if not field.data:
             return
         try:
-            normalize_email(field.data, [])
+            normalize_email(
+                field.data, [], allow_smtputf8=bool(current_app.config["MAIL_SMTPUTF8"])
+            )
+        except NeedsSmtpUtf8:
+            raise ValidationError(
+                _l(
+                    "Our mail server can only deliver to addresses with Latin letters before"
+                    " the @. Please use another address, such as name@example.org."
+                )
+            ) from None
         except InvalidEmail:
             raise ValidationError(
                 _l("Please enter a valid e-mail address, like name@example.org.")

@@ -53,7 +53,15 @@ def send_signature_mail(signature_id: int) -> None:
         }
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", **context)
-    mail.send(mail.build_message(signature.email, subject, text, html))
+    try:
+        mail.send(mail.build_message(signature.email, subject, text, html))
+    except mail.MailRefused:
+        # A permanent refusal: retrying for 34 hours cannot help. The signature stays
+        # pending (the signer may sign again with another address); the refusal is kept.
+        signature.mail_refused_at = utcnow()
+        db.session.commit()
+        log.warning("Mail for signature %s refused by the server; not retried", signature.id)
+        return
     log.info("Mail for signature %s delivered to the transport", signature.id)
 
 

@@ -150,6 +150,8 @@ class Signature(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The mail server refused the confirmation e-mail for good (5xx); it is not tried again.
+    mail_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Erased on request or anonymised: names, e-mail, city and IP hash are blanked; the row
     # stays so that counts (also by country and hour) stay true, but no export shows it.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
