@@ -13,12 +13,13 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/campaign_app_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: help install browser-deps run admin worker test lint typecheck pytest bench messages translations clean
+.PHONY: help install browser-deps run admin worker test lint typecheck pytest bench fuzz messages translations clean
 
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
 	@echo "make bench  - web throughput under gunicorn and PDF rendering, results in bench/RESULTS.md"
+	@echo "make fuzz   - thousands of generated requests against the API, every URL and form"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +84,12 @@ pytest: install $(MO_FILES) browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Thousands of generated requests per fuzz test (make test runs FUZZ_EXAMPLES=15), with counts.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install $(MO_FILES)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_fuzz.py \
+	  --hypothesis-show-statistics -q $(PYTEST_ARGS)
 
 bench: install $(MO_FILES)
 	$(BIN)/python -m bench.run
