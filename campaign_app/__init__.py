@@ -63,7 +63,7 @@ def _configure_templates(app: Flask) -> None:
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
     from campaign_app.labels import occasion_name, state_label
-    from campaign_app.management.markdown import render_markdown
+    from campaign_app.markdown import render_markdown
 
     app.after_request(_remember_language)
     app.jinja_env.add_extension("jinja2.ext.do")

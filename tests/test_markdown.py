@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from campaign_app.management.markdown import ALLOWED_TAGS, render_markdown
+from campaign_app.markdown import ALLOWED_TAGS, render_markdown
 
 
 class _Elements(HTMLParser):
