@@ -196,11 +196,11 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         api,
         audit,
+        campaigns,
         demo,
         exports,
         letters,
         main,
-        management,
         moderation,
         organisers,
         petitions,
@@ -211,15 +211,15 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     app.register_blueprint(main.bp)
-    app.register_blueprint(petitions.bp)
-    app.register_blueprint(prisoners.bp)
+    petitions.init_app(app)
+    prisoners.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(demo.bp)
-    app.register_blueprint(letters.bp)
+    letters.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(organisers.bp)
-    app.register_blueprint(management.bp)
+    campaigns.init_app(app)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(privacy.bp)

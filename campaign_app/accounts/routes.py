@@ -56,7 +56,8 @@ def _login_limit() -> str:
 
 # Blueprints whose every POST must carry the CSRF token, forms or not.
 _CHECKED_BLUEPRINTS = frozenset(
-    {"accounts", "audit", "organisers", "manage", "statistics", "moderation", "privacy", "exports"}
+    {"accounts", "audit", "organisers", "statistics", "moderation", "privacy", "exports"}
+    | {"campaigns", "petitions_organise", "prisoners_organise", "letters_organise"}
 )
 
 
