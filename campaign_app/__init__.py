@@ -45,7 +45,7 @@ FEATURES = (
     "accounts",
     "audit",
     "organisers",
-    "management",
+    "campaigns",
     "statistics",
     "moderation",
     "privacy",

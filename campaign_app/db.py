@@ -1,8 +1,9 @@
-"""Declarative base, naming convention and the UTC timestamp type shared by all models."""
+"""Declarative base, naming convention, the UTC timestamp type and input-to-row copying."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,18 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def apply_changes(row: Any, data: Any) -> list[str]:
+    """Copy the fields of ``data`` (an input dataclass) onto ``row``; the names of those whose
+    value changed (audit events name the changed fields, never their values)."""
+    changed = []
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if getattr(row, item.name) != value:
+            setattr(row, item.name, value)
+            changed.append(item.name)
+    return changed
 
 
 def enum_column(cls: type[enum.Enum], length: int = 20) -> Enum:

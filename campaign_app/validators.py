@@ -1,4 +1,4 @@
-"""WTForms validators shared by every form that takes text from the public."""
+"""WTForms validators and text filters shared by the forms of every feature."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from wtforms.validators import ValidationError
 # Letters from any script, with spaces, hyphens, apostrophes and dots between them.
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A short name in links (prisoners, occasions): lower-case letters and digits, single hyphens.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def has_control_characters(text: str) -> bool:
@@ -54,3 +56,25 @@ def strip_filter(value: Any) -> Any:
     if isinstance(value, str):
         return " ".join(value.split())
     return value
+
+
+def clean_line(value: Any) -> Any:
+    """One line: trimmed, inner spaces collapsed, NFC (a decomposed й becomes one character)."""
+    value = strip_filter(value)
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def clean_text(value: Any) -> Any:
+    """Several lines: each trimmed and its spaces collapsed, NFC, \\n line ends."""
+    if not isinstance(value, str):
+        return value
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    return unicodedata.normalize("NFC", "\n".join(lines).strip())
+
+
+def clean_markdown(value: Any) -> Any:
+    """Markdown: one kind of line break, no trailing blanks, NFC; indents and blank lines kept."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", "\n".join(line.rstrip() for line in value.split("\n")))

@@ -1,13 +1,16 @@
-"""Write and read the audit log. Callers own the transaction: ``record`` only flushes."""
+"""Write and read the audit log. Callers own the transaction: ``record`` only flushes;
+``save_and_record`` is the common ending of a use case (flush, record, commit)."""
 
 from __future__ import annotations
 
 import getpass
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 
 from campaign_app.accounts.models import User
 from campaign_app.audit.models import AuditEvent
@@ -66,6 +69,28 @@ def record(
     db.session.flush()
     log.info("Audit %s: %s %s", event.id, action, target)
     return event
+
+
+def flush_or_refuse(refused: Callable[[], Exception] | None = None) -> None:
+    """Flush the pending changes. If the database refuses one (a unique value another request
+    took meanwhile), roll back and raise ``refused()`` instead of the IntegrityError."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if refused is None:
+            raise
+        raise refused() from None
+
+
+def save_and_record(
+    action: str, *, refused: Callable[[], Exception] | None = None, **event: Any
+) -> AuditEvent:
+    """Flush the change (see ``flush_or_refuse``), ``record`` the event about it, commit both."""
+    flush_or_refuse(refused)
+    audit_event = record(action, **event)
+    db.session.commit()
+    return audit_event
 
 
 def events_query(

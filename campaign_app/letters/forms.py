@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -22,26 +21,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
 from campaign_app.petitions.forms import CountryField
-from campaign_app.validators import PersonName, PlainText, strip_filter
+from campaign_app.validators import PersonName, PlainText, clean_line, clean_text
 
 LANGUAGE_LABELS = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
 LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
 _LATIN = re.compile(r"[A-Za-z]")
 # Generous: the PDF renderers decide what fits and say how much to cut.
 FREE_TEXT_MAX = 3000
-
-
-def _clean(value: Any) -> Any:
-    value = strip_filter(value)
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-def _clean_text(value: Any) -> Any:
-    """Keep line breaks in a message, trim each line, normalise to NFC."""
-    if not isinstance(value, str):
-        return value
-    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
-    return unicodedata.normalize("NFC", "\n".join(lines).strip())
 
 
 class PhraseBoxes(SelectMultipleField):
@@ -71,12 +57,12 @@ class ComposeForm(FlaskForm):
     phrases = PhraseBoxes(_l("Phrases"), coerce=int, validators=[Optional()])
     free_text = TextAreaField(
         _l("Your own words (optional)"),
-        filters=[_clean_text],
+        filters=[clean_text],
         validators=[Optional(), Length(max=FREE_TEXT_MAX), PlainText(single_line=False)],
     )
     signature = StringField(
         _l("Sign with a first name or pseudonym"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Please sign with a first name or a pseudonym.")),
             Length(max=40),
@@ -86,7 +72,7 @@ class ComposeForm(FlaskForm):
     )
     return_address = TextAreaField(
         _l("Your return address (optional)"),
-        filters=[_clean_text],
+        filters=[clean_text],
         validators=[Optional(), Length(max=300), PlainText(single_line=False)],
     )
     envelope_size = SelectField(

@@ -31,14 +31,14 @@ def petition(petition_id: int) -> ResponseReturnValue:
 # Pages of other features, linked when they are installed (endpoint, label).
 _ADMIN_LINKS: tuple[tuple[str, Any], ...] = (
     ("accounts.users", _l("Accounts")),
-    ("manage.reference", _l("Occasions, phrases, postal routes")),
+    ("letters_organise.reference", _l("Occasions, phrases, postal routes")),
     ("privacy.erase_signer", _l("Erase a signer")),
 )
 _PETITION_LINKS: tuple[tuple[str, Any], ...] = (
     ("statistics.petition", _l("Statistics")),
     ("exports.index", _l("Exports")),
     ("moderation.index", _l("Moderation")),
-    ("manage.edit_petition", _l("Edit")),
+    ("petitions_organise.edit_petition", _l("Edit")),
     ("privacy.anonymise_petition", _l("Anonymise signers")),
 )
 

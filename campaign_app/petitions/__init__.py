@@ -1,4 +1,4 @@
-"""Petitions: signing with e-mail confirmation, exact counts, public pages."""
+"""Petitions: signing with e-mail confirmation, exact counts, public pages, organiser pages."""
 
 from flask import Blueprint, Flask
 
@@ -6,11 +6,14 @@ bp = Blueprint("petitions", __name__, url_prefix="/petitions", cli_group="petiti
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages and CLI, and the sweep for confirmation mail the queue missed."""
+    """Register the public pages and CLI, the organiser's petition pages, and the sweep for
+    confirmation mail the queue missed."""
     # Importing the modules attaches their views and commands to the blueprint.
     from campaign_app.petitions import commands, routes  # noqa: F401
     from campaign_app.petitions.jobs import send_unsent_signature_mail
+    from campaign_app.petitions.organise.routes import bp as organise_bp
     from campaign_app.queue import every_minute
 
     app.register_blueprint(bp)
+    app.register_blueprint(organise_bp)
     every_minute(app, send_unsent_signature_mail)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import current_app
@@ -19,12 +18,7 @@ from campaign_app.countries import country_codes, country_options_html
 from campaign_app.petitions.models import PublicDisplay
 from campaign_app.petitions.normalize import InvalidEmail, NeedsSmtpUtf8, normalize_email
 from campaign_app.petitions.service import SignatureInput
-from campaign_app.validators import PersonName, PlainText, strip_filter
-
-
-def _clean(value: Any) -> Any:
-    value = strip_filter(value)
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+from campaign_app.validators import PersonName, PlainText, clean_line
 
 
 class EmailSyntax:
@@ -83,7 +77,7 @@ class SignForm(FlaskForm):
 
     first_name = StringField(
         _l("First name"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Please enter your first name.")),
             Length(max=80),
@@ -93,7 +87,7 @@ class SignForm(FlaskForm):
     )
     last_name = StringField(
         _l("Last name"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Please enter your last name.")),
             Length(max=80),
@@ -103,7 +97,7 @@ class SignForm(FlaskForm):
     )
     email = EmailField(
         _l("E-mail address"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Please enter your e-mail address.")),
             Length(max=254),
@@ -116,7 +110,7 @@ class SignForm(FlaskForm):
     )
     city = StringField(
         _l("Town or city (optional)"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[Optional(), Length(max=80), PlainText(), PersonName()],
     )
     display = RadioField(

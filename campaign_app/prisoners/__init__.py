@@ -1,4 +1,4 @@
-"""Prisoners: public pages with status, address (as of a date, with source) and how to write."""
+"""Prisoners: public pages (status, address as of a date, how to write); organisers' records."""
 
 from flask import Blueprint, Flask
 
@@ -6,8 +6,10 @@ bp = Blueprint("prisoners", __name__, url_prefix="/prisoners")
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages."""
-    # Importing the modules attaches their views and commands to the blueprint.
+    """Register the public prisoner pages and the organiser's prisoner pages."""
+    # Importing the module attaches its views to the blueprint.
     from campaign_app.prisoners import routes  # noqa: F401
+    from campaign_app.prisoners.organise.routes import bp as organise_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(organise_bp)

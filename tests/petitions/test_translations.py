@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role
@@ -74,6 +75,16 @@ def test_organiser_adds_and_deletes_a_translation(petition, app):
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "petition.translation_added" in actions
     assert "petition.translation_deleted" in actions
+
+
+def test_deleting_a_translation_needs_the_form_token(petition, app):
+    """The delete button checks no form of its own: the organiser pages' CSRF check must."""
+    client = app.test_client()
+    log_in(client, make_user(Role.ORGANISER, campaigns=(petition.campaign,)))
+    g.pop("csrf_valid", None)  # the tests share one app context; a real request starts clean
+    url = f"/organise/petitions/{petition.id}/translations/ru"
+    assert client.post(url, data={"action": "delete"}).status_code == 400
+    assert db.session.get(PetitionTranslation, (petition.id, "ru")) is not None
 
 
 def test_unknown_or_original_language_page_is_404(petition, app):

@@ -1,0 +1,61 @@
+"""Checks of organisers' text that ends up on cards: glyphs the card font lacks, what censors stop.
+
+The reference data (occasions, phrases) and the prisoners' names and addresses share them.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from campaign_app.field_errors import FieldErrors
+from campaign_app.letters import checker
+
+
+def unprintable(text: str) -> tuple[str, ...]:
+    """Characters of ``text`` the card font (DejaVu Sans) has no glyph for, each once."""
+    try:
+        from campaign_app.letters.pdf.fonts import missing_glyphs
+    except ImportError:  # a build without the PDF renderers prints nothing to check against
+        return ()
+    return missing_glyphs(text)
+
+
+def check_printable(errors: FieldErrors, name: str, label: str, text: str) -> None:
+    """Refuse characters the PDF would have to draw as boxes."""
+    missing = unprintable(text)
+    if missing:
+        errors.add(
+            name,
+            _(
+                "%(field)s: these characters cannot be printed on a card: %(chars)s."
+                " Please remove them.",
+                field=label,
+                chars=" ".join(missing),
+            ),
+        )
+
+
+def censor_reason(reason: checker.Reason) -> str:
+    """The composer's explanation of why a censor stops a finding."""
+    messages = {
+        checker.Reason.LINK: _("links and e-mail addresses are not delivered"),
+        checker.Reason.LATIN: _("words in Latin letters: write in Russian or Belarusian"),
+        checker.Reason.EMOJI: _("emojis and pictures are not allowed"),
+        checker.Reason.CODE: _("a mix of digits and letters looks like a code"),
+        checker.Reason.LISTED_WORD: _("a word censors stop (politics, freedom, fight...)"),
+    }
+    return str(messages[reason])
+
+
+def check_censor(errors: FieldErrors, name: str, label: str, text: str) -> None:
+    """Refuse what the letters checker says a prison censor stops."""
+    for finding in checker.check(text):
+        errors.add(
+            name,
+            _(
+                "%(field)s: “%(text)s”: %(reason)s.",
+                field=label,
+                text=finding.text,
+                reason=censor_reason(finding.reason),
+            ),
+        )

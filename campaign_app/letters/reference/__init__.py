@@ -1,0 +1,1 @@
+"""Letters' reference data in the organiser area: occasions, phrasebook, postal routes."""

@@ -1,0 +1,1 @@
+"""The organiser side of petitions: create, edit, preview, open and close, translate."""

@@ -1,0 +1,1 @@
+"""The organiser side of prisoners: each campaign's records, names, dates and addresses."""

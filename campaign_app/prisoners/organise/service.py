@@ -1,0 +1,141 @@
+"""Prisoners' records kept by their campaign's organisers: names, dates, status, addresses.
+
+Addresses are never edited: a new one is added with its "as of" date and source, and the
+newest date is the current address. Each public use case validates, audits and commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from campaign_app.audit.service import flush_or_refuse, save_and_record
+from campaign_app.campaigns.models import Campaign
+from campaign_app.db import apply_changes
+from campaign_app.extensions import db
+from campaign_app.field_errors import InvalidFields
+from campaign_app.prisoners.models import (
+    AddressLanguage,
+    Prisoner,
+    PrisonerAddress,
+    PrisonerStatus,
+)
+from campaign_app.prisoners.organise.checks import (
+    check_address,
+    check_prisoner,
+    slug_taken_message,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrisonerInput:
+    """The prisoner form's values, already shape-checked and trimmed."""
+
+    slug: str
+    given_name_latin: str
+    surname_latin: str
+    given_name_ru: str
+    patronymic_ru: str
+    surname_ru: str
+    full_name_dative_ru: str
+    given_name_be: str
+    patronymic_be: str
+    surname_be: str
+    full_name_dative_be: str
+    birth_date: date | None
+    arrest_date: date | None
+    status: PrisonerStatus
+    address_language: AddressLanguage
+    bio: str
+    interests: str
+    is_mail_getting_through: bool | None
+    mail_note: str
+    mail_note_as_of: date | None
+    photo_url: str
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    """A new address version: both Cyrillic forms, the reading aid, the date and the source."""
+
+    lines_ru: str
+    lines_be: str
+    lines_latin: str
+    country_line: str
+    as_of: date
+    source: str
+
+
+def list_prisoners(campaign: Campaign) -> list[Prisoner]:
+    """The campaign's prisoners by name."""
+    return list(
+        db.session.scalars(
+            select(Prisoner)
+            .where(Prisoner.campaign_id == campaign.id)
+            .order_by(Prisoner.surname_latin, Prisoner.given_name_latin)
+        )
+    )
+
+
+def _slug_taken() -> InvalidFields:
+    return InvalidFields({"slug": [slug_taken_message()]})
+
+
+def create_prisoner(campaign: Campaign, data: PrisonerInput) -> Prisoner:
+    """Add a prisoner to ``campaign`` (no address yet); commits."""
+    check_prisoner(data, None)
+    prisoner = Prisoner(campaign_id=campaign.id, **asdict(data))
+    db.session.add(prisoner)
+    flush_or_refuse(_slug_taken)
+    save_and_record(
+        "prisoner.created",
+        campaign_id=campaign.id,
+        target=f"prisoner {prisoner.slug}",
+        details={"prisoner_id": prisoner.id},
+    )
+    log.info("Prisoner %s created in campaign %s", prisoner.id, campaign.id)
+    return prisoner
+
+
+def update_prisoner(prisoner: Prisoner, data: PrisonerInput) -> list[str]:
+    """Save a prisoner's changes; the names of the changed fields (none: nothing stored)."""
+    check_prisoner(data, prisoner)
+    changed = apply_changes(prisoner, data)
+    if not changed:
+        return []
+    save_and_record(
+        "prisoner.updated",
+        refused=_slug_taken,
+        campaign_id=prisoner.campaign_id,
+        target=f"prisoner {prisoner.slug}",
+        details={"prisoner_id": prisoner.id, "fields": changed},
+    )
+    return changed
+
+
+def add_address(prisoner: Prisoner, data: AddressInput) -> PrisonerAddress:
+    """Record a new address version (earlier ones stay as history); commits."""
+    check_address(prisoner, data)
+    address = PrisonerAddress(**asdict(data) | {"country_line": data.country_line.upper()})
+    prisoner.addresses.append(address)
+    db.session.flush()
+    db.session.refresh(prisoner, ["addresses"])
+    is_current = prisoner.latest_address is not None and prisoner.latest_address.id == address.id
+    save_and_record(
+        "prisoner.address_added",
+        campaign_id=prisoner.campaign_id,
+        target=f"prisoner {prisoner.slug}",
+        details={
+            "prisoner_id": prisoner.id,
+            "address_id": address.id,
+            "as_of": address.as_of.isoformat(),
+            "is_current": is_current,
+        },
+    )
+    log.info("Address %s added to prisoner %s", address.id, prisoner.id)
+    return address
