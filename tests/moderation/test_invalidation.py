@@ -505,3 +505,34 @@ def test_a_batch_lost_by_the_queue_is_run_later(app, client):
     assert batch.state is BatchState.DONE
     assert set(states([sig.id for sig in wave]).values()) == {SignatureState.INVALIDATED}
     assert jobs.requeue_lost_batches() == 0
+
+
+def test_bulk_invalidation_with_the_queue_down_waits_and_is_queued_again(make_app):
+    from datetime import timedelta
+
+    from campaign_app.db import utcnow
+    from tests.conftest import free_port
+
+    broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    with broken.app_context():
+        s = setup()
+        _honest, wave = attack(s)
+        wave_ids = [sig.id for sig in wave]
+        client = signed_in(broken.test_client(), s)
+        token, shown = start_bulk(client, s, domain="flood.example")
+        response = invalidate(client, s, token, shown, reason="Scripted flood")
+        assert response.status_code == 302  # the same answer as with the queue running
+        page = text_of(client.get(response.headers["Location"]))
+        assert "Invalidating 7 signatures." in page and "Waiting for the queue worker" in page
+
+    working = make_app()
+    with working.app_context():
+        batch = db.session.scalars(select(InvalidationBatch)).one()
+        assert batch.state is BatchState.QUEUED
+        batch.created_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+        assert jobs.requeue_lost_batches() == 1
+        run_queue(working)
+        db.session.expire_all()
+        assert batch.state is BatchState.DONE
+        assert set(states(wave_ids).values()) == {SignatureState.INVALIDATED}
