@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     # Importing the modules attaches their views and commands to the blueprint.
     from campaign_app.accounts import commands, routes  # noqa: F401
     from campaign_app.accounts.service import load_user
+    from campaign_app.accounts.users import routes as user_pages  # noqa: F401
     from campaign_app.extensions import login_manager
 
     app.register_blueprint(bp)

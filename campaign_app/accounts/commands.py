@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from campaign_app.accounts import bp, service
 from campaign_app.accounts.models import Role, User
+from campaign_app.accounts.passwords import normalize_account_email
+from campaign_app.accounts.users import service as users
 from campaign_app.campaigns.models import Campaign
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
@@ -31,7 +33,7 @@ def _create(email: str, role: Role, campaign_slugs: tuple[str, ...], name: str) 
         campaign_ids.append(campaign_id)
     password = _prompt_password()
     try:
-        user = service.create_user(
+        user = users.create_user(
             email, password, role=role, name=name, campaign_ids=campaign_ids, via="cli"
         )
     except CampaignError as error:
@@ -57,9 +59,7 @@ def create_organiser(email: str, campaigns: tuple[str, ...], name: str) -> None:
 
 
 def _user(email: str) -> User:
-    user = db.session.scalar(
-        select(User).where(User.email == service.normalize_account_email(email))
-    )
+    user = db.session.scalar(select(User).where(User.email == normalize_account_email(email)))
     if user is None:
         raise click.ClickException(f"No account {email!r}.")
     return user
@@ -68,7 +68,7 @@ def _user(email: str) -> User:
 @bp.cli.command("list")
 def list_users() -> None:
     """List accounts: e-mail, role, campaigns, second factor, state."""
-    for user in service.list_users():
+    for user in users.list_users():
         campaigns = ", ".join(c.slug for c in user.campaigns) or "-"
         state = "active" if user.is_active else "deactivated"
         totp = "2FA" if user.has_totp else "password only"
@@ -92,7 +92,7 @@ def set_password(email: str) -> None:
 def unlock(email: str) -> None:
     """Lift a lock-out after failed sign-ins."""
     user = _user(email)
-    service.unlock(user, via="cli")
+    users.unlock(user, via="cli")
     click.echo(f"{user.email} unlocked.")
 
 

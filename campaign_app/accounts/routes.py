@@ -1,4 +1,7 @@
-"""Sign-in, sign-out, password reset, second factor, and (admins) the list of accounts."""
+"""Sign-in, sign-out, password reset, and the organiser's own settings (password, TOTP).
+
+The admin's pages for other accounts are ``accounts.users.routes``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import (
-    abort,
     current_app,
     flash,
     g,
@@ -23,13 +25,12 @@ from flask_babel import gettext as _
 from flask_login import current_user as signed_in
 from flask_login import login_user, logout_user
 from markupsafe import Markup
-from wtforms.fields.choices import SelectChoice
 
-from campaign_app.accounts import bp, forms, mail, service
-from campaign_app.accounts.access import admin_required, current_user, organiser_required
-from campaign_app.accounts.models import Role, User
-from campaign_app.extensions import db, limiter
-from campaign_app.queue import enqueue
+from campaign_app.accounts import bp, forms, service
+from campaign_app.accounts.access import current_user, organiser_required
+from campaign_app.accounts.models import User
+from campaign_app.accounts.passwords import WeakPassword
+from campaign_app.extensions import limiter
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import form_keeps_entries
 
@@ -155,9 +156,7 @@ def reset_request() -> ResponseReturnValue:
         return render_template("accounts/reset_request.html", form=form), (
             400 if form.errors else 200
         )
-    user_id = service.user_id_for_reset(form.email.data)
-    if user_id is not None:
-        enqueue(mail.send_password_reset, user_id)
+    service.request_password_reset(form.email.data)
     # The same answer whether or not the account exists.
     return render_template("accounts/reset_sent.html")
 
@@ -174,7 +173,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             service.set_password(user, form.password.data, via="web")
-        except service.WeakPassword as error:
+        except WeakPassword as error:
             form.password.errors = [str(error)]
         else:
             flash(_("Your password is changed. Please sign in with it."), "success")
@@ -203,7 +202,7 @@ def change_password() -> ResponseReturnValue:
             service.change_password(user, form.current.data, form.password.data)
         except service.LoginFailed:
             form.current.errors = [_("The current password is wrong.")]
-        except service.WeakPassword as error:
+        except WeakPassword as error:
             form.password.errors = [str(error)]
         else:
             _start_session(user)  # the other sessions ended; this one goes on
@@ -275,109 +274,3 @@ def disable_totp() -> ResponseReturnValue:
     return render_template(
         "accounts/settings.html", password_form=forms.ChangePasswordForm(), check_form=form
     ), 400
-
-
-# Admins: accounts
-
-
-@bp.get("/organise/users/")
-@admin_required
-def users() -> ResponseReturnValue:
-    return render_template("accounts/users.html", users=service.list_users())
-
-
-def _user_form(user: User | None = None) -> forms.UserForm:
-    form = forms.UserForm(obj=None)
-    form.campaigns.choices = [SelectChoice(c.id, c.name) for c in service.all_campaigns()]
-    if user is not None and request.method == "GET":
-        form.email.data = user.email
-        form.name.data = user.name
-        form.role.data = user.role.value
-        form.is_active.data = user.is_active
-        form.campaigns.data = [c.id for c in user.campaigns]
-    return form
-
-
-@bp.route("/organise/users/new", methods=["GET", "POST"])
-@form_keeps_entries
-@admin_required
-def new_user() -> ResponseReturnValue:
-    form = _user_form()
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors = [_("Please give a first password (the person changes it).")]
-        else:
-            try:
-                user = service.create_user(
-                    form.email.data,
-                    form.password.data,
-                    role=Role(form.role.data),
-                    name=form.name.data or "",
-                    campaign_ids=list(form.campaigns.data or []),
-                )
-            except service.AccountExists as error:
-                form.email.errors = [str(error)]
-            except service.WeakPassword as error:
-                form.password.errors = [str(error)]
-            else:
-                flash(_("Account %(email)s created.", email=user.email), "success")
-                return redirect(url_for(".users"))
-    return render_template("accounts/user_form.html", form=form, user=None), (
-        400 if form.errors else 200
-    )
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-@bp.route("/organise/users/<int:user_id>", methods=["GET", "POST"])
-@form_keeps_entries
-@admin_required
-def edit_user(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
-    form = _user_form(user)
-    if request.method == "POST":
-        form.email.data = user.email  # the address is the sign-in name: not edited here
-        if form.validate_on_submit():
-            role = Role(form.role.data)
-            demoting = user.is_admin and (role is not Role.ADMIN or not form.is_active.data)
-            if demoting and service.admin_count() <= 1:
-                form.role.errors = [_("This is the last active admin: make another admin first.")]
-            else:
-                service.update_user(
-                    user,
-                    name=form.name.data or "",
-                    role=role,
-                    is_active=bool(form.is_active.data),
-                    campaign_ids=list(form.campaigns.data or []),
-                )
-                flash(_("Account %(email)s saved.", email=user.email), "success")
-                return redirect(url_for(".users"))
-    return render_template("accounts/user_form.html", form=form, user=user), (
-        400 if form.errors else 200
-    )
-
-
-@bp.post("/organise/users/<int:user_id>/unlock")
-@admin_required
-def unlock_user(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
-    service.unlock(user)
-    flash(_("Account %(email)s unlocked.", email=user.email), "success")
-    return redirect(url_for(".users"))
-
-
-@bp.post("/organise/users/<int:user_id>/reset-totp")
-@admin_required
-def reset_user_totp(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
-    service.disable_totp(user)
-    flash(
-        _("Two-step sign-in of %(email)s is off; they can set it up again.", email=user.email),
-        "success",
-    )
-    return redirect(url_for(".users"))

@@ -1,8 +1,11 @@
-"""Use cases of organiser accounts: create, authenticate, lock out, reset, second factor."""
+"""Use cases of an organiser's own account: sign in (lock-out, second factor), reset a
+forgotten password by e-mail, change the password, sign out everywhere.
+
+Managing other accounts is ``accounts.users.service``.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -10,31 +13,27 @@ from datetime import datetime, timedelta
 
 import pyotp
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from campaign_app.accounts.models import CampaignMembership, Role, User
+from campaign_app.accounts import jobs
+from campaign_app.accounts.models import User
+from campaign_app.accounts.passwords import (
+    check_password_rules,
+    hash_password,
+    normalize_account_email,
+    reset_token_user,
+)
 from campaign_app.audit.service import record
-from campaign_app.campaigns.models import Campaign
 from campaign_app.db import as_utc, utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
 
-_RESET_SALT = "password-reset"
 # A hash to check unknown e-mails against, so that they take as long as known ones.
 _DUMMY_HASH_CACHE: dict[str, str] = {}
-
-
-class AccountExists(CampaignError):
-    """An account with this e-mail address exists already."""
-
-
-class WeakPassword(CampaignError):
-    """The password breaks the password rules (the message says which)."""
 
 
 class LoginFailed(CampaignError):
@@ -51,105 +50,6 @@ class LoginStep:
 
     user: User
     needs_code: bool
-
-
-def normalize_account_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def check_password_rules(password: str, email: str = "") -> None:
-    """Raise WeakPassword with a clear message when ``password`` is not acceptable."""
-    minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
-    if len(password) < minimum:
-        raise WeakPassword(f"The password must have at least {minimum} characters.")
-    if len(password) > 200:
-        raise WeakPassword("The password must have at most 200 characters.")
-    if email and password.strip().lower() == normalize_account_email(email):
-        raise WeakPassword("The password must not be the e-mail address.")
-
-
-def _hash(password: str) -> str:
-    return generate_password_hash(password, method=str(current_app.config["PASSWORD_HASH_METHOD"]))
-
-
-def create_user(
-    email: str,
-    password: str,
-    *,
-    role: Role = Role.ORGANISER,
-    name: str = "",
-    campaign_ids: list[int] | None = None,
-    via: str = "web",
-) -> User:
-    """Create an account (commits); raises AccountExists or WeakPassword."""
-    email = normalize_account_email(email)
-    check_password_rules(password, email)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountExists("An account with this e-mail address exists already.")
-    user = User(email=email, name=name.strip(), password_hash=_hash(password), role=role)
-    db.session.add(user)
-    try:
-        db.session.flush()
-        _set_campaigns(user, campaign_ids or [])
-        record(
-            "account.created",
-            via=via,
-            target=f"account {user.id}",
-            details={"role": role.value, "campaigns": sorted(campaign_ids or [])},
-        )
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise AccountExists("An account with this e-mail address exists already.") from None
-    log.info("Account %s created (%s)", user.id, user.role.value)
-    return user
-
-
-def _set_campaigns(user: User, campaign_ids: list[int]) -> None:
-    wanted = set(campaign_ids)
-    current = set(
-        db.session.scalars(
-            select(CampaignMembership.campaign_id).where(CampaignMembership.user_id == user.id)
-        )
-    )
-    for campaign_id in current - wanted:
-        membership = db.session.get(CampaignMembership, (user.id, campaign_id))
-        db.session.delete(membership)
-    for campaign_id in sorted(wanted - current):
-        db.session.add(CampaignMembership(user_id=user.id, campaign_id=campaign_id))
-    db.session.flush()
-    db.session.expire(user, ["campaigns"])
-
-
-def update_user(
-    user: User, *, name: str, role: Role, is_active: bool, campaign_ids: list[int]
-) -> None:
-    """Change an account's name, role, state and campaigns (commits)."""
-    user.name = name.strip()
-    user.role = role
-    if user.is_active and not is_active:
-        user.session_version += 1  # ends its sessions
-    user.is_active = is_active
-    _set_campaigns(user, campaign_ids)
-    record(
-        "account.updated",
-        target=f"account {user.id}",
-        details={"role": role.value, "active": is_active, "campaigns": sorted(campaign_ids)},
-    )
-    db.session.commit()
-
-
-def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)))
-
-
-def admin_count() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count()).where(User.role == Role.ADMIN, User.is_active.is_(True))
-        )
-        or 0
-    )
 
 
 def load_user(user_id: str) -> User | None:
@@ -258,7 +158,7 @@ def change_password(user: User, current: str, new: str) -> None:
 def set_password(user: User, new: str, *, via: str = "web") -> None:
     """Set a new password (commits); every existing session of the account ends."""
     check_password_rules(new, user.email)
-    user.password_hash = _hash(new)
+    user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.session_version += 1
     user.failed_logins = 0
@@ -267,40 +167,27 @@ def set_password(user: User, new: str, *, via: str = "web") -> None:
     db.session.commit()
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
-
-
-def _password_fingerprint(user: User) -> str:
-    # Changes with the password, so a link works once.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def make_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
-
-
 def user_for_reset_token(token: str) -> User:
     """The account a reset link is for; raises InvalidResetLink when it no longer works."""
-    try:
-        data = _reset_serializer().loads(
-            token, max_age=int(current_app.config["PASSWORD_RESET_MAX_AGE"])
-        )
-    except (SignatureExpired, BadSignature):
-        raise InvalidResetLink() from None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active or data.get("p") != _password_fingerprint(user):
+    user = reset_token_user(token)
+    if user is None:
         raise InvalidResetLink()
     return user
 
 
-def user_id_for_reset(email: str) -> int | None:
-    """The active account to mail a reset link to; None (and no hint) when there is none."""
-    return db.session.scalar(
+def request_password_reset(email: str) -> None:
+    """Queue a reset-link mail if an active account has this address; else do nothing.
+
+    The caller answers the same either way, and so it does when the queue is down: the mail
+    is then lost (nothing queues it again) and the person can ask again.
+    """
+    user_id = db.session.scalar(
         select(User.id).where(
             User.email == normalize_account_email(email), User.is_active.is_(True)
         )
     )
+    if user_id is not None:
+        enqueue(jobs.send_password_reset, user_id)
 
 
 def new_totp_secret() -> str:
@@ -335,14 +222,3 @@ def sign_out_everywhere(user: User) -> None:
     user.session_version += 1
     record("account.signed_out_everywhere", target=f"account {user.id}")
     db.session.commit()
-
-
-def unlock(user: User, *, via: str = "web") -> None:
-    user.failed_logins = 0
-    user.locked_until = None
-    record("account.unlocked", via=via, target=f"account {user.id}")
-    db.session.commit()
-
-
-def all_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.name)))

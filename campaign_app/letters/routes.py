@@ -168,8 +168,6 @@ def compose(prisoner_slug: str) -> ResponseReturnValue:
                 error.excess_chars,
             )
         ]
-    except service.PdfUnavailable:
-        return _pdf_unavailable()
     else:
         return _pdf_response(data, f"{action}-{prisoner.slug}.pdf")
     return _render_write(prisoner, occasion, form, composition, status=400)
@@ -196,18 +194,6 @@ def _pdf_response(data: bytes, filename: str) -> ResponseReturnValue:
     return response
 
 
-def _pdf_unavailable() -> ResponseReturnValue:
-    return (
-        render_template(
-            "errors/error.html",
-            code=503,
-            title=_("PDF rendering is not available yet"),
-            text=_("Please try again later."),
-        ),
-        503,
-    )
-
-
 @bp.post("/poster/<prisoner_slug>")
 @form_keeps_entries
 def poster(prisoner_slug: str) -> ResponseReturnValue:
@@ -217,8 +203,6 @@ def poster(prisoner_slug: str) -> ResponseReturnValue:
         abort(400)
     try:
         data = service.poster_pdf(prisoner, form.size.data or "A4")
-    except service.PdfUnavailable:
-        return _pdf_unavailable()
     except service.UnsupportedCharacters:
         abort(409)
     return _pdf_response(data, f"poster-{prisoner.slug}-{form.size.data}.pdf")

@@ -7,7 +7,7 @@ into a PDF and returned. Only "I sent it" reports (counts, no personal data) are
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
-from campaign_app.letters import checker
+from campaign_app.letters import checker, pdf
 from campaign_app.letters.models import CardSent, Occasion, Phrase, PostalRoute
 from campaign_app.prisoners.models import Prisoner, PrisonerAddress
 
@@ -57,10 +57,6 @@ class CardTooLong(CampaignError):
     def __init__(self, excess_chars: int) -> None:
         super().__init__(f"cut {excess_chars} characters")
         self.excess_chars = excess_chars
-
-
-class PdfUnavailable(CampaignError):
-    """The PDF renderers are not installed in this build."""
 
 
 @dataclass(frozen=True)
@@ -200,16 +196,6 @@ def compose(prisoner: Prisoner, occasion: Occasion, data: CompositionInput) -> C
     )
 
 
-def _pdf() -> Any:
-    try:
-        from campaign_app.letters import pdf
-    except ImportError as error:
-        raise PdfUnavailable from error
-    if not hasattr(pdf, "postcard_pdf"):  # the package is there but not its renderers
-        raise PdfUnavailable
-    return pdf
-
-
 def _printable(composition: Composition) -> None:
     if not composition.message:
         raise EmptyMessage
@@ -217,7 +203,7 @@ def _printable(composition: Composition) -> None:
         raise MessageFlagged(composition.findings)
 
 
-def _address(pdf: Any, prisoner: Prisoner) -> Any:
+def _address(prisoner: Prisoner) -> pdf.Address:
     address = current_address(prisoner)
     if address is None:
         raise PrisonerNotWritable(prisoner.slug)
@@ -228,22 +214,22 @@ def _address(pdf: Any, prisoner: Prisoner) -> Any:
     )
 
 
-def _card(pdf: Any, composition: Composition) -> Any:
+def _card(composition: Composition) -> pdf.Card:
     return pdf.Card(
         occasion=composition.occasion.name_en,
         front_title=composition.front_title,
         message=composition.message,
         signature=composition.signature,
-        address=_address(pdf, composition.prisoner),
+        address=_address(composition.prisoner),
         return_address=composition.return_address,
         artwork=composition.occasion.artwork.value,
     )
 
 
-def _render(pdf: Any, draw: Any, *args: Any, **kwargs: Any) -> bytes:
+def _render(draw: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
     """Run a renderer, turning its refusals into domain exceptions (never a half PDF)."""
     try:
-        data: bytes = draw(*args, **kwargs)
+        data = draw(*args, **kwargs)
     except pdf.MissingGlyphs as error:
         characters = tuple(getattr(error, "characters", ()) or ())
         raise UnsupportedCharacters(characters, str(getattr(error, "field", ""))) from None
@@ -255,22 +241,19 @@ def _render(pdf: Any, draw: Any, *args: Any, **kwargs: Any) -> bytes:
 def postcard_pdf(composition: Composition) -> bytes:
     """The A6 postcard: front and back, two pages."""
     _printable(composition)
-    pdf = _pdf()
-    return _render(pdf, pdf.postcard_pdf, _card(pdf, composition))
+    return _render(pdf.postcard_pdf, _card(composition))
 
 
 def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
     """The A4 letter with an appendix page translating it for the sender only."""
     _printable(composition)
-    pdf = _pdf()
     translation = "\n".join(
         f"{row.sender_text} = {row.card_text}" if row.sender_text else row.card_text
         for row in composition.translation
     )
     return _render(
-        pdf,
         pdf.letter_pdf,
-        _card(pdf, composition),
+        _card(composition),
         translation,
         sender_language_label,
         sender_heading=_("For you, the sender — do not post this page"),
@@ -280,11 +263,9 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
 
 def envelope_pdf(prisoner: Prisoner, size: str, return_address: str) -> bytes:
     """An envelope (DL or C6) addressed to the prisoner."""
-    pdf = _pdf()
     return _render(
-        pdf,
         pdf.envelope_pdf,
-        _address(pdf, prisoner),
+        _address(prisoner),
         size=size,
         return_address=return_address.strip(),
     )
@@ -292,9 +273,7 @@ def envelope_pdf(prisoner: Prisoner, size: str, return_address: str) -> bytes:
 
 def poster_pdf(prisoner: Prisoner, size: str) -> bytes:
     """The "Happy birthday" poster in Belarusian, English and Russian for photo actions."""
-    pdf = _pdf()
     return _render(
-        pdf,
         pdf.poster_pdf,
         prisoner.given_name_be or prisoner.given_name_ru or prisoner.given_name_latin,
         prisoner.given_name_latin,

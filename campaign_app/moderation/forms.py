@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput, html_params
 
 from campaign_app.countries import country_codes, country_options_html
-from campaign_app.moderation.service import Criteria, normalise_domain
+from campaign_app.moderation.criteria import Criteria, normalise_domain
 from campaign_app.petitions.forms import CountryField, CountrySelect, EmailSyntax
 from campaign_app.petitions.normalize import normalize_email
 from campaign_app.validators import PlainText, strip_filter

@@ -16,9 +16,10 @@ from flask_babel import ngettext
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.countries import country_name
-from campaign_app.moderation import bp, forms, service
+from campaign_app.moderation import bp, forms
+from campaign_app.moderation.criteria import Criteria
 from campaign_app.moderation.models import BatchState, InvalidationBatch
-from campaign_app.moderation.service import Criteria
+from campaign_app.moderation.service import invalidating, reporting, searching
 from campaign_app.petitions.models import Petition
 
 _SEARCHES = "moderation_searches"
@@ -96,7 +97,7 @@ def _index_page(
     token: str = "",
     before: int | None = None,
 ) -> str:
-    page = service.search(petition, criteria, before) if criteria is not None else None
+    page = searching.search(petition, criteria, before) if criteria is not None else None
     return render_template(
         "moderation/index.html",
         petition=petition,
@@ -106,9 +107,9 @@ def _index_page(
         before=before,
         page=page,
         conditions=describe(criteria) if criteria is not None else [],
-        batches=service.recent_batches(petition),
+        batches=invalidating.recent_batches(petition),
         search_button=forms.SearchIdForm(formdata=None, data={"search": token}),
-        ip_hash_shown=service.IP_HASH_SHOWN,
+        ip_hash_shown=searching.IP_HASH_SHOWN,
     )
 
 
@@ -133,7 +134,7 @@ def search(petition_id: int) -> ResponseReturnValue:
     form = forms.SearchForm()
     if not form.validate_on_submit():
         return _index_page(petition, form), 400
-    criteria = form.to_criteria(service.dot_insensitive_domains())
+    criteria = form.to_criteria(searching.dot_insensitive_domains())
     token = _remember(petition.id, criteria)
     return redirect(url_for(".index", petition_id=petition.id, search=token))
 
@@ -175,8 +176,8 @@ def preview(petition_id: int) -> ResponseReturnValue:
     if criteria is None:
         return _expired(petition)
     try:
-        count = service.preview(petition, criteria)
-    except service.NoConditions:
+        count = invalidating.preview(petition, criteria)
+    except invalidating.NoConditions:
         flash(
             _("Choose at least one condition besides the state before invalidating in bulk."),
             "error",
@@ -195,22 +196,22 @@ def invalidate(petition_id: int) -> ResponseReturnValue:
     if criteria is None:
         return _expired(petition)
     if not form.validate_on_submit():
-        count = service.count_active(petition, criteria)
+        count = invalidating.count_active(petition, criteria)
         return _preview_page(petition, criteria, token, count, form), 400
     try:
-        batch = service.start_invalidation(
+        batch = invalidating.start_invalidation(
             petition, criteria, form.reason.data or "", form.expected.data or 0, current_user()
         )
-    except service.NoConditions:
+    except invalidating.NoConditions:
         flash(
             _("Choose at least one condition besides the state before invalidating in bulk."),
             "error",
         )
         return redirect(url_for(".index", petition_id=petition.id, search=token))
-    except service.NothingMatches:
+    except invalidating.NothingMatches:
         message = _("No pending or confirmed signature matches: nothing was invalidated.")
         return _preview_page(petition, criteria, token, 0, form, message), 400
-    except service.CountChanged as changed:
+    except invalidating.CountChanged as changed:
         message = _(
             "The number of matching signatures changed from %(shown)s to %(now)s."
             " Please check it and confirm again.",
@@ -237,7 +238,7 @@ def invalidate(petition_id: int) -> ResponseReturnValue:
 @organiser_required
 def invalidate_one(petition_id: int, signature_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
-    signature = service.get_signature(petition, signature_id)
+    signature = searching.get_signature(petition, signature_id)
     if signature is None:
         abort(403)  # the same answer as for other campaigns' objects
     form = forms.InvalidateOneForm()
@@ -247,10 +248,10 @@ def invalidate_one(petition_id: int, signature_id: int) -> ResponseReturnValue:
             "moderation/invalidate_one.html", petition=petition, signature=signature, form=form
         ), status
     try:
-        batch = service.invalidate_signature(
+        batch = invalidating.invalidate_signature(
             petition, signature.id, form.reason.data or "", current_user()
         )
-    except service.AlreadyInvalidated:
+    except invalidating.AlreadyInvalidated:
         flash(_("That signature is invalidated already."), "info")
         return redirect(url_for(".index", petition_id=petition.id))
     flash(_("Signature #%(id)s invalidated.", id=signature_id), "success")
@@ -261,14 +262,14 @@ def invalidate_one(petition_id: int, signature_id: int) -> ResponseReturnValue:
 
 
 def _batch_or_403(petition: Petition, batch_id: int) -> InvalidationBatch:
-    batch = service.get_batch(petition, batch_id)
+    batch = invalidating.get_batch(petition, batch_id)
     if batch is None:
         abort(403)
     return batch
 
 
 def _status_text(batch: InvalidationBatch) -> str:
-    done, total = service.progress_of(batch)
+    done, total = invalidating.progress_of(batch)
     texts = {
         BatchState.QUEUED: _("Waiting for the queue worker…"),
         BatchState.RUNNING: _("%(done)s of %(total)s signatures invalidated…"),
@@ -289,7 +290,7 @@ def _status_text(batch: InvalidationBatch) -> str:
 def batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     found = _batch_or_403(petition, batch_id)
-    done, total = service.progress_of(found)
+    done, total = invalidating.progress_of(found)
     return render_template(
         "moderation/batch.html",
         petition=petition,
@@ -297,7 +298,7 @@ def batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
         conditions=describe(Criteria.from_json(found.criteria)),
         done=done,
         total=total,
-        busy=service.is_busy(found),
+        busy=invalidating.is_busy(found),
         status_text=_status_text(found),
         restorable=found.state in (BatchState.DONE, BatchState.FAILED),
         restore_form=forms.ButtonForm(formdata=None),
@@ -309,12 +310,12 @@ def batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
 def batch_status(petition_id: int, batch_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     found = _batch_or_403(petition, batch_id)
-    done, total = service.progress_of(found)
+    done, total = invalidating.progress_of(found)
     body: dict[str, Any] = {
         "state": found.state.value,
         "done": done,
         "total": total,
-        "finished": not service.is_busy(found),
+        "finished": not invalidating.is_busy(found),
         "text": _status_text(found),
     }
     return body, 200, {"Cache-Control": "no-store"}
@@ -329,8 +330,8 @@ def restore_batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.start_restore(found, current_user())
-    except service.NotRestorable:
+        invalidating.start_restore(found, current_user())
+    except invalidating.NotRestorable:
         flash(_("This batch cannot be restored now."), "error")
     else:
         flash(_("Restoring the signatures of this batch."), "success")
@@ -345,8 +346,8 @@ def restore_batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
 def reports(petition_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     windows = [
-        (_("Last hour"), service.busiest(petition, hours=1)),
-        (_("Last 24 hours"), service.busiest(petition, hours=24)),
+        (_("Last hour"), reporting.busiest(petition, hours=1)),
+        (_("Last 24 hours"), reporting.busiest(petition, hours=24)),
     ]
     return render_template(
         "moderation/reports.html",

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from campaign_app.privacy import bp, service
+from campaign_app.privacy import bp, retention
 
 
 @bp.cli.command("purge")
@@ -23,7 +23,7 @@ def purge(dry_run: bool, as_json: bool) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        report = service.purge(dry_run=dry_run, via="cli", progress=progress)
+        report = retention.purge(dry_run=dry_run, via="cli", progress=progress)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, sort_keys=True))
         return

@@ -3,8 +3,6 @@ organisers anonymise a closed petition's signers."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,13 +14,12 @@ from campaign_app.accounts.access import (
     petition_or_403,
 )
 from campaign_app.extensions import limiter
-from campaign_app.privacy import bp, forms, mail, service
-from campaign_app.queue import enqueue
+from campaign_app.privacy import bp, forms
+from campaign_app.privacy.erasure import InvalidEmailAddress
+from campaign_app.privacy.retention import PetitionNotClosed, is_closed
+from campaign_app.privacy.service import anonymising, erasing, self_service
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import form_keeps_entries
-
-log = logging.getLogger(__name__)
-
 
 # Organisers -----------------------------------------------------------------------------
 
@@ -37,15 +34,15 @@ def erase_signer() -> ResponseReturnValue:
         return render_template("privacy/erase_signer.html", form=form, matches=None), status
     try:
         if form.erase.data:
-            result = service.erase_signer(form.email.data, actor=current_user())
+            result = erasing.erase_signer(form.email.data, actor=current_user())
             flash(
                 f"Erased {result.signatures} signature(s) on {result.petitions} petition(s). "
                 "Counts are unchanged.",
                 "success",
             )
             return redirect(url_for(".erase_signer"))
-        matches = service.find_signatures(service.normalized_address(form.email.data))
-    except service.InvalidEmailAddress:
+        matches = erasing.find_signer(form.email.data)
+    except InvalidEmailAddress:
         form.email.errors = ["Please enter a valid e-mail address, like name@example.org."]
         return render_template("privacy/erase_signer.html", form=form, matches=None), 400
     return render_template("privacy/erase_signer.html", form=form, matches=matches)
@@ -56,17 +53,22 @@ def erase_signer() -> ResponseReturnValue:
 def anonymise_petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     form = forms.ConfirmForm()
-    is_closed = service.is_closed(petition)
-    if not is_closed or petition.anonymised_at is not None:
+    closed = is_closed(petition)
+    if not closed or petition.anonymised_at is not None:
         status = 409 if form.is_submitted() else 200
         return render_template(
-            "privacy/anonymise.html", petition=petition, form=form, is_closed=is_closed
+            "privacy/anonymise.html", petition=petition, form=form, is_closed=closed
         ), status
     if not form.validate_on_submit():
         return render_template(
-            "privacy/anonymise.html", petition=petition, form=form, is_closed=is_closed
+            "privacy/anonymise.html", petition=petition, form=form, is_closed=closed
         ), 400 if form.errors else 200
-    enqueue(mail.anonymise_petition, petition.id, current_user().id)
+    try:
+        anonymising.start_anonymising(petition, current_user())
+    except PetitionNotClosed:  # reopened while the page was open
+        return render_template(
+            "privacy/anonymise.html", petition=petition, form=form, is_closed=False
+        ), 409
     flash(
         "Anonymisation started. The signers' personal data is erased in the background; "
         "the counts stay. The audit log records it when done.",
@@ -87,16 +89,10 @@ def request_erasure() -> ResponseReturnValue:
         status = 400 if form.errors else 200
         return render_template("privacy/request_erasure.html", form=form), status
     try:
-        request_id = service.request_erasure(form.email.data)
-    except service.InvalidEmailAddress:
+        self_service.request_erasure(form.email.data)
+    except InvalidEmailAddress:
         form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
         return render_template("privacy/request_erasure.html", form=form), 400
-    if request_id is not None:
-        try:
-            enqueue(mail.send_erasure_link, request_id)
-        except Exception:
-            # The answer must not differ; the signer can ask again.
-            log.exception("Queue unavailable; erasure request %s not mailed", request_id)
     # The same answer whether or not we hold anything under the address.
     return render_template("privacy/erasure_requested.html")
 
@@ -107,21 +103,21 @@ def request_erasure() -> ResponseReturnValue:
 def confirm_erasure(token: str) -> ResponseReturnValue:
     form = forms.ConfirmForm()
     try:
-        request = service.erasure_request_for(token)
-    except service.ErasureLinkExpired:
+        request = self_service.erasure_request_for(token)
+    except self_service.ErasureLinkExpired:
         return render_template("privacy/link_invalid.html", expired=True), 410
-    except service.ErasureLinkInvalid:
+    except self_service.ErasureLinkInvalid:
         return render_template("privacy/link_invalid.html", expired=False), 404
     # A GET only shows the button: mail scanners open links, and must not erase anything.
     if not form.validate_on_submit():
-        matches = service.matches_for(request)
+        matches = self_service.matches_for(request)
         return render_template(
             "privacy/confirm_erasure.html", form=form, token=token, matches=matches
         ), 400 if form.errors else 200
     try:
-        result = service.confirm_erasure(token)
-    except service.ErasureLinkExpired:  # expired (or used) while the page was open
+        result = self_service.confirm_erasure(token)
+    except self_service.ErasureLinkExpired:  # expired (or used) while the page was open
         return render_template("privacy/link_invalid.html", expired=True), 410
-    except service.ErasureLinkInvalid:
+    except self_service.ErasureLinkInvalid:
         return render_template("privacy/link_invalid.html", expired=False), 404
     return render_template("privacy/erased.html", result=result)

@@ -10,7 +10,7 @@ from campaign_app.accounts.models import User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
 from tests.auth import log_in
-from tests.conftest import run_queue
+from tests.conftest import free_port, run_queue
 from tests.factories import make_user
 from tests.petitions.helpers import csrf_token, text_of
 
@@ -79,3 +79,20 @@ def test_mismatched_passwords_keep_the_form(app, client, mailbox):
     assert "The two passwords differ." in text_of(response)
     user = db.session.scalar(select(User).where(User.email == "typo@example.org"))
     log_in(app.test_client(), user)  # the old password still works
+
+
+def test_the_same_answer_with_the_queue_down(make_app, mailbox):
+    """Redis unreachable: no 500 for a known address, the same page as for an unknown one."""
+    working = make_app()
+    broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    with working.app_context():
+        make_user(email="known@example.org")
+    answers = [
+        _ask(app.test_client(), email)
+        for app in (working, broken)
+        for email in ("known@example.org", "unknown@example.org")
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
+    assert len({text_of(answer) for answer in answers}) == 1
+    run_queue(working)
+    assert len(mailbox.to("known@example.org")) == 1  # the broken app's mail is lost

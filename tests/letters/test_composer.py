@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from campaign_app.demo.data import load_demo
-from campaign_app.letters import service
 from campaign_app.prisoners.models import PrisonerStatus
 from tests.factories import make_occasion, make_phrase, make_prisoner
 from tests.petitions.helpers import csrf_token, text_of
@@ -26,17 +25,6 @@ ADDRESS_RU = [
     "Могилёвская обл.",
     "REPUBLIC OF BELARUS",
 ]
-
-
-def pdf_available() -> bool:
-    try:
-        service._pdf()
-    except service.PdfUnavailable:
-        return False
-    return True
-
-
-needs_pdf = pytest.mark.skipif(not pdf_available(), reason="PDF renderers not in this build")
 
 
 def phrase_ids(page: str, labels: list[str]) -> list[str]:
@@ -102,11 +90,6 @@ def test_done_when_journey_preview_then_download(app, client):
         assert f"{english} {russian}" in page  # one row of the translation table
     assert "English Русский" in page  # the table's header: sender | prisoner language
 
-    if not pdf_available():
-        download = client.post(WRITE, data=card_form(client, action="postcard"))
-        assert download.status_code == 503
-        assert "PDF rendering is not available yet" in text_of(download)
-        return
     download = client.post(WRITE, data=card_form(client, action="postcard"))
     assert download.status_code == 200
     assert download.mimetype == "application/pdf"
@@ -120,7 +103,6 @@ def test_done_when_journey_preview_then_download(app, client):
     assert "Анна" in text
 
 
-@needs_pdf
 def test_letter_has_the_translation_appendix(app, client):
     load_demo()
     response = client.post(WRITE, data=card_form(client, action="letter"))
@@ -132,7 +114,6 @@ def test_letter_has_the_translation_appendix(app, client):
     assert "Желаем вам крепкого здоровья." in text
 
 
-@needs_pdf
 def test_envelope_needs_no_message(app, client):
     load_demo()
     form = card_form(client, action="envelope", envelope_size="C6", signature="", phrases=[])
@@ -142,7 +123,6 @@ def test_envelope_needs_no_message(app, client):
     assert "ИК-2, отряд 14" in pdf_text(response.data)
 
 
-@needs_pdf
 def test_poster(app, client):
     load_demo()
     token = csrf_token(client, WRITE)
@@ -213,7 +193,6 @@ def test_latin_signature_is_accepted_with_a_warning(app, client):
     assert "Your signature is in Latin letters" in page
 
 
-@needs_pdf
 def test_too_long_message_says_how_much_to_cut_and_keeps_the_text(app, client):
     load_demo()
     text = ("Желаем вам крепкого здоровья и тёплых дней. " * 40).strip()
@@ -224,7 +203,6 @@ def test_too_long_message_says_how_much_to_cut_and_keeps_the_text(app, client):
     assert text in unescape(response.get_data(as_text=True))
 
 
-@needs_pdf
 def test_unprintable_character_is_named_and_the_text_kept(app, client):
     load_demo()
     text = "Желаем здоровья ☃"  # a symbol: flagged by the checker before the font is tried
@@ -325,18 +303,6 @@ def test_what_the_sender_writes_is_neither_stored_nor_logged(app, client, caplog
             assert secret not in " ".join(str(value) for value in row)
 
 
-def test_missing_renderers_answer_503_not_a_500(app, client, monkeypatch):
-    load_demo()
-
-    def unavailable():
-        raise service.PdfUnavailable
-
-    monkeypatch.setattr(service, "_pdf", unavailable)
-    response = client.post(WRITE, data=card_form(client, action="postcard"))
-    assert response.status_code == 503
-    assert "PDF rendering is not available yet" in text_of(response)
-
-
 def test_ids_on_the_composer_are_unique(app, client):
     load_demo()
     for page in (
@@ -347,7 +313,6 @@ def test_ids_on_the_composer_are_unique(app, client):
         assert len(ids) == len(set(ids))
 
 
-@needs_pdf
 def test_senders_page_is_in_the_senders_interface_language(app, client):
     load_demo()
     client.get("/?lang=fr")  # the sender reads the site in French

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
-from campaign_app.moderation import service
+from campaign_app.moderation import changes, jobs
 from campaign_app.moderation.models import BatchState, InvalidationBatch
 from campaign_app.petitions import counting
 from campaign_app.petitions.models import Signature, SignatureState
@@ -317,14 +317,14 @@ def test_job_progress_is_reported_chunk_by_chunk(app, client, monkeypatch):
     assert script.status_code == 200 and b"data-progress-url" in script.data
 
     seen = []
-    next_ids = service._next_ids
+    next_ids = jobs._next_ids
 
     def watching(query, after):
         seen.append((client.get(status_url).json["state"], client.get(status_url).json["done"]))
         return next_ids(query, after)
 
-    monkeypatch.setattr(service, "CHUNK", 2)
-    monkeypatch.setattr(service, "_next_ids", watching)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    monkeypatch.setattr(jobs, "_next_ids", watching)
     run_queue(app)
     assert seen == [("running", 0), ("running", 2), ("running", 4), ("running", 5)]
     db.session.expire_all()  # requests in tests share the test's session
@@ -345,7 +345,7 @@ def test_a_failing_job_is_marked_and_finishes_on_retry(app, client, monkeypatch)
     invalidate(client, s, token, shown)
     batch = db.session.scalars(select(InvalidationBatch)).one()
     calls = []
-    real = service._invalidate_ids
+    real = changes.invalidate_ids
 
     def flaky(b, ids):
         calls.append(ids)
@@ -353,14 +353,14 @@ def test_a_failing_job_is_marked_and_finishes_on_retry(app, client, monkeypatch)
             raise RuntimeError("worker lost")
         return real(b, ids)
 
-    monkeypatch.setattr(service, "CHUNK", 2)
-    monkeypatch.setattr(service, "_invalidate_ids", flaky)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    monkeypatch.setattr(changes, "invalidate_ids", flaky)
     with pytest.raises(RuntimeError):
-        service.run_invalidation(batch.id)
+        jobs.run_invalidation(batch.id)
     db.session.expire_all()
     assert (batch.state, batch.done) == (BatchState.FAILED, 2)
     assert "RuntimeError" in text_of(client.get(f"{s.base}/batches/{batch.id}"))
-    service.run_invalidation(batch.id)  # what the queue's retry does
+    jobs.run_invalidation(batch.id)  # what the queue's retry does
     db.session.expire_all()
     assert (batch.state, batch.invalidated) == (BatchState.DONE, 3)
     assert counting.read_counts(db.session, s.petition.id).total == 0
@@ -457,7 +457,7 @@ def test_a_failing_restore_goes_on_where_it_stopped(app, client, runner, monkeyp
     batch = db.session.scalars(select(InvalidationBatch)).one()
     url = f"{s.base}/batches/{batch.id}"
     post_form(client, f"{url}/restore", {}, page_url=url)
-    real = service._restore_ids
+    real = changes.restore_ids
     calls = []
 
     def flaky(b, ids):
@@ -466,14 +466,14 @@ def test_a_failing_restore_goes_on_where_it_stopped(app, client, runner, monkeyp
             raise RuntimeError("worker lost")
         return real(b, ids)
 
-    monkeypatch.setattr(service, "CHUNK", 2)
-    monkeypatch.setattr(service, "_restore_ids", flaky)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    monkeypatch.setattr(changes, "restore_ids", flaky)
     with pytest.raises(RuntimeError):
-        service.run_restore(batch.id, s.organiser.id)
+        jobs.run_restore(batch.id, s.organiser.id)
     db.session.rollback()
     db.session.expire_all()
     assert (batch.state, batch.done) == (BatchState.RESTORING, 2)
-    service.run_restore(batch.id, s.organiser.id)  # the queue's retry
+    jobs.run_restore(batch.id, s.organiser.id)  # the queue's retry
     db.session.expire_all()
     assert (batch.state, batch.done) == (BatchState.RESTORED, 5)
     assert set(states([w.id for w in wave]).values()) == {SignatureState.CONFIRMED}
@@ -488,7 +488,6 @@ def test_a_batch_lost_by_the_queue_is_run_later(app, client):
     from datetime import timedelta
 
     from campaign_app.db import utcnow
-    from campaign_app.moderation.jobs import requeue_lost_batches
 
     s = setup()
     _honest, wave = attack(s)
@@ -496,13 +495,44 @@ def test_a_batch_lost_by_the_queue_is_run_later(app, client):
     token, shown = start_bulk(client, s, domain="flood.example")
     invalidate(client, s, token, shown, reason="Scripted flood")
     app.extensions["campaign_queue"].huey.flush()  # the queue lost the job
-    assert requeue_lost_batches() == 0  # not late yet
+    assert jobs.requeue_lost_batches() == 0  # not late yet
     batch = db.session.scalars(select(InvalidationBatch)).one()
     batch.created_at = utcnow() - timedelta(minutes=11)
     db.session.commit()
-    assert requeue_lost_batches() == 1
+    assert jobs.requeue_lost_batches() == 1
     run_queue(app)
     db.session.expire_all()
     assert batch.state is BatchState.DONE
     assert set(states([sig.id for sig in wave]).values()) == {SignatureState.INVALIDATED}
-    assert requeue_lost_batches() == 0
+    assert jobs.requeue_lost_batches() == 0
+
+
+def test_bulk_invalidation_with_the_queue_down_waits_and_is_queued_again(make_app):
+    from datetime import timedelta
+
+    from campaign_app.db import utcnow
+    from tests.conftest import free_port
+
+    broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    with broken.app_context():
+        s = setup()
+        _honest, wave = attack(s)
+        wave_ids = [sig.id for sig in wave]
+        client = signed_in(broken.test_client(), s)
+        token, shown = start_bulk(client, s, domain="flood.example")
+        response = invalidate(client, s, token, shown, reason="Scripted flood")
+        assert response.status_code == 302  # the same answer as with the queue running
+        page = text_of(client.get(response.headers["Location"]))
+        assert "Invalidating 7 signatures." in page and "Waiting for the queue worker" in page
+
+    working = make_app()
+    with working.app_context():
+        batch = db.session.scalars(select(InvalidationBatch)).one()
+        assert batch.state is BatchState.QUEUED
+        batch.created_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+        assert jobs.requeue_lost_batches() == 1
+        run_queue(working)
+        db.session.expire_all()
+        assert batch.state is BatchState.DONE
+        assert set(states(wave_ids).values()) == {SignatureState.INVALIDATED}

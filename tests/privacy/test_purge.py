@@ -13,8 +13,7 @@ from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState, Signature, SignatureState
-from campaign_app.privacy import mail as jobs
-from campaign_app.privacy import service
+from campaign_app.privacy import jobs, retention
 from campaign_app.privacy.models import ErasureRequest
 from tests.auth import log_in, post_form
 from tests.conftest import run_queue
@@ -160,7 +159,7 @@ def test_anonymised_petition_public_page_keeps_counts(app, client):
     make_signature(petition, first_name="Pavel", country="PL")
     before = text_of(client.get(f"/petitions/{petition.slug}"))
     assert "Olga" in before
-    service.purge(via="cli")
+    retention.purge(via="cli")
     after = text_of(client.get(f"/petitions/{petition.slug}"))
     assert "Olga" not in after and "Pavel" not in after
     assert counts_of(petition.id)[1] == {"BY": 1, "PL": 1}
@@ -170,7 +169,7 @@ def test_the_queue_runs_the_purge_once_a_day(app):
     periodic = [
         task.__name__ for task in app.extensions["campaign_queue"].huey._registry._periodic_tasks
     ]
-    assert "periodic:campaign_app.privacy.mail:purge_if_due" in periodic
+    assert "periodic:campaign_app.privacy.jobs:purge_if_due" in periodic
     petitions, ids = scenario()
     jobs.purge_if_due()
     assert signature(ids["old_confirmed"]).erased_at is not None

@@ -187,9 +187,9 @@ def test_erased_signer_no_longer_in_the_public_list(app, client):
         petition, first_name="Zinaida", email="z@example.org", email_normalized="z@example.org"
     )
     assert "Zinaida" in text_of(client.get(f"/petitions/{petition.slug}"))
-    from campaign_app.privacy import service
+    from campaign_app.privacy.service import erasing
 
-    service.erase_signer("z@example.org", via="cli")
+    erasing.erase_signer("z@example.org", via="cli")
     page = text_of(client.get(f"/petitions/{petition.slug}"))
     assert "Zinaida" not in page and "Visible" in page
     assert (
@@ -199,7 +199,7 @@ def test_erased_signer_no_longer_in_the_public_list(app, client):
 
 
 def test_a_link_mail_lost_by_the_queue_is_sent_later(app, client, mailbox):
-    from campaign_app.privacy.mail import resend_lost_erasure_links
+    from campaign_app.privacy.jobs import resend_lost_erasure_links
 
     make_signature(make_petition(), email="lost@example.org", email_normalized="lost@example.org")
     ask(client, "lost@example.org")

@@ -1,40 +1,20 @@
-"""Privacy use cases: erase a signer everywhere, signers' e-mailed erasure requests,
-anonymising closed petitions and the retention purge.
+"""Retention: anonymising a closed petition's signers, and the daily purge.
 
-"Erase" means one thing everywhere (``erase``): names, e-mail, city and IP hash are blanked
-and ``erased_at`` is set, while state, country and confirmation time stay, so every count
-(total, by country, by hour) is unchanged and no export or public list shows the row.
-Unconfirmed signatures never counted: erasing one deletes it. Logs and the audit log carry
-ids and counts only, never an address or a name.
+The work itself, run by the queue (``privacy.jobs``) and by ``flask privacy purge``; it
+commits a batch at a time, so a million rows never hold one long write lock, and a run that
+stops half-way is finished by the next one. Logs and audit events carry numbers only.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-import typing
 from array import array
-from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    Table,
-    and_,
-    cast,
-    delete,
-    func,
-    literal,
-    not_,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select, update
 
 from campaign_app.accounts.models import User
 from campaign_app.audit import service as audit
@@ -43,50 +23,26 @@ from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState, Signature, SignatureState
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.privacy.erasure import SIGNATURES, chunks, erase, rowcount
 from campaign_app.privacy.models import ErasureRequest
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 1_000
-# Petition ids looked up per statement: each lookup is one probe of the unique index
-# (petition_id, email_normalized); the table is never scanned for an address.
-_PETITIONS_PER_LOOKUP = 500
 PURGE_INTERVAL = timedelta(hours=24)
-_SIGNATURES = typing.cast(Table, Signature.__table__)
+# An organiser's request to anonymise a petition is this audit event; its "state" detail
+# says whether the job has started (the periodic re-queue looks for "queued" ones).
+ANONYMISE_REQUESTED = "petition.anonymise_requested"
+REQUEST_QUEUED, REQUEST_STARTED, REQUEST_DONE, REQUEST_REFUSED = (
+    "queued",
+    "started",
+    "done",
+    "petition not closed",
+)
 _CLOSED_STATES = (PetitionState.CLOSED, PetitionState.ARCHIVED)
-
-
-class InvalidEmailAddress(CampaignError):
-    """The e-mail address is not valid."""
-
-
-class ErasureLinkInvalid(CampaignError):
-    """The erasure link is unknown or was already used."""
-
-
-class ErasureLinkExpired(CampaignError):
-    """The erasure link is older than ERASURE_LINK_MAX_AGE."""
 
 
 class PetitionNotClosed(CampaignError):
     """Only a closed (or archived) petition's signers can be anonymised."""
-
-
-@dataclass(frozen=True)
-class PetitionMatch:
-    """The signatures of one address on one petition (ids only; never names)."""
-
-    petition_id: int
-    campaign_id: int
-    title: str
-    signature_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class ErasureResult:
-    petitions: int
-    signatures: int
 
 
 @dataclass
@@ -105,210 +61,12 @@ class PurgeReport:
         return asdict(self)
 
 
-# Erasing ------------------------------------------------------------------------------
-
-
-def _chunks(ids: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def erase(signature_ids: Sequence[int], now: datetime | None = None) -> tuple[int, int]:
-    """Erase these signatures in batched statements; flushes only, the caller commits.
-
-    Returns (rows blanked, unconfirmed rows deleted). Blanked rows keep state, country and
-    confirmation time (so counts stay true); ``email_normalized`` becomes "erased:<id>",
-    which keeps the unique index and lets the same person sign again later.
-    """
-    now = now or utcnow()
-    blanked = deleted = 0
-    table = _SIGNATURES
-    # Core statements on the table: the ORM's bulk-update bookkeeping cost more than the SQL.
-    for chunk in _chunks(list(signature_ids)):
-        deleted += _rowcount(
-            db.session.execute(
-                table.delete().where(
-                    table.c.id.in_(chunk), table.c.state == SignatureState.PENDING.value
-                )
-            )
-        )
-        blanked += _rowcount(
-            db.session.execute(
-                table.update()
-                .where(table.c.id.in_(chunk), table.c.erased_at.is_(None))
-                .values(
-                    first_name="",
-                    last_name="",
-                    email="",
-                    city="",
-                    ip_hash=None,
-                    email_normalized=literal("erased:", String) + cast(table.c.id, String),
-                    erased_at=now,
-                )
-            )
-        )
-    return blanked, deleted
-
-
-def _rowcount(result: Any) -> int:
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
-
-
-def normalized_address(email: str) -> str:
-    """The comparable form of an address, as signing stores it."""
-    domains = str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")
-    try:
-        return normalize_email(email, domains)[1]
-    except InvalidEmail:
-        raise InvalidEmailAddress() from None
-
-
-def find_signatures(email_normalized: str) -> list[PetitionMatch]:
-    """Every petition holding a signature under this normalised address, by petition id."""
-    petitions = db.session.execute(
-        select(Petition.id, Petition.campaign_id, Petition.title).order_by(Petition.id)
-    ).all()
-    by_petition: dict[int, list[int]] = {}
-    for start in range(0, len(petitions), _PETITIONS_PER_LOOKUP):
-        ids = [row.id for row in petitions[start : start + _PETITIONS_PER_LOOKUP]]
-        rows = db.session.execute(
-            select(Signature.petition_id, Signature.id).where(
-                Signature.petition_id.in_(ids), Signature.email_normalized == email_normalized
-            )
-        ).all()
-        for petition_id, signature_id in rows:
-            by_petition.setdefault(petition_id, []).append(signature_id)
-    return [
-        PetitionMatch(row.id, row.campaign_id, row.title, tuple(by_petition[row.id]))
-        for row in petitions
-        if row.id in by_petition
-    ]
-
-
-def erase_signer(email: str, *, actor: User | None = None, via: str = "web") -> ErasureResult:
-    """Erase every signature of this address on every petition (an organiser's request)."""
-    return _erase_matches(find_signatures(normalized_address(email)), actor=actor, via=via)
-
-
-def _erase_matches(matches: list[PetitionMatch], *, actor: User | None, via: str) -> ErasureResult:
-    """Erase the matches, audit them per campaign (petition ids and counts), commit once."""
-    now = utcnow()
-    ids = [signature_id for match in matches for signature_id in match.signature_ids]
-    erase(ids, now)
-    by_campaign: dict[int, list[PetitionMatch]] = {}
-    for match in matches:
-        by_campaign.setdefault(match.campaign_id, []).append(match)
-    for campaign_id, campaign_matches in sorted(by_campaign.items()):
-        petition_ids = [match.petition_id for match in campaign_matches]
-        count = sum(len(match.signature_ids) for match in campaign_matches)
-        audit.record(
-            "signer.erased",
-            actor=actor,
-            via=via,
-            campaign_id=campaign_id,
-            petition_id=petition_ids[0] if len(petition_ids) == 1 else None,
-            target=f"{count} signature(s)",
-            rows=count,
-            details={"petition_ids": petition_ids, "signatures": count},
-        )
-    db.session.commit()
-    db.session.expire_all()
-    log.info("Erased %s signature(s) on %s petition(s) (via %s)", len(ids), len(matches), via)
-    return ErasureResult(petitions=len(matches), signatures=len(ids))
-
-
-# Signers' own requests ------------------------------------------------------------------
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def request_erasure(email: str) -> int | None:
-    """Record an "erase me" request if this address signed anything; return its id.
-
-    None when nothing is held under the address, or when a link was asked for within
-    CONFIRM_RESEND_INTERVAL (so nobody can flood a mailbox). The caller answers the same
-    in every case. The token is made and mailed by ``privacy.mail.send_erasure_link``.
-    """
-    normalized = normalized_address(email)
-    if not find_signatures(normalized):
-        return None
-    now = utcnow()
-    interval = timedelta(seconds=int(current_app.config["CONFIRM_RESEND_INTERVAL"]))
-    recent = db.session.scalar(
-        select(ErasureRequest.id)
-        .where(
-            ErasureRequest.email_normalized == normalized,
-            ErasureRequest.created_at > now - interval,
-        )
-        .limit(1)
-    )
-    if recent is not None:
-        log.info("Erasure request %s is recent; no new link mailed", recent)
-        return None
-    request = ErasureRequest(
-        # Replaced by the mail job's token: until then no link works.
-        token_hash=_hash_token(secrets.token_urlsafe(32)),
-        email_normalized=normalized,
-        created_at=now,
-        expires_at=now + timedelta(seconds=int(current_app.config["ERASURE_LINK_MAX_AGE"])),
-    )
-    db.session.add(request)
-    db.session.commit()
-    log.info("Erasure request %s recorded", request.id)
-    return request.id
-
-
-def new_link_token(request: ErasureRequest) -> str:
-    """A fresh random token for the request's link; only its SHA-256 is kept (commits)."""
-    token = secrets.token_urlsafe(32)
-    request.token_hash = _hash_token(token)
-    db.session.commit()
-    return token
-
-
-def mark_link_sent(request: ErasureRequest) -> None:
-    request.mail_sent_at = utcnow()
-    db.session.commit()
-
-
-def erasure_request_for(token: str) -> ErasureRequest:
-    """The live request behind a link's token, or ErasureLinkInvalid/ErasureLinkExpired."""
-    if not token or len(token) > 100:
-        raise ErasureLinkInvalid()
-    request = db.session.scalar(
-        select(ErasureRequest).where(ErasureRequest.token_hash == _hash_token(token))
-    )
-    if request is None:
-        raise ErasureLinkInvalid()
-    if request.expires_at <= utcnow():
-        raise ErasureLinkExpired()
-    return request
-
-
-def matches_for(request: ErasureRequest) -> list[PetitionMatch]:
-    return find_signatures(request.email_normalized)
-
-
-def confirm_erasure(token: str) -> ErasureResult:
-    """Carry out a signer's request (POST only): erase, then forget the request."""
-    request = erasure_request_for(token)
-    matches = find_signatures(request.email_normalized)
-    db.session.execute(
-        delete(ErasureRequest)
-        .where(ErasureRequest.email_normalized == request.email_normalized)
-        .execution_options(synchronize_session=False)
-    )
-    return _erase_matches(matches, actor=None, via="signer")
-
-
-# Anonymising and retention ------------------------------------------------------------
-
-
 def is_closed(petition: Petition, moment: datetime | None = None) -> bool:
     """Closed by hand (closed/archived) or by its closing date."""
     return petition.public_state(moment or utcnow()) in {s.value for s in _CLOSED_STATES}
+
+
+# Anonymising one petition -------------------------------------------------------------
 
 
 def anonymise_petition(
@@ -316,9 +74,8 @@ def anonymise_petition(
 ) -> tuple[int, int]:
     """Erase all signatures of a closed petition and mark it anonymised; counts stay.
 
-    Commits after each batch, so a million rows never hold one long write lock; a run that
-    stops half-way is finished by the next one (anonymised_at is set last). Returns (rows
-    blanked, unconfirmed rows deleted).
+    Commits after each batch; ``anonymised_at`` is set last, so a run that stops half-way
+    is finished by the next one. Returns (rows blanked, unconfirmed rows deleted).
     """
     petition = db.session.get(Petition, petition_id)
     if petition is None or not is_closed(petition):
@@ -326,7 +83,17 @@ def anonymise_petition(
     if petition.anonymised_at is not None:
         return 0, 0
     blanked, deleted = _anonymise_rows(petition_id)
-    petition.anonymised_at = utcnow()
+    # Conditional: of two runs (a job queued again while late), one records the outcome.
+    finished = db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id, Petition.anonymised_at.is_(None))
+        .values(anonymised_at=utcnow())
+        .returning(Petition.id),
+        execution_options={"synchronize_session": False},
+    ).first()
+    if finished is None:
+        db.session.rollback()
+        return blanked, deleted
     audit.record(
         "petition.anonymised",
         actor=actor,
@@ -350,7 +117,7 @@ def _ids_where(*conditions: ColumnElement[bool]) -> array[int]:
     """
     ids: array[int] = array("q")
     result = db.session.execute(
-        select(_SIGNATURES.c.id).where(*conditions).execution_options(yield_per=10_000)
+        select(SIGNATURES.c.id).where(*conditions).execution_options(yield_per=10_000)
     )
     for partition in result.scalars().partitions():
         ids.extend(partition)
@@ -362,11 +129,14 @@ def _anonymise_rows(petition_id: int) -> tuple[int, int]:
     """Erase every signature of the petition, a batch per commit."""
     blanked = deleted = 0
     ids = _ids_where(Signature.petition_id == petition_id, Signature.erased_at.is_(None))
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         done, gone = erase(chunk)
         blanked, deleted = blanked + done, deleted + gone
         db.session.commit()
     return blanked, deleted
+
+
+# The purge ----------------------------------------------------------------------------
 
 
 def _due_for_anonymising(now: datetime) -> ColumnElement[bool]:
@@ -421,7 +191,7 @@ def _count(*conditions: ColumnElement[bool]) -> int:
 def _apply_in_batches(conditions: ColumnElement[bool], *, clear_ip: bool) -> int:
     """Delete (or clear the IP hash of) the matching signatures, a batch per commit."""
     done = 0
-    for chunk in _chunks(_ids_where(conditions)):
+    for chunk in chunks(_ids_where(conditions)):
         ids = list(chunk)
         statement: Any = (
             update(Signature)
@@ -432,9 +202,7 @@ def _apply_in_batches(conditions: ColumnElement[bool], *, clear_ip: bool) -> int
                 Signature.id.in_(ids), Signature.state == SignatureState.PENDING
             )
         )
-        done += _rowcount(
-            db.session.execute(statement.execution_options(synchronize_session=False))
-        )
+        done += rowcount(db.session.execute(statement.execution_options(synchronize_session=False)))
         db.session.commit()
     return done
 
@@ -521,7 +289,7 @@ def purge(
             db.session.scalar(select(func.count(ErasureRequest.id)).where(expired)) or 0
         )
     else:
-        report.erasure_requests_deleted = _rowcount(
+        report.erasure_requests_deleted = rowcount(
             db.session.execute(
                 delete(ErasureRequest).where(expired).execution_options(synchronize_session=False)
             )

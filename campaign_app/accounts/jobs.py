@@ -1,4 +1,4 @@
-"""Queue jobs that e-mail organisers (run by the worker)."""
+"""Queue jobs that e-mail organisers (run by the worker, never inside a request)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 from flask import current_app, render_template
 
 from campaign_app import mail
-from campaign_app.accounts import service
 from campaign_app.accounts.models import User
+from campaign_app.accounts.passwords import make_reset_token
 from campaign_app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def send_password_reset(user_id: int) -> None:
     if user is None or not user.is_active:
         return
     base = str(current_app.config["BASE_URL"]).rstrip("/")
-    link = f"{base}/account/reset/{service.make_reset_token(user)}"
+    link = f"{base}/account/reset/{make_reset_token(user)}"
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
     context = {"user": user, "link": link, "minutes": minutes}
     with current_app.test_request_context(base_url=base):
