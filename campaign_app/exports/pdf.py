@@ -43,7 +43,7 @@ from reportlab.pdfbase import pdfdoc  # type: ignore[import-untyped, unused-igno
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 
-from campaign_app.letters.pdf.fonts import BOLD, REGULAR, missing_glyphs, register_fonts
+from campaign_app.fonts import BOLD, REGULAR, missing_glyphs, register_fonts
 from campaign_app.petitions import export
 
 if TYPE_CHECKING:
