@@ -153,7 +153,7 @@ def run_baseline(cards: list[Any], path: Path) -> tuple[int, float]:
 
 def child(kind: str, count: int) -> dict[str, Any]:
     """One measured run in this (fresh) process: fonts registered and cards built untimed."""
-    from campaign_app.letters.pdf.fonts import register_fonts
+    from campaign_app.fonts import register_fonts
 
     register_fonts()
     cards = make_cards(count)

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from campaign_app.countries import country_codes
-from campaign_app.exports.formats import Selection
+from campaign_app.exports.rows import Selection
 from campaign_app.validators import strip_filter
 
 

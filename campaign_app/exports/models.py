@@ -31,7 +31,7 @@ class ExportJob(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     format: Mapped[str] = mapped_column(String(10))
-    # exports.formats.Selection.as_dict(), plus the BOM choice.
+    # exports.rows.Selection.as_dict(), plus the BOM choice.
     selection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[ExportState] = mapped_column(enum_column(ExportState), default=ExportState.QUEUED)
     total: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,12 +8,12 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
-from campaign_app.exports import EXTENSIONS, MEDIA_TYPES, bp, service
+from campaign_app.exports import bp, service
 from campaign_app.exports.forms import ExportForm
 from campaign_app.exports.models import ExportJob, ExportState
+from campaign_app.exports.writers import EXTENSIONS, MEDIA_TYPES
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
-from campaign_app.queue import enqueue
 from campaign_app.security import form_keeps_entries
 
 
@@ -34,7 +34,6 @@ def index(petition_id: int) -> ResponseReturnValue:
         job = service.request_export(
             petition, current_user(), form.format.data, form.to_selection(), bom=form.bom.data
         )
-        enqueue(service.build_export, job.id)
         return redirect(url_for(".job", petition_id=petition.id, export_id=job.id))
     return render_template(
         "exports/index.html",

@@ -8,15 +8,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from campaign_app.field_errors import FieldErrors
+from campaign_app.fonts import missing_glyphs
 from campaign_app.letters import checker
 
 
 def unprintable(text: str) -> tuple[str, ...]:
     """Characters of ``text`` the card font (DejaVu Sans) has no glyph for, each once."""
-    try:
-        from campaign_app.letters.pdf.fonts import missing_glyphs
-    except ImportError:  # a build without the PDF renderers prints nothing to check against
-        return ()
     return missing_glyphs(text)
 
 

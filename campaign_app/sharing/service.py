@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from flask.sansio.app import App
 from markupsafe import escape
 
-from campaign_app.letters.pdf.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
+from campaign_app.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
 from campaign_app.microcache import MicroCache
 from campaign_app.petitions import service as petitions
 from campaign_app.petitions.models import Petition

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from campaign_app.accounts.models import User
-from campaign_app.petitions.export import HEADER
+from campaign_app.exports.rows import HEADER
 from campaign_app.petitions.models import Petition, PublicDisplay, SignatureState
 from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user

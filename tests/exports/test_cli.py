@@ -85,7 +85,7 @@ def test_export_is_audited_without_personal_data(app, runner, tmp_path):
 
     assert result.exit_code == 0, result.output
     (event,) = db.session.scalars(select(AuditEvent)).all()
-    assert event.action == "signatures.export"
+    assert event.action == "signatures.exported"  # the same action as from the browser
     assert event.actor_label.startswith("command line")
     assert (event.petition_id, event.campaign_id, event.rows) == (
         petition.id,
@@ -94,6 +94,8 @@ def test_export_is_audited_without_personal_data(app, runner, tmp_path):
     )
     assert event.details == {
         "format": "xlsx",
+        "via": "cli",
+        "bom": False,
         "confirmed_only": True,
         "since": "2000-01-01",
         "until": None,

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import insert
 
-from campaign_app.exports import formats, pdf
+from campaign_app.exports.rows import Selection, count_rows, iter_rows
+from campaign_app.exports.write import write_stream
+from campaign_app.exports.writers import FORMATS, pdf
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
 from tests.factories import make_petition, make_signature
@@ -28,7 +30,7 @@ def at(day: str) -> datetime:
 
 def export_bytes(petition, fmt, selection=None, **options) -> bytes:
     out = io.BytesIO()
-    formats.write_export(petition, selection or formats.Selection(), fmt, out, **options)
+    write_stream(petition, selection or Selection(), fmt, out, **options)
     return out.getvalue()
 
 
@@ -160,7 +162,7 @@ def test_pdf_cover_and_list(petition):
 
 
 def test_pdf_fingerprint_follows_the_selection(petition):
-    selection = formats.Selection(countries=frozenset({"BY"}), since=date(2012, 9, 4))
+    selection = Selection(countries=frozenset({"BY"}), since=date(2012, 9, 4))
     csv_bytes = export_bytes(petition, "csv", selection)
     cover = pdf_pages(export_bytes(petition, "pdf", selection))[0]
     assert hashlib.sha256(csv_bytes).hexdigest() in cover
@@ -192,19 +194,16 @@ def test_pdf_pages_written_as_they_are_finished(app):
     the file is well formed: every cross-reference entry points at its object."""
     petition = make_petition(slug="streamed", title="Free Ales Bialiatski")
     bulk_signatures(petition, 120)
-    selection = formats.Selection()
+    selection = Selection()
     out = io.BytesIO()
     written_before: dict[int, int] = {}
 
     def rows():
-        for row in formats.iter_rows(petition.id, selection):
+        for row in iter_rows(petition.id, selection):
             written_before[row.number] = len(out.getvalue())
             yield row
 
-    assert (
-        pdf.write_pdf(petition, selection, formats.iter_rows(petition.id, selection), rows(), out)
-        == 120
-    )
+    assert pdf.write_pdf(petition, selection, iter_rows(petition.id, selection), rows(), out) == 120
     data = out.getvalue()
 
     # The cover is out before the first row is read; a page of the list goes out when the
@@ -237,11 +236,11 @@ def test_pdf_long_names_clipped_and_missing_glyphs_replaced(app):
     assert "2 Ling ??? ☃" in listing  # DejaVu has the snowman but no Chinese
 
 
-@pytest.mark.parametrize("fmt", formats.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_empty_selection_gives_a_valid_file(app, fmt):
     petition = make_petition(slug="nobody")
     make_signature(petition, country="NL")
-    selection = formats.Selection(countries=frozenset({"FR"}))
+    selection = Selection(countries=frozenset({"FR"}))
 
     data = export_bytes(petition, fmt, selection)
 
@@ -261,29 +260,27 @@ def test_empty_selection_gives_a_valid_file(app, fmt):
 
 def test_count_rows_matches_every_export(petition):
     for selection in (
-        formats.Selection(),
-        formats.Selection(confirmed_only=False),
-        formats.Selection(countries=frozenset({"BY", "DE"}), until=date(2012, 9, 6)),
+        Selection(),
+        Selection(confirmed_only=False),
+        Selection(countries=frozenset({"BY", "DE"}), until=date(2012, 9, 6)),
     ):
         rows = json.loads(export_bytes(petition, "json", selection))
-        assert formats.count_rows(petition.id, selection) == len(rows)
-    assert formats.count_rows(petition.id, formats.Selection(confirmed_only=False)) == 5
+        assert count_rows(petition.id, selection) == len(rows)
+    assert count_rows(petition.id, Selection(confirmed_only=False)) == 5
 
 
 def test_progress_is_reported_every_thousand_rows_and_at_the_end(app):
     petition = make_petition(slug="progress")
     bulk_signatures(petition, 2_500)
-    for fmt in formats.FORMATS:
+    for fmt in FORMATS:
         heard: list[int] = []
-        written = formats.write_export(
-            petition, formats.Selection(), fmt, io.BytesIO(), progress=heard.append
-        )
+        written = write_stream(petition, Selection(), fmt, io.BytesIO(), progress=heard.append)
         assert written == 2_500
         assert heard == [1_000, 2_000, 2_500]
 
 
 def test_xlsx_spills_onto_a_second_sheet(app, monkeypatch):
-    from campaign_app.exports import xlsx
+    from campaign_app.exports.writers import xlsx
 
     monkeypatch.setattr(xlsx, "ROWS_PER_SHEET", 3)
     petition = make_petition(slug="spill")
@@ -298,23 +295,23 @@ def test_xlsx_spills_onto_a_second_sheet(app, monkeypatch):
 
 
 def test_selection_round_trips_and_describes_itself():
-    selection = formats.Selection(
+    selection = Selection(
         confirmed_only=False,
         since=date(2012, 9, 1),
         until=date(2012, 9, 30),
         countries=frozenset({"DE", "BY"}),
     )
     assert selection.describe() == "all states; 2012-09-01 to 2012-09-30; BY, DE"
-    assert formats.Selection(until=date(2012, 9, 30)).describe() == (
+    assert Selection(until=date(2012, 9, 30)).describe() == (
         "confirmed only; until 2012-09-30; all countries"
     )
     data = selection.as_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["countries"] == ["BY", "DE"]
-    assert formats.Selection.from_dict(data) == selection
-    assert formats.Selection.from_dict({}) == formats.Selection()
+    assert Selection.from_dict(data) == selection
+    assert Selection.from_dict({}) == Selection()
 
 
 def test_unknown_format_is_refused(petition):
     with pytest.raises(ValueError, match="unknown export format"):
-        formats.write_export(petition, formats.Selection(), "docx", io.BytesIO())
+        write_stream(petition, Selection(), "docx", io.BytesIO())

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -14,12 +17,12 @@ from sqlalchemy import select
 from campaign_app.accounts.models import Role
 from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
+from campaign_app.exports.jobs import delete_expired_exports, export_folder, requeue_lost_exports
 from campaign_app.exports.models import ExportJob, ExportState
-from campaign_app.exports.service import delete_expired_exports, export_folder
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay
 from tests.auth import log_in, post_form
-from tests.conftest import run_queue
+from tests.conftest import free_port, run_queue
 from tests.factories import make_campaign, make_petition, make_signature, make_user
 from tests.petitions.helpers import text_of
 
@@ -128,7 +131,17 @@ def test_exports_and_downloads_are_audited(app, organiser_client, petition):
     downloaded = [e for e in events if e.action == "signatures.export_downloaded"]
     assert len(exported) == len(downloaded) == 1
     assert exported[0].rows == 3
-    assert exported[0].details["format"] == "csv"
+    assert exported[0].details == {
+        "format": "csv",
+        "via": "web",
+        "bom": False,
+        "confirmed_only": True,
+        "since": None,
+        "until": None,
+        "countries": [],
+    }
+    export_id = db.session.scalar(select(ExportJob.id))
+    assert exported[0].target == downloaded[0].target == f"export {export_id}"
     assert exported[0].actor_label.startswith("organiser")
     assert exported[0].petition_id == petition.id
 
@@ -162,8 +175,6 @@ def test_expired_files_are_deleted(app, organiser_client, petition):
 
 def test_an_export_lost_by_the_queue_is_queued_again(app, organiser_client, petition):
     """The queue was down when the export was asked for: the periodic sweep queues it again."""
-    from campaign_app.exports.service import requeue_lost_exports
-
     job_url = _export(app, organiser_client, petition)
     app.extensions["campaign_queue"].huey.flush()  # the job never reached the worker
     job = db.session.scalar(select(ExportJob))
@@ -178,3 +189,60 @@ def test_an_export_lost_by_the_queue_is_queued_again(app, organiser_client, peti
         select(AuditEvent).where(AuditEvent.action == "signatures.exported")
     ).all()
     assert len(exported) == 1
+
+
+def test_the_answer_is_the_same_while_the_queue_is_down(make_app, caplog):
+    """Redis down when an export is asked for: the same redirect and page as with the queue
+    up; the job waits as queued, and the worker's periodic re-queue builds it later."""
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    working = make_app()
+    broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=dead_redis)
+    with working.app_context():
+        petition = make_petition(slug="free-ales", campaign=make_campaign())
+        make_signature(petition, first_name="Ales", last_name="Friend", country="BY")
+        organiser = make_user(Role.ORGANISER, campaigns=(petition.campaign,))
+        petition_id, email = petition.id, organiser.email
+
+    def ask_for_an_export(app):
+        client = app.test_client()
+        with app.app_context():
+            log_in(client, SimpleNamespace(email=email))
+            response = _export(app, client, SimpleNamespace(id=petition_id))
+        page = client.get(response)
+        status = client.get(response + "/status")
+        # The job's id and the session's CSRF token are the only differences allowed.
+        job_id = int(response.rsplit("/", 1)[1])
+        strip = functools.partial(re.sub, rf"/exports/{job_id}\b", "/exports/N")
+        html = re.sub(r'name="csrf_token" value="[^"]+"', "", page.get_data(as_text=True))
+        return (
+            job_id,
+            client,
+            (
+                strip(response),
+                page.status_code,
+                strip(html),
+                status.status_code,
+                status.get_json(),
+            ),
+        )
+
+    up_id, _, up = ask_for_an_export(working)
+    with caplog.at_level("ERROR", logger="campaign_app.queue"):
+        down_id, client, down = ask_for_an_export(broken)
+    assert "Queue unavailable" in caplog.text
+    assert down == up
+    assert "Building the file" in down[2]
+
+    with working.app_context():
+        assert db.session.get(ExportJob, down_id).state is ExportState.QUEUED
+        assert requeue_lost_exports() == 0  # not lost yet: it may still be on its way
+        db.session.get(ExportJob, down_id).created_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+        assert requeue_lost_exports() == 1
+    run_queue(working)
+    with working.app_context():
+        states = {db.session.get(ExportJob, job_id).state for job_id in (up_id, down_id)}
+        assert states == {ExportState.DONE}
+    download = client.get(f"/organise/petitions/{petition_id}/exports/{down_id}/download")
+    assert download.status_code == 200
+    assert "Ales Friend" in download.get_data(as_text=True)

@@ -10,7 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from campaign_app.exports import formats
+from campaign_app.exports.rows import Selection, count_rows
+from campaign_app.exports.write import write_stream
+from campaign_app.exports.writers import FORMATS
 from campaign_app.privacy.service import erasing
 from tests.factories import make_petition, make_signature
 from tests.privacy.helpers import counts_of
@@ -18,7 +20,7 @@ from tests.privacy.helpers import counts_of
 
 def export_text(petition, fmt: str) -> str:
     out = io.BytesIO()
-    formats.write_export(petition, formats.Selection(confirmed_only=False), fmt, out)
+    write_stream(petition, Selection(confirmed_only=False), fmt, out)
     data = out.getvalue()
     if fmt == "xlsx":
         sheet = load_workbook(io.BytesIO(data), read_only=True).active
@@ -31,7 +33,7 @@ def export_text(petition, fmt: str) -> str:
     return data.decode("utf-8")
 
 
-@pytest.mark.parametrize("fmt", formats.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_erased_signer_is_in_no_export(app, fmt):
     petition = make_petition()
     make_signature(petition, first_name="Kept", last_name="Person", city="Vilnius", country="LT")
@@ -55,7 +57,7 @@ def test_erased_signer_is_in_no_export(app, fmt):
     assert "Kept Person" in text and "Other Signer" in text
     assert counts_of(petition.id) == before
     assert before[1] == {"BY": 2, "LT": 1}
-    assert formats.count_rows(petition.id, formats.Selection()) == 2
+    assert count_rows(petition.id, Selection()) == 2
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
         assert [row[0] for row in rows[1:]] == ["1", "2"]  # numbering has no gap

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from campaign_app.campaigns.models import CampaignState
-from campaign_app.letters.pdf.fonts import font_folder
+from campaign_app.fonts import font_folder
 from campaign_app.petitions.models import PetitionState
 from campaign_app.sharing.image import Fonts, ShareCard, render_share_image
 from tests.factories import make_campaign, make_petition, make_signature

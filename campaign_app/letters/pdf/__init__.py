@@ -7,10 +7,10 @@ MissingGlyphs, and text that does not fit at the smallest readable size with Mes
 docstring documents its layout.
 """
 
+from campaign_app.fonts import missing_glyphs
 from campaign_app.letters.pdf.card import postcard_pdf
 from campaign_app.letters.pdf.envelope import envelope_pdf, labels_pdf
-from campaign_app.letters.pdf.errors import MessageTooLong, MissingGlyphs
-from campaign_app.letters.pdf.fonts import check_glyphs, missing_glyphs
+from campaign_app.letters.pdf.errors import MessageTooLong, MissingGlyphs, check_glyphs
 from campaign_app.letters.pdf.letter import letter_pdf
 from campaign_app.letters.pdf.model import (
     Address,

@@ -24,8 +24,8 @@ from typing import BinaryIO
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 
+from campaign_app.fonts import BOLD, REGULAR, register_fonts
 from campaign_app.letters.pdf.artwork import draw_artwork
-from campaign_app.letters.pdf.fonts import BOLD, REGULAR, register_fonts
 from campaign_app.letters.pdf.model import Address, Card
 from campaign_app.letters.pdf.text import Fitted, draw_block, fit
 

@@ -22,8 +22,8 @@ from typing import BinaryIO
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 
+from campaign_app.fonts import REGULAR
 from campaign_app.letters.pdf.card import fit_address, new_canvas
-from campaign_app.letters.pdf.fonts import REGULAR
 from campaign_app.letters.pdf.model import ENVELOPE_SIZES, Address, EnvelopeSize, choose
 from campaign_app.letters.pdf.text import draw_block, fit
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from campaign_app.fonts import REGULAR, missing_glyphs
+
 
 def describe_character(char: str) -> str:
     """'🙂' (U+1F642 SLIGHTLY SMILING FACE): readable in an error message and a log."""
@@ -24,6 +26,13 @@ class MissingGlyphs(ValueError):
         self.field = field
         listed = ", ".join(describe_character(char) for char in characters)
         super().__init__(f"{field}: the font has no glyph for {listed}")
+
+
+def check_glyphs(text: str, font_name: str = REGULAR, *, field: str = "text") -> None:
+    """Raise MissingGlyphs if font_name cannot draw every character of text (newlines aside)."""
+    missing = missing_glyphs(text, font_name)
+    if missing:
+        raise MissingGlyphs(missing, field=field)
 
 
 class MessageTooLong(ValueError):

@@ -15,8 +15,8 @@ import io
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 
+from campaign_app.fonts import BOLD, REGULAR
 from campaign_app.letters.pdf.card import fit_address, new_canvas
-from campaign_app.letters.pdf.fonts import BOLD, REGULAR
 from campaign_app.letters.pdf.model import Card
 from campaign_app.letters.pdf.text import draw_block, draw_line, fit
 

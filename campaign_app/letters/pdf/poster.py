@@ -16,11 +16,11 @@ import math
 from reportlab.lib.pagesizes import A3, A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 
+from campaign_app.fonts import BOLD, ascent, string_width
 from campaign_app.letters.pdf.card import new_canvas
-from campaign_app.letters.pdf.errors import MessageTooLong
-from campaign_app.letters.pdf.fonts import BOLD, ascent, check_glyphs, clean_text, string_width
+from campaign_app.letters.pdf.errors import MessageTooLong, check_glyphs
 from campaign_app.letters.pdf.model import POSTER_SIZES, PosterSize, choose
-from campaign_app.letters.pdf.text import LEADING, draw_line
+from campaign_app.letters.pdf.text import LEADING, clean_text, draw_line
 
 GREETINGS = (
     ("be", "З днём нараджэння,", (0.72, 0.16, 0.20)),

@@ -10,6 +10,7 @@ by a binary search on the body's length at min_size.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -17,12 +18,18 @@ from typing import Literal
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.textobject import PDFTextObject  # type: ignore[import-untyped, unused-ignore]
 
-from campaign_app.letters.pdf.errors import MessageTooLong
-from campaign_app.letters.pdf.fonts import ascent, check_glyphs, clean_text, string_width
+from campaign_app.fonts import ascent, string_width
+from campaign_app.letters.pdf.errors import MessageTooLong, check_glyphs
 
 LEADING = 1.25  # line height as a multiple of the font size
 TAIL_GAP = 0.5  # space before the tail, in lines
 Align = Literal["left", "right", "centre"]
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalised (a decomposed й becomes one character), tabs as spaces, \\n line ends."""
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip()
 
 
 @dataclass(frozen=True)

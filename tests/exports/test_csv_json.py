@@ -1,4 +1,4 @@
-"""Delivery exports: `flask petitions export` and the CSV/JSON streamers, parsed back."""
+"""`flask petitions export` in CSV and JSON, and the CSV/JSON streamers, parsed back."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert
 
+from campaign_app.exports.rows import BATCH_SIZE, ExportRow, Selection, iter_rows
+from campaign_app.exports.writers import text
 from campaign_app.extensions import db
-from campaign_app.petitions import export
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
 from tests.factories import make_petition, make_signature
 
@@ -200,7 +201,7 @@ def test_json_parsed_back(app, runner, out_dir):
 
 def test_keyset_pagination_across_batches(app, runner, out_dir):
     petition = make_petition(slug="many")
-    total = export.BATCH_SIZE + 100
+    total = BATCH_SIZE + 100
     confirmed_at = at("2026-05-01")
     db.session.execute(
         insert(Signature),
@@ -221,7 +222,7 @@ def test_keyset_pagination_across_batches(app, runner, out_dir):
     )
     db.session.commit()
 
-    streamed = list(export.iter_export_rows(petition.id))
+    streamed = list(iter_rows(petition.id, Selection()))
     assert [row.number for row in streamed] == list(range(1, total + 1))
     assert [row.name for row in streamed] == [f"Signer N{i:05d}" for i in range(total)]
 
@@ -234,8 +235,8 @@ def test_keyset_pagination_across_batches(app, runner, out_dir):
 
 def test_write_csv_streams_any_iterable():
     out = io.StringIO()
-    row = export.ExportRow(1, "-1", "@x", "NL", "Netherlands", "2026-01-01")
-    assert export.write_csv(iter([row]), out) == 1
+    row = ExportRow(1, "-1", "@x", "NL", "Netherlands", "2026-01-01")
+    assert text.write_csv(iter([row]), out) == 1
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [
         HEADER,
         ["1", "'-1", "'@x", "NL", "Netherlands", "2026-01-01"],
@@ -302,7 +303,7 @@ def test_failure_while_writing_leaves_no_partial_file(app, runner, out_dir, monk
         out.write("number,name\n")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export, "write_csv", broken)
+    monkeypatch.setattr(text, "write_csv", broken)
     result, _ = run_export(runner, out_dir, "breaks")
 
     assert result.exit_code != 0

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import xlsxwriter
 
-from campaign_app.petitions.export import HEADER, ExportRow
+from campaign_app.exports.rows import HEADER, ExportRow
 
 # Excel's limit is 1,048,576 rows a sheet, the header row included.
 ROWS_PER_SHEET = 1_048_575

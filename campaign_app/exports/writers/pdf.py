@@ -14,7 +14,7 @@ tree, the catalogue, the cross-reference table and the trailer follow at ``save(
 reportlab writes them (bench/RESULTS.md: 137 MB peak for a million rows).
 
 The fingerprint is the SHA-256 of the CSV export of the same selection, UTF-8 without a BOM:
-exactly the bytes ``flask petitions export SLUG --format csv`` writes (petitions.export's
+exactly the bytes ``flask petitions export SLUG --format csv`` writes (writers.text's
 write_csv) with the same filters. Anyone can check a printed list with ``sha256sum`` on that
 CSV file. It is computed by streaming the rows through write_csv into a hash, never by
 building the CSV in memory.
@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
@@ -43,12 +43,10 @@ from reportlab.pdfbase import pdfdoc  # type: ignore[import-untyped, unused-igno
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 
-from campaign_app.letters.pdf.fonts import BOLD, REGULAR, missing_glyphs, register_fonts
-from campaign_app.petitions import export
-
-if TYPE_CHECKING:
-    from campaign_app.exports.formats import Selection
-    from campaign_app.petitions.models import Petition
+from campaign_app.exports.rows import ExportRow, Selection
+from campaign_app.exports.writers.text import write_csv
+from campaign_app.fonts import BOLD, REGULAR, missing_glyphs, register_fonts
+from campaign_app.petitions.models import Petition
 
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
@@ -177,11 +175,11 @@ class _StreamingCanvas(Canvas):  # type: ignore[misc]
         self._doc._stream_to(out)
 
 
-def summarise(rows: Iterable[export.ExportRow]) -> Summary:
+def summarise(rows: Iterable[ExportRow]) -> Summary:
     """Count and tally the rows and fingerprint their CSV export, streaming."""
     summary = Summary()
 
-    def tally() -> Iterator[export.ExportRow]:
+    def tally() -> Iterator[ExportRow]:
         for row in rows:
             summary.by_country[row.country_name] += 1
             day = row.confirmed_on
@@ -194,7 +192,7 @@ def summarise(rows: Iterable[export.ExportRow]) -> Summary:
 
     sink = _HashSink()
     text = io.TextIOWrapper(io.BufferedWriter(sink), encoding="utf-8", newline="")
-    summary.total = export.write_csv(tally(), text)
+    summary.total = write_csv(tally(), text)
     text.flush()
     summary.fingerprint = sink.digest.hexdigest()
     return summary
@@ -312,7 +310,7 @@ def _list_header(canvas: Canvas, title: str) -> None:
     canvas.setFont(REGULAR, TEXT_SIZE)
 
 
-def _draw_row(canvas: Canvas, row: export.ExportRow, y: float) -> None:
+def _draw_row(canvas: Canvas, row: ExportRow, y: float) -> None:
     number, name, city, country, day = COLUMNS
     canvas.drawRightString(number[1] + number[2], y, str(row.number))
     for (_, left, width), text in (
@@ -328,8 +326,8 @@ def _draw_row(canvas: Canvas, row: export.ExportRow, y: float) -> None:
 def write_pdf(
     petition: Petition,
     selection: Selection,
-    first_pass: Iterable[export.ExportRow],
-    rows: Iterable[export.ExportRow],
+    first_pass: Iterable[ExportRow],
+    rows: Iterable[ExportRow],
     out: BinaryIO,
 ) -> int:
     """Write the delivery package to ``out``; return the rows listed.

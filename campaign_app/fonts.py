@@ -1,27 +1,27 @@
-"""The shipped TrueType fonts (DejaVu Sans: Latin + Cyrillic incl. ў і ё ’) and the glyph check.
+"""The shipped TrueType fonts (DejaVu Sans: Latin + Cyrillic incl. ў і ё ’), their glyph map
+and metrics: one module for every renderer (letters' PDFs, export PDFs, the share image).
 
 reportlab's built-in fonts and its bundled Vera have no Cyrillic, so every renderer draws with
-these two fonts only, registered once per process, and refuses text they cannot draw.
+these two fonts only, registered once per process. What to do with a character they lack is
+the renderer's choice: letters refuse the text (letters.pdf.errors.check_glyphs), a delivery
+list draws "?". Core module: imports no feature.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import unicodedata
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
 
-from campaign_app.letters.pdf.errors import MissingGlyphs
-
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
 
-# campaign_app/ (this file is campaign_app/letters/pdf/fonts.py)
-PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+# campaign_app/ (this file is campaign_app/fonts.py)
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def font_folder(package_dir: Path = PACKAGE_DIR) -> Path:
@@ -68,19 +68,6 @@ def missing_glyphs(text: str, font_name: str = REGULAR) -> tuple[str, ...]:
         if char != "\n" and ord(char) not in cmap:
             missing[char] = None
     return tuple(missing)
-
-
-def check_glyphs(text: str, font_name: str = REGULAR, *, field: str = "text") -> None:
-    """Raise MissingGlyphs if font_name cannot draw every character of text (newlines aside)."""
-    missing = missing_glyphs(text, font_name)
-    if missing:
-        raise MissingGlyphs(missing, field=field)
-
-
-def clean_text(text: str) -> str:
-    """NFC-normalised (a decomposed й becomes one character), tabs as spaces, \\n line ends."""
-    text = unicodedata.normalize("NFC", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip()
 
 
 def string_width(text: str, font_name: str, size: float) -> float:

@@ -1,22 +1,23 @@
-"""Delivery exports of a petition's signatures: pure streamers (rows in, CSV or JSON text out).
+"""The row query of a delivery export: which signatures (a Selection) and how each one reads.
 
 What a row shows follows the signer's public-display choice, which governs the delivered list
 too: signers who agreed to be shown appear with their full name and city; anonymous signers
 appear as "Anonymous" with no city (their country and date still count). E-mail addresses are
 never exported. Rows are streamed in batches from one query, so memory stays flat on any size.
+Every format is written from these rows in this order (exports.writers), so the PDF's
+fingerprint of the CSV export identifies the list in any format.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple
 
 from babel import Locale
-from sqlalchemy import ColumnElement, String, select, type_coerce
+from sqlalchemy import ColumnElement, String, func, select, type_coerce
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
@@ -24,8 +25,52 @@ from campaign_app.petitions.models import PublicDisplay, Signature, SignatureSta
 BATCH_SIZE = 2_000
 ANONYMOUS = "Anonymous"
 HEADER = ("number", "name", "city", "country", "country_name", "confirmed_on")
-# A spreadsheet runs cells starting with these as formulas (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which signatures an export holds (dates are inclusive UTC dates of confirmation)."""
+
+    confirmed_only: bool = True
+    since: date | None = None
+    until: date | None = None
+    countries: frozenset[str] = field(default_factory=frozenset)
+
+    def describe(self) -> str:
+        """Human text, e.g. "confirmed only; 2012-09-01 to 2012-09-30; BY, DE"."""
+        states = "confirmed only" if self.confirmed_only else "all states"
+        if self.since and self.until:
+            dates = f"{self.since.isoformat()} to {self.until.isoformat()}"
+        elif self.since:
+            dates = f"from {self.since.isoformat()}"
+        elif self.until:
+            dates = f"until {self.until.isoformat()}"
+        else:
+            dates = "any date"
+        countries = ", ".join(sorted(self.countries)) or "all countries"
+        return f"{states}; {dates}; {countries}"
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-safe form, for the audit log and job rows."""
+        return {
+            "confirmed_only": self.confirmed_only,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "countries": sorted(self.countries),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Selection:
+        """The selection that as_dict() described."""
+        since, until, countries = data.get("since"), data.get("until"), data.get("countries")
+        return cls(
+            confirmed_only=bool(data.get("confirmed_only", True)),
+            since=date.fromisoformat(since) if isinstance(since, str) else None,
+            until=date.fromisoformat(until) if isinstance(until, str) else None,
+            countries=frozenset(str(code) for code in countries)
+            if isinstance(countries, list | tuple | set | frozenset)
+            else frozenset(),
+        )
 
 
 class ExportRow(NamedTuple):
@@ -62,40 +107,33 @@ def _utc_day(moment: datetime | str) -> str:
     return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date().isoformat()
 
 
-def selection_filters(
-    petition_id: int,
-    *,
-    confirmed_only: bool = True,
-    since: date | None = None,
-    until: date | None = None,
-    countries: Collection[str] | None = None,
-) -> list[ColumnElement[bool]]:
-    """The WHERE conditions choosing a selection's signatures: one place for the export and
-    for counting it (see iter_export_rows for what the arguments mean)."""
+def selection_filters(petition_id: int, selection: Selection) -> list[ColumnElement[bool]]:
+    """The WHERE conditions choosing a selection's signatures: one place for the rows and for
+    counting them (see iter_rows for what the selection means)."""
     conditions: list[ColumnElement[bool]] = [
         Signature.petition_id == petition_id,
         Signature.erased_at.is_(None),  # erased and anonymised signers are never delivered
     ]
-    if confirmed_only:
+    if selection.confirmed_only:
         conditions.append(Signature.state == SignatureState.CONFIRMED)
-    if since is not None:
-        conditions.append(Signature.confirmed_at >= _start_of(since))
-    if until is not None:
-        conditions.append(Signature.confirmed_at < _start_of(until + timedelta(days=1)))
-    if countries:
-        conditions.append(Signature.country.in_(sorted(countries)))
+    if selection.since is not None:
+        conditions.append(Signature.confirmed_at >= _start_of(selection.since))
+    if selection.until is not None:
+        conditions.append(Signature.confirmed_at < _start_of(selection.until + timedelta(days=1)))
+    if selection.countries:
+        conditions.append(Signature.country.in_(sorted(selection.countries)))
     return conditions
 
 
-def iter_export_rows(
-    petition_id: int,
-    *,
-    confirmed_only: bool = True,
-    since: date | None = None,
-    until: date | None = None,
-    countries: Collection[str] | None = None,
-) -> Iterator[ExportRow]:
-    """Yield the petition's signatures as numbered rows, in signing order (by id).
+def count_rows(petition_id: int, selection: Selection) -> int:
+    """Exactly how many rows an export of the selection holds (one COUNT query)."""
+    conditions = selection_filters(petition_id, selection)
+    counted = db.session.scalar(select(func.count()).select_from(Signature).where(*conditions))
+    return int(counted or 0)
+
+
+def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
+    """Yield the petition's selected signatures as numbered rows, in signing order (by id).
 
     ``since`` and ``until`` are inclusive UTC dates of confirmation, so with a date filter
     unconfirmed signatures drop out even when ``confirmed_only`` is off. Invalidated
@@ -114,15 +152,7 @@ def iter_export_rows(
             # conversion) cost more than the rest of the row; _utc_day reads either form.
             type_coerce(Signature.confirmed_at, String),
         )
-        .where(
-            *selection_filters(
-                petition_id,
-                confirmed_only=confirmed_only,
-                since=since,
-                until=until,
-                countries=countries,
-            )
-        )
+        .where(*selection_filters(petition_id, selection))
         .order_by(Signature.id)
     )
     anonymous = PublicDisplay.ANONYMOUS.value
@@ -156,45 +186,3 @@ def iter_export_rows(
                 )
     finally:
         result.close()
-
-
-def neutralise(cell: str) -> str:
-    """Make a cell that a spreadsheet would run as a formula read as plain text."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
-def write_csv(rows: Iterable[ExportRow], out: TextIO, *, bom: bool = False) -> int:
-    """Write a header and the rows as CSV to ``out`` (opened with newline=""); return rows."""
-    if bom:
-        out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writerow = writer.writerow
-    starts = _FORMULA_STARTS
-    written = 0
-    # neutralise() inlined: a function call per cell was a tenth of a million-row export.
-    for number, name, city, country, country_name, confirmed_on in rows:
-        writerow(
-            (
-                number,
-                "'" + name if name.startswith(starts) else name,
-                "'" + city if city.startswith(starts) else city,
-                country,
-                "'" + country_name if country_name.startswith(starts) else country_name,
-                confirmed_on,
-            )
-        )
-        written += 1
-    return written
-
-
-def write_json(rows: Iterable[ExportRow], out: TextIO) -> int:
-    """Stream the rows to ``out`` as a JSON array of objects, one per line; return rows."""
-    out.write("[")
-    written = 0
-    for row in rows:
-        out.write(",\n" if written else "\n")
-        out.write(json.dumps(row._asdict(), ensure_ascii=False))
-        written += 1
-    out.write("\n]\n" if written else "]\n")
-    return written

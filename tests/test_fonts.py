@@ -1,5 +1,6 @@
-"""The shipped fonts: present with their licence, found in a checkout and in an installed build,
-embedded in every PDF, and covering the letters the prisoners' languages need."""
+"""The shared fonts (campaign_app.fonts): present with their licence, found in a checkout and in
+an installed build, embedded in every PDF, and covering the letters the prisoners' languages
+need."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from campaign_app.letters.pdf import check_glyphs, missing_glyphs, postcard_pdf
-from campaign_app.letters.pdf.fonts import BOLD, FONT_FILES, REGULAR, font_folder
+from campaign_app.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
+from campaign_app.letters.pdf import check_glyphs, postcard_pdf
 from tests.letters.test_pdf import make_card
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ALPHABETS = (
     "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
     "ІіЎў’«»—–№"
