@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +28,7 @@ def petition(petition_id: int) -> ResponseReturnValue:
     return render_template("organisers/petition.html", petition=petition, counts=counts)
 
 
-# Pages of other features, linked when they are installed (endpoint, label).
+# The organiser menus: pages of the installation (admins) and of one petition's hub.
 _ADMIN_LINKS: tuple[tuple[str, Any], ...] = (
     ("accounts.users", _l("Accounts")),
     ("letters_organise.reference", _l("Occasions, phrases, postal routes")),
@@ -45,14 +45,4 @@ _PETITION_LINKS: tuple[tuple[str, Any], ...] = (
 
 @bp.app_context_processor
 def _organiser_links() -> dict[str, Any]:
-    def present(links: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:
-        return [(endpoint, label) for endpoint, label in links if has_endpoint(endpoint)]
-
-    def has_endpoint(endpoint: str) -> bool:
-        return endpoint in current_app.view_functions
-
-    return {
-        "organiser_admin_links": lambda: present(_ADMIN_LINKS),
-        "petition_links": lambda: present(_PETITION_LINKS),
-        "has_endpoint": has_endpoint,
-    }
+    return {"organiser_admin_links": _ADMIN_LINKS, "petition_links": _PETITION_LINKS}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -20,10 +19,8 @@ from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors, check_not_future
 from campaign_app.letters.card_text import check_printable
 from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
 from campaign_app.validators import SLUG
-
-if TYPE_CHECKING:
-    from campaign_app.prisoners.organise.service import AddressInput, PrisonerInput
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 # Belarus and Russia both use six-digit postcodes ("213807, г. Бобруйск").

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerStatus
-from campaign_app.prisoners.organise.service import AddressInput, PrisonerInput
+from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
 from campaign_app.validators import PlainText, clean_line, clean_text
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"

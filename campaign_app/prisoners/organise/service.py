@@ -7,8 +7,7 @@ newest date is the current address. Each public use case validates, audits and c
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict
 
 from sqlalchemy import select
 
@@ -18,57 +17,17 @@ from campaign_app.db import apply_changes
 from campaign_app.extensions import db
 from campaign_app.field_errors import InvalidFields
 from campaign_app.prisoners.models import (
-    AddressLanguage,
     Prisoner,
     PrisonerAddress,
-    PrisonerStatus,
 )
 from campaign_app.prisoners.organise.checks import (
     check_address,
     check_prisoner,
     slug_taken_message,
 )
+from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PrisonerInput:
-    """The prisoner form's values, already shape-checked and trimmed."""
-
-    slug: str
-    given_name_latin: str
-    surname_latin: str
-    given_name_ru: str
-    patronymic_ru: str
-    surname_ru: str
-    full_name_dative_ru: str
-    given_name_be: str
-    patronymic_be: str
-    surname_be: str
-    full_name_dative_be: str
-    birth_date: date | None
-    arrest_date: date | None
-    status: PrisonerStatus
-    address_language: AddressLanguage
-    bio: str
-    interests: str
-    is_mail_getting_through: bool | None
-    mail_note: str
-    mail_note_as_of: date | None
-    photo_url: str
-
-
-@dataclass(frozen=True)
-class AddressInput:
-    """A new address version: both Cyrillic forms, the reading aid, the date and the source."""
-
-    lines_ru: str
-    lines_be: str
-    lines_latin: str
-    country_line: str
-    as_of: date
-    source: str
 
 
 def list_prisoners(campaign: Campaign) -> list[Prisoner]:
