@@ -82,3 +82,21 @@ class CampaignMembership(Base):
         ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignIn(Base):
+    """One sign-in of an account, kept server-side: signing out revokes it for good, so a
+    copy of the session cookie taken before is worth nothing afterwards."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of the random token in the session cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A second-factor secret being set up: here, not in the (readable) cookie, until confirmed.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))

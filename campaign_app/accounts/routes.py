@@ -26,7 +26,7 @@ from flask_login import current_user as signed_in
 from flask_login import login_user, logout_user
 from markupsafe import Markup
 
-from campaign_app.accounts import bp, forms, service
+from campaign_app.accounts import SIGN_IN_KEY, bp, forms, service, sign_ins
 from campaign_app.accounts.access import current_user, organiser_required
 from campaign_app.accounts.models import User
 from campaign_app.accounts.passwords import WeakPassword
@@ -71,12 +71,19 @@ def _end_stale_session() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site, never another host (open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("organisers.dashboard")
+    """Only a path on this site, never another host (open redirect)."""
+    return target if target and is_local_path(target) else url_for("organisers.dashboard")
+
+
+def is_local_path(target: str) -> bool:
+    """A relative path of this site: one leading slash, no host, no scheme, and nothing a
+    browser would drop or turn into a slash (backslashes, whitespace, control characters)."""
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(char == "\\" or char.isspace() or not char.isprintable() for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def _clear_session() -> None:
@@ -87,7 +94,9 @@ def _clear_session() -> None:
 
 def _start_session(user: User) -> None:
     next_page = session.get("next_page")
+    sign_ins.end(session.get(SIGN_IN_KEY))
     _clear_session()  # new session contents on sign-in (no fixation)
+    session[SIGN_IN_KEY] = sign_ins.start(user)
     login_user(user)
     session.permanent = True
     session["signed_in_at"] = session["seen_at"] = time.time()
@@ -141,6 +150,7 @@ def login_code() -> ResponseReturnValue:
 
 @bp.post("/account/logout")
 def logout() -> ResponseReturnValue:
+    sign_ins.end(session.get(SIGN_IN_KEY))
     logout_user()
     _clear_session()
     flash(_("You are signed out."), "info")
@@ -235,8 +245,7 @@ def enable_totp() -> ResponseReturnValue:
     user = current_user()
     if user.has_totp:
         return redirect(url_for(".settings"))
-    secret = session.get("totp_secret") or service.new_totp_secret()
-    session["totp_secret"] = secret
+    secret = sign_ins.pending_totp_secret(session.get(SIGN_IN_KEY))
     form = forms.EnableTotpForm()
     if form.validate_on_submit():
         try:
@@ -246,7 +255,7 @@ def enable_totp() -> ResponseReturnValue:
                 "That code does not match. Check the time on your phone and try the next code."
             ]
         else:
-            session.pop("totp_secret", None)
+            sign_ins.forget_pending_totp(session.get(SIGN_IN_KEY))
             flash(
                 "Two-step sign-in is on. You will be asked for a code at each sign-in.", "success"
             )

@@ -190,10 +190,6 @@ def request_password_reset(email: str) -> None:
         enqueue(jobs.send_password_reset, user_id)
 
 
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
 def totp_uri(user: User, secret: str) -> str:
     issuer = str(current_app.config.get("TOTP_ISSUER") or "Campaign app")
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from campaign_app.extensions import db
 from tests.auth import log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.petitions.helpers import csrf_token, text_of
+from tests.support.organise import page_token
 
 WRONG = "The e-mail address, password or code is wrong"
 
@@ -185,8 +187,10 @@ def _enable_totp(client):
     page = client.get("/account/totp")
     assert page.status_code == 200
     assert "<svg" in page.get_data(as_text=True)
+    # The key as the page shows it for typing into an app; the (readable) cookie never has it.
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.get_data(True)).group(1)
     with client.session_transaction() as session:
-        secret = session["totp_secret"]
+        assert secret not in repr(dict(session))
     response = post_form(client, "/account/totp", {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
     return secret
@@ -235,3 +239,59 @@ def test_account_pages_need_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert "/account/login" in response.headers["Location"]
+
+
+def test_a_cookie_copied_before_sign_out_opens_nothing_afterwards(app, client):
+    user = make_user()
+    log_in(client, user)
+    assert client.get("/organise/").status_code == 200
+    copied = client.get_cookie("session").value
+    client.post("/account/logout", data={"csrf_token": page_token(client)})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/organise/")
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+
+
+def test_signing_out_ends_only_that_sign_in(app, client):
+    user = make_user()
+    other_device = app.test_client()
+    log_in(client, user)
+    log_in(other_device, user)
+    client.post("/account/logout", data={"csrf_token": page_token(client)})
+    assert client.get("/organise/").status_code == 302
+    assert other_device.get("/organise/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "////evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+        "%2F%2Fevil.example",
+    ],
+)
+def test_sign_in_never_sends_anyone_to_another_site(app, client, target):
+    user = make_user()
+    response = client.get("/account/login", query_string={"next": target})
+    if response.status_code == 400:  # control characters: refused before anything is kept
+        assert "\n" in target or "\t" in target
+        response = client.get("/account/login")
+    assert response.status_code == 200
+    location = log_in(client, user).headers["Location"]
+    assert location == "/organise/"
+
+
+def test_sign_in_goes_on_to_the_page_asked_for(app, client):
+    user = make_user()
+    client.get("/account/login", query_string={"next": "/organise/audit/"})
+    assert log_in(client, user).headers["Location"] == "/organise/audit/"
