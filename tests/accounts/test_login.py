@@ -13,9 +13,8 @@ from campaign_app.accounts.models import Role, User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
-from tests.auth import log_in, post_form
 from tests.factories import PASSWORD, make_user
-from tests.petitions.helpers import csrf_token, text_of
+from tests.support.web import csrf_token, log_in, post_form, text_of
 
 WRONG = "The e-mail address, password or code is wrong"
 

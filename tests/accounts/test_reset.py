@@ -9,10 +9,9 @@ from sqlalchemy import select
 from campaign_app.accounts.models import User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
-from tests.auth import log_in
-from tests.conftest import run_queue
 from tests.factories import make_user
-from tests.petitions.helpers import csrf_token, text_of
+from tests.support.queue import run_queue
+from tests.support.web import csrf_token, log_in, text_of
 
 LINK = re.compile(r"http://campaign\.test(/account/reset/\S+)")
 

@@ -15,7 +15,7 @@ from campaign_app.extensions import db
 from campaign_app.petitions import counting
 from campaign_app.petitions.models import PetitionState, SignatureState
 from tests.factories import make_petition, make_signature
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 # A COUNT over the signature table itself (not over signature_count, the counter shards).
 COUNT_OVER_SIGNATURES = re.compile(r"count\s*\(.*\bsignature\b(?!_)", re.I | re.S)
@@ -256,6 +256,7 @@ def test_page_and_api_never_count_signature_rows(app, client):
     for country in ["NL", "BE", "NL"]:
         make_signature(petition, country=country)
     slug = petition.slug
+    db.session.commit()
     db.session.remove()  # nothing cached in the session: the requests must query
 
     for path in [f"/petitions/{slug}", f"/api/v1/petitions/{slug}"]:

@@ -18,10 +18,9 @@ from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.exports.service import delete_expired_exports, export_folder
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay
-from tests.auth import log_in, post_form
-from tests.conftest import run_queue
 from tests.factories import make_campaign, make_petition, make_signature, make_user
-from tests.petitions.helpers import text_of
+from tests.support.queue import run_queue
+from tests.support.web import log_in, post_form, text_of
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from campaign_app.letters.pdf import check_glyphs, missing_glyphs, postcard_pdf
 from campaign_app.letters.pdf.fonts import BOLD, FONT_FILES, REGULAR, font_folder
-from tests.letters.test_pdf import make_card
+from tests.support.pdf import make_card
 
 ROOT = Path(__file__).resolve().parents[2]
 ALPHABETS = (

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import SignatureCount, SignatureState
 from tests.factories import make_petition, make_signature
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 
 def api_count(client, petition) -> dict:
@@ -31,6 +32,8 @@ def test_counts_by_country_follow_confirmations(app, client):
     assert "Goal: 1,000 signatures (<1%)" in page
 
 
+# Commits: `flask petitions recount` picks its isolation level when its transaction begins.
+@pytest.mark.commits
 def test_recount_reports_and_repairs_drift(app, client, runner):
     petition = make_petition(slug="drifting")
     for country in ["NL", "NL", "NL", "BY"]:

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import TEST_REDIS_URL, Mailbox, free_port, run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import confirmation_path, sign
+from tests.support.mail import Mailbox, free_port
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.settings import TEST_REDIS_URL
 
 
 def test_smtp_outage_loses_no_signature_and_no_mail(make_app):
@@ -91,6 +93,7 @@ def test_queue_outage_keeps_the_signature_and_the_sweep_sends_the_mail(make_app,
     broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=dead_redis)
     with broken.app_context():
         slug = make_petition().slug
+        db.session.commit()  # the requests below run in app contexts of their own
     response = sign(broken.test_client(), slug, email="sweep@example.org")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/check-email")

@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import CSRF, confirmation_path, sign, text_of
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.web import CSRF, text_of
 
 
 def _signed_link(app, client, mailbox, petition, email="link@example.org") -> str:

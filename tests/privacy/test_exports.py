@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from campaign_app.exports import formats
 from campaign_app.privacy import service
 from tests.factories import make_petition, make_signature
-from tests.privacy.helpers import counts_of
+from tests.support.privacy import counts_of
 
 
 def export_text(petition, fmt: str) -> str:
