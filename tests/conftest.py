@@ -139,7 +139,7 @@ def make_app(
     For settings read when the app is made (MICROCACHE_SECONDS, RATELIMIT_ENABLED,
     QUEUE_BACKEND...), or a route added for the test. Settings read at request time can be
     changed on ``app.config`` instead, which is cheaper. Its sessions join the test's
-    transaction like those of ``app``.
+    transaction like those of ``app`` (so its own ``db.engine`` sees none of their SQL).
     """
     monkeypatch.setenv("CAMPAIGN_INSTANCE_PATH", str(tmp_path / "instance"))
     # Flask-Limiter keeps its state (enabled, storage, key prefix) on the one extension object,

@@ -137,11 +137,10 @@ def test_etag_changes_when_the_count_changes(app, client):
     assert response.headers["ETag"] != etag
 
 
-def test_cache_seconds_follow_the_setting(make_app):
-    app = make_app(COUNT_CACHE_SECONDS=42)
-    with app.app_context():
-        petition = make_petition()
-        response = app.test_client().get(f"/api/v1/petitions/{petition.slug}")
+def test_cache_seconds_follow_the_setting(app, client):
+    app.config["COUNT_CACHE_SECONDS"] = 42
+    petition = make_petition()
+    response = client.get(f"/api/v1/petitions/{petition.slug}")
     assert response.cache_control.max_age == 42
 
 

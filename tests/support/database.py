@@ -163,13 +163,14 @@ def rolled_back(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         still_open = _rolled_back_to_outer(connection)
         outer.rollback()
         connection.close()
-    if not still_open:
-        # The driver ended the outer transaction, so what the test wrote was committed.
-        empty_tables(engine)
-        pytest.fail(
-            "The test's transaction ended before the test did (so what it wrote was committed, "
-            "and is now deleted): mark the test `commits`, or find what ended it."
-        )
+        if not still_open:
+            # What the test wrote was committed: delete it, and say so (also over an error
+            # the test raised, which is likely a consequence).
+            empty_tables(engine)
+            pytest.fail(
+                "The test's transaction ended before the test did (so what it wrote was "
+                "committed, and is now deleted): mark the test `commits`, or find what ended it."
+            )
 
 
 def _this_thread_only(scoped: scoped_session[Any]) -> Callable[[], Any]:
