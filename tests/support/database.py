@@ -73,15 +73,15 @@ def migrate(url: str) -> None:
 
 
 def empty_tables(engine: sa.Engine) -> None:
-    """Delete every row, after a test that committed."""
-    tables = list(reversed(Base.metadata.sorted_tables))
+    """Delete every row, after a test that committed.
+
+    DELETE, children first: on tables this small it takes milliseconds, where PostgreSQL's
+    TRUNCATE of every table takes a fifth of a second. Sequences go on counting, as they do
+    after a rolled-back test.
+    """
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 # One transaction per test ----------------------------------------------------------------
