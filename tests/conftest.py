@@ -1,13 +1,14 @@
-"""Fixtures: the app on SQLite and (with TEST_DATABASE_URL) PostgreSQL, a real SMTP server."""
+"""Fixtures: one app per database (SQLite, and PostgreSQL with TEST_DATABASE_URL) for the whole
+run, a rolled-back transaction per test, and a real SMTP server.
+
+A test marked ``commits`` gets an app of its own that writes to the database for real, and the
+tables are emptied after it (see tests/support/database.py).
+"""
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,137 +16,42 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy.engine import make_url
 
 from campaign_app import create_app
-from campaign_app.db import Base
-from campaign_app.extensions import db
+from campaign_app.extensions import db, limiter
+from tests.support.database import (
+    allow_savepoints,
+    create_postgres_database,
+    drop_postgres_database,
+    empty_tables,
+    migrate,
+    rolled_back,
+)
+from tests.support.mail import Mailbox, free_port
+from tests.support.settings import TEST_DATABASE_URL, settings
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
 # Databases ------------------------------------------------------------------------------
-
-
-def _postgres_admin_engine(url: str) -> sa.Engine:
-    admin_url = make_url(url).set(drivername="postgresql+psycopg", database="postgres")
-    return sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-
-
-def _create_postgres_database(url: str) -> str:
-    parsed = make_url(url).set(drivername="postgresql+psycopg")
-    engine = _postgres_admin_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
-            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
-    except sa.exc.OperationalError as error:
-        raise pytest.UsageError(
-            f"PostgreSQL at {parsed.host}:{parsed.port} is not reachable ({error.orig}). "
-            "Start it, or run with TEST_DATABASE_URL= (empty) to test on SQLite only."
-        ) from None
-    finally:
-        engine.dispose()
-    return parsed.render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(url: str) -> None:
-    engine = _postgres_admin_engine(url)
-    with engine.connect() as connection:
-        connection.execute(
-            sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        )
-    engine.dispose()
-
-
-def _migrate(url: str, instance: str) -> None:
-    """Build the schema the way production does: with the Alembic migrations."""
-    from flask_migrate import upgrade
-
-    app = create_app(_settings(url, instance))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    instance = str(tmp_path_factory.mktemp("migrate-instance"))
     if request.param == "sqlite":
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-        _migrate(url, instance)
+        migrate(url)
         yield url
         return
-    url = _create_postgres_database(TEST_DATABASE_URL)
-    _migrate(url, instance)
+    url = create_postgres_database(TEST_DATABASE_URL)
+    migrate(url)
     yield url
-    _drop_postgres_database(url)
-
-
-def _settings(url: str, instance: str, **overrides: Any) -> dict[str, Any]:
-    settings = {
-        "TESTING": True,
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "QUEUE_BACKEND": "memory",
-        "QUEUE_RETRY_DELAY": 0,
-        "QUEUE_RETRY_BACKOFF": 1.0,
-        "RATELIMIT_ENABLED": False,
-        "MICROCACHE_SECONDS": 0,  # tests/petitions/test_microcache.py turns it on
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt by default
-        "MAIL_TRANSPORT": "outbox",
-        "BASE_URL": "http://campaign.test",
-        "SERVER_NAME": None,
-    }
-    settings.update(overrides)
-    return settings
-
-
-def _forget_request_caches() -> None:
-    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel"):
-        g.pop(key, None)
-
-
-def _empty_tables() -> None:
-    tables = list(reversed(Base.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+    drop_postgres_database(url)
 
 
 # Mail -----------------------------------------------------------------------------------
-
-
-class Mailbox:
-    """Collects what the real SMTP server on loopback received."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -164,47 +70,127 @@ def mailbox(smtp_server: Controller) -> Mailbox:
     return box
 
 
-# App ------------------------------------------------------------------------------------
+# Apps -----------------------------------------------------------------------------------
+
+
+def _forget_request_caches() -> None:
+    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel"):
+        g.pop(key, None)
+
+
+def _build_app(url: str, smtp_port: int, **overrides: Any) -> Flask:
+    defaults = {"MAIL_TRANSPORT": "smtp", "MAIL_SMTP_PORT": smtp_port}
+    app = create_app(settings(url, **(defaults | overrides)))
+    # Tests keep one app context open around many requests, so flask.g outlives a request
+    # here, unlike in production. Drop what extensions cache per request in g (the signed-in
+    # account, the CSRF token, the chosen language), so each request starts as a real one would.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_caches)
+    return app
+
+
+def _engine_of(app: Flask) -> sa.Engine:
+    with app.app_context():
+        return db.engine
+
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("commits") is not None
+
+
+@pytest.fixture(scope="session")
+def shared_app(
+    database_url: str, smtp_server: Controller, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The app of this database for every test that rolls back; use ``app``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAMPAIGN_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        application = _build_app(database_url, smtp_server.port)
+    engine = _engine_of(application)
+    allow_savepoints(engine)
+    yield application
+    engine.dispose()
+
+
+@pytest.fixture
+def database(
+    request: pytest.FixtureRequest, shared_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The test's database work: rolled back at its end; or, marked ``commits``, committed
+    and deleted after it."""
+    engine = _engine_of(shared_app)
+    if _commits(request):
+        yield
+        empty_tables(engine)
+        return
+    with rolled_back(engine, monkeypatch):
+        yield
 
 
 @pytest.fixture
 def make_app(
-    database_url: str, tmp_path: Any, smtp_server: Controller, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
-    """Build an app on the current database; extra settings override the test defaults."""
+    database: None,
+    database_url: str,
+    smtp_server: Controller,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., Flask]]:
+    """Build another app on this database; the keywords override the test settings.
+
+    For settings read when the app is made (MICROCACHE_SECONDS, RATELIMIT_ENABLED,
+    QUEUE_BACKEND...), or a route added for the test. Settings read at request time can be
+    changed on ``app.config`` instead, which is cheaper. Its sessions join the test's
+    transaction like those of ``app`` (so its own ``db.engine`` sees none of their SQL).
+    """
     monkeypatch.setenv("CAMPAIGN_INSTANCE_PATH", str(tmp_path / "instance"))
+    # Flask-Limiter keeps its state (enabled, storage, key prefix) on the one extension object,
+    # so the last app built sets it for every app: give the other apps theirs back afterwards.
+    limiter_state = dict(vars(limiter))
     apps: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
-        defaults = {"MAIL_TRANSPORT": "smtp", "MAIL_SMTP_PORT": smtp_server.port}
-        app = create_app(
-            _settings(database_url, str(tmp_path / "instance"), **(defaults | overrides))
-        )
-        # Tests keep one app context open around many requests, so flask.g outlives a request
-        # here, unlike in production. Drop what extensions cache per request in g (the signed-in
-        # account, the CSRF token, the chosen language), so each request starts as a real one would.
-        app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_caches)
-        apps.append(app)
-        return app
+        application = _build_app(database_url, smtp_server.port, **overrides)
+        apps.append(application)
+        return application
 
     yield factory
-    for app in apps:
-        with app.app_context():
-            db.session.remove()
-    if apps:
-        with apps[0].app_context():
-            _empty_tables()
-            db.session.remove()
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
+    for application in apps:
+        _engine_of(application).dispose()
+    vars(limiter).clear()
+    vars(limiter).update(limiter_state)
 
 
 @pytest.fixture
-def app(make_app: Any) -> Iterator[Flask]:
-    application: Flask = make_app()
-    with application.app_context():
-        yield application
+def app(
+    request: pytest.FixtureRequest,
+    database: None,
+    shared_app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Flask]:
+    """The app, with an app context pushed for the whole test.
+
+    The app is shared by the tests of one database: each test gets its own instance folder
+    and an empty queue, and what it changes in ``app.config`` is undone after it. A test
+    marked ``commits`` gets an app of its own.
+    """
+    if _commits(request):
+        application: Flask = request.getfixturevalue("make_app")()
+        with application.app_context():
+            yield application
+        return
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setattr(shared_app, "instance_path", str(instance))
+    saved = dict(shared_app.config)
+    huey = shared_app.extensions["campaign_queue"].huey
+    huey.flush()
+    try:
+        with shared_app.app_context():
+            yield shared_app
+    finally:
+        huey.flush()
+        shared_app.config.clear()
+        shared_app.config.update(saved)
 
 
 @pytest.fixture
@@ -215,15 +201,3 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
-
-
-def run_queue(app: Flask) -> int:
-    """Run the jobs waiting in the app's queue, as the worker would."""
-    queue = app.extensions["campaign_queue"]
-    with app.app_context():
-        done: int = queue.run_pending()
-    return done
-
-
-def unique_email(domain: str = "example.org") -> str:
-    return f"signer-{uuid.uuid4().hex[:10]}@{domain}"

@@ -1,4 +1,9 @@
-"""Plain factory functions: make_x(**overrides) adds a valid row and flushes it."""
+"""Plain factory functions: make_x(**overrides) adds a valid row and flushes it (no commit).
+
+The row is in the test's transaction: requests and queued jobs of the test see it, and it is
+rolled back with the test. A test marked `commits` that needs the row in another thread or
+connection (a live server) commits it itself.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +44,7 @@ def make_user(
     db.session.flush()
     for campaign in campaigns:
         db.session.add(CampaignMembership(user_id=user.id, campaign_id=campaign.id))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -48,7 +53,7 @@ def make_campaign(**overrides: Any) -> Campaign:
     values: dict[str, Any] = {"slug": f"campaign-{n}", "name": f"Campaign {n}"}
     campaign = Campaign(**(values | overrides))
     db.session.add(campaign)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
@@ -69,7 +74,7 @@ def make_petition(**overrides: Any) -> Petition:
         values["campaign"] = make_campaign()
     petition = Petition(**values)
     db.session.add(petition)
-    db.session.commit()
+    db.session.flush()
     return petition
 
 
@@ -98,7 +103,7 @@ def make_signature(petition: Petition, **overrides: Any) -> Signature:
             shards=4,
             confirmed_at=values["confirmed_at"],
         )
-    db.session.commit()
+    db.session.flush()
     return signature
 
 
@@ -126,7 +131,7 @@ def make_prisoner(**overrides: Any) -> Prisoner:
         )
     )
     db.session.add(prisoner)
-    db.session.commit()
+    db.session.flush()
     return prisoner
 
 
@@ -145,7 +150,7 @@ def make_occasion(**overrides: Any) -> Any:
     }
     occasion = Occasion(**(values | overrides))
     db.session.add(occasion)
-    db.session.commit()
+    db.session.flush()
     return occasion
 
 
@@ -163,7 +168,7 @@ def make_phrase(**overrides: Any) -> Any:
     }
     phrase = Phrase(**(values | overrides))
     db.session.add(phrase)
-    db.session.commit()
+    db.session.flush()
     return phrase
 
 
@@ -174,7 +179,7 @@ def make_card_sent(prisoner: Prisoner, count: int = 1, **overrides: Any) -> Any:
     values: dict[str, Any] = {"prisoner_id": prisoner.id, "count": count}
     report = CardSent(**(values | overrides))
     db.session.add(report)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -185,5 +190,5 @@ def make_postal_route(sender_country: str, transit_days: int = 14, **overrides: 
     values: dict[str, Any] = {"sender_country": sender_country, "transit_days": transit_days}
     route = PostalRoute(**(values | overrides))
     db.session.add(route)
-    db.session.commit()
+    db.session.flush()
     return route

@@ -14,7 +14,6 @@ from campaign_app.accounts.models import Role
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
-from tests.auth import log_in
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -25,7 +24,7 @@ from tests.factories import (
     make_signature,
     make_user,
 )
-from tests.petitions.helpers import csrf_token
+from tests.support.web import csrf_token, log_in
 
 # Routes anybody may use: signing in and resetting a password.
 PUBLIC = {

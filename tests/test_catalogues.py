@@ -10,6 +10,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
+from campaign_app.extensions import db
+
 CATALOGUES = Path(__file__).resolve().parent.parent / "campaign_app" / "translations"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|%%")
 LANGUAGES = ("ru", "be", "fr")
@@ -69,6 +71,7 @@ def test_strings_in_template_macros_are_translated_too(make_app):
     app = make_app()
     with app.app_context():
         make_petition(slug="macro-check")
+        db.session.commit()  # the requests below run in app contexts of their own
     page = app.test_client().get("/petitions/macro-check?lang=ru").get_data(as_text=True)
     assert "Поделитесь этой петицией" in page
     assert "Share this petition" not in page

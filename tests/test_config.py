@@ -9,6 +9,7 @@ import pytest
 
 import campaign_app
 from campaign_app.config import DEV_SECRET_KEY, database_uri, from_environment
+from campaign_app.extensions import db
 from tests.factories import make_petition
 
 GOOD_KEY = "0123456789abcdef" * 4  # 64 characters
@@ -76,6 +77,7 @@ def test_session_cookie_header_on_the_sign_form(make_app):
     app = make_app(TESTING=False, SECRET_KEY=GOOD_KEY)
     with app.app_context():
         slug = make_petition().slug
+        db.session.commit()  # the requests below run in app contexts of their own
     response = app.test_client().get(f"/petitions/{slug}")
     assert response.status_code == 200
     assert 'name="csrf_token"' in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ from campaign_app.campaigns.models import Campaign
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
 from campaign_app.prisoners.models import Prisoner, PrisonerAddress
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 EXAMPLE_NOTE = "Example data. This page shows the campaign as it was in 2011-2013"
 

@@ -12,7 +12,7 @@ import pytest
 
 from campaign_app.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
 from campaign_app.letters.pdf import check_glyphs, postcard_pdf
-from tests.letters.test_pdf import make_card
+from tests.support.pdf import make_card
 
 ROOT = Path(__file__).resolve().parents[1]
 ALPHABETS = (

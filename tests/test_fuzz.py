@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter, Rule
 
 from campaign_app.demo.data import load_demo
-from tests.petitions.helpers import csrf_token
+from tests.support.web import csrf_token
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(

@@ -8,7 +8,7 @@ from campaign_app.db import utcnow
 from campaign_app.letters.models import OccasionKind
 from campaign_app.petitions.models import PetitionState
 from tests.factories import make_occasion, make_petition, make_prisoner, make_signature
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 
 def _born(days_ahead: int) -> date:

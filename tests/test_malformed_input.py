@@ -12,9 +12,8 @@ from campaign_app.accounts.models import Role
 from campaign_app.demo.data import load_demo
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
-from tests.auth import log_in
 from tests.factories import make_petition, make_user
-from tests.petitions.helpers import csrf_token
+from tests.support.web import csrf_token, log_in
 
 PATHS_WITH_NUL = [
     "/petitions/a%00b",

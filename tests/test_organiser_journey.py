@@ -18,8 +18,9 @@ from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
-from tests.conftest import run_queue
-from tests.petitions.helpers import confirmation_path, csrf_token, sign, text_of
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.web import csrf_token, text_of
 
 PASSWORD = "organisers keep people safe"
 

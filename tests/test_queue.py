@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_petition
-from tests.petitions.helpers import sign
+from tests.support.petitions import sign
 
 
 def test_status_shows_waiting_jobs(app, client, runner):

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from campaign_app.accounts.models import Role, User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
-from tests.auth import log_in
 from tests.factories import make_campaign
+from tests.support.web import log_in
 
 PASSWORD = "a long admin password"
 

@@ -14,10 +14,9 @@ from campaign_app.accounts.models import Role, User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
-from tests.auth import log_in, post_form
 from tests.factories import PASSWORD, make_user
-from tests.petitions.helpers import csrf_token, text_of
 from tests.support.organise import page_token
+from tests.support.web import csrf_token, log_in, post_form, text_of
 
 WRONG = "The e-mail address, password or code is wrong"
 
@@ -68,24 +67,22 @@ def test_unknown_account_and_wrong_password_get_the_same_message(app, client):
     assert "not the password at all" not in wrong.get_data(as_text=True)
 
 
-def test_account_locks_after_repeated_failures_even_for_the_right_password(make_app):
-    app = make_app(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
-    client = app.test_client()
-    with app.app_context():
-        user = make_user(email="target@example.org")
-        for _ in range(3):
-            assert _attempt(client, "target@example.org", "wrong password!!").status_code == 400
-        locked = _attempt(client, "target@example.org", PASSWORD)
-        assert locked.status_code == 400
-        assert WRONG in text_of(locked)
-        db.session.expire_all()
-        assert db.session.get(User, user.id).locked_until is not None
-        actions = db.session.scalars(select(AuditEvent.action)).all()
-        assert "account.locked" in actions
-        # When the lock has passed, the right password works again.
-        db.session.get(User, user.id).locked_until = utcnow() - timedelta(seconds=1)
-        db.session.commit()
-        assert _attempt(client, "target@example.org", PASSWORD).status_code == 302
+def test_account_locks_after_repeated_failures_even_for_the_right_password(app, client):
+    app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
+    user = make_user(email="target@example.org")
+    for _ in range(3):
+        assert _attempt(client, "target@example.org", "wrong password!!").status_code == 400
+    locked = _attempt(client, "target@example.org", PASSWORD)
+    assert locked.status_code == 400
+    assert WRONG in text_of(locked)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "account.locked" in actions
+    # When the lock has passed, the right password works again.
+    db.session.get(User, user.id).locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert _attempt(client, "target@example.org", PASSWORD).status_code == 302
 
 
 def test_admin_unlocks_a_locked_account(app, client):
@@ -119,27 +116,23 @@ def test_sign_out_ends_the_session(app, client):
     assert client.get("/organise/").status_code == 302
 
 
-def test_idle_session_ends(make_app):
-    app = make_app(ORGANISER_IDLE_MINUTES=1)
-    client = app.test_client()
-    with app.app_context():
-        log_in(client, make_user())
-        assert client.get("/organise/").status_code == 200
-        with client.session_transaction() as session:
-            session["seen_at"] = time.time() - 120
-        response = client.get("/organise/")
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/account/login")
+def test_idle_session_ends(app, client):
+    app.config["ORGANISER_IDLE_MINUTES"] = 1
+    log_in(client, make_user())
+    assert client.get("/organise/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen_at"] = time.time() - 120
+    response = client.get("/organise/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/login")
 
 
-def test_session_ends_after_its_longest_life(make_app):
-    app = make_app(ORGANISER_SESSION_HOURS=1)
-    client = app.test_client()
-    with app.app_context():
-        log_in(client, make_user())
-        with client.session_transaction() as session:
-            session["signed_in_at"] = time.time() - 3601
-        assert client.get("/organise/").status_code == 302
+def test_session_ends_after_its_longest_life(app, client):
+    app.config["ORGANISER_SESSION_HOURS"] = 1
+    log_in(client, make_user())
+    with client.session_transaction() as session:
+        session["signed_in_at"] = time.time() - 3601
+    assert client.get("/organise/").status_code == 302
 
 
 def test_deactivated_account_is_signed_out_at_once(app, client):

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from campaign_app.accounts.models import User
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
-from tests.auth import log_in
-from tests.conftest import free_port, run_queue
 from tests.factories import make_user
-from tests.petitions.helpers import csrf_token, text_of
+from tests.support.mail import free_port
+from tests.support.queue import run_queue
+from tests.support.web import csrf_token, log_in, text_of
 
 LINK = re.compile(r"http://campaign\.test(/account/reset/\S+)")
 
@@ -87,6 +87,7 @@ def test_the_same_answer_with_the_queue_down(make_app, mailbox):
     broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     with working.app_context():
         make_user(email="known@example.org")
+        db.session.commit()  # the requests run in app contexts of their own
     answers = [
         _ask(app.test_client(), email)
         for app in (working, broken)

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from campaign_app.accounts.models import Role, User
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
-from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_user
-from tests.petitions.helpers import text_of
+from tests.support.web import log_in, post_form, text_of
 
 
 def test_admin_creates_an_organiser_for_a_campaign(app, client):

@@ -15,7 +15,7 @@ from campaign_app.extensions import db
 from campaign_app.petitions import counting
 from campaign_app.petitions.models import PetitionState, SignatureState
 from tests.factories import make_petition, make_signature
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 # A COUNT over the signature table itself (not over signature_count, the counter shards).
 COUNT_OVER_SIGNATURES = re.compile(r"count\s*\(.*\bsignature\b(?!_)", re.I | re.S)
@@ -137,11 +137,10 @@ def test_etag_changes_when_the_count_changes(app, client):
     assert response.headers["ETag"] != etag
 
 
-def test_cache_seconds_follow_the_setting(make_app):
-    app = make_app(COUNT_CACHE_SECONDS=42)
-    with app.app_context():
-        petition = make_petition()
-        response = app.test_client().get(f"/api/v1/petitions/{petition.slug}")
+def test_cache_seconds_follow_the_setting(app, client):
+    app.config["COUNT_CACHE_SECONDS"] = 42
+    petition = make_petition()
+    response = client.get(f"/api/v1/petitions/{petition.slug}")
     assert response.cache_control.max_age == 42
 
 
@@ -256,6 +255,7 @@ def test_page_and_api_never_count_signature_rows(app, client):
     for country in ["NL", "BE", "NL"]:
         make_signature(petition, country=country)
     slug = petition.slug
+    db.session.commit()
     db.session.remove()  # nothing cached in the session: the requests must query
 
     for path in [f"/petitions/{slug}", f"/api/v1/petitions/{slug}"]:

@@ -12,11 +12,11 @@ from campaign_app.demo.data import PETITION_SLUG, PRISONER_SLUG, load_demo
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
-from tests.browser.conftest import LiveServer, axe_violations, describe_violations
-from tests.browser.test_organiser import sign_in
 from tests.factories import make_petition, make_signature, make_user
+from tests.support.browser import LiveServer, axe_violations, describe_violations, sign_in
 
-pytestmark = pytest.mark.browser
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def check_pages(
@@ -58,6 +58,7 @@ def test_public_pages(live_server: LiveServer, page: Page) -> None:
     petition = demo_petition()
     make_signature(petition, country="BY")
     pending = make_signature(petition, state=SignatureState.PENDING)
+    db.session.commit()  # for the live server's threads
     confirm = f"/petitions/{PETITION_SLUG}/confirm/{make_confirmation_token(pending.id)}"
 
     public_pages = [
@@ -115,6 +116,7 @@ def test_organiser_pages(live_server: LiveServer, page: Page) -> None:
     make_signature(petition, country="BY")
     organiser = make_user(campaigns=(petition.campaign,))
     petition_id = petition.id
+    db.session.commit()  # for the live server's threads
 
     sign_in(page, live_server, organiser)
     found: dict[str, list[dict[str, Any]]] = {}

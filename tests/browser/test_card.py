@@ -11,9 +11,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from campaign_app.demo.data import load_demo
-from tests.browser.conftest import LiveServer
+from tests.support.browser import LiveServer
 
-pytestmark = pytest.mark.browser
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def pdf_text(path: Path) -> str:

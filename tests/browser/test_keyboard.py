@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer
+from campaign_app.extensions import db
 from tests.factories import make_petition
+from tests.support.browser import LiveServer
 
-pytestmark = pytest.mark.browser
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 # The controls of the signing form, in order: the radio group is one Tab stop (its checked
 # option); the arrow keys move inside it.
@@ -46,6 +48,7 @@ def test_tab_reaches_every_control_with_a_visible_focus(
     live_server: LiveServer, page: Page
 ) -> None:
     petition = make_petition(title="Free the keyboard-tested prisoner")
+    db.session.commit()  # for the live server's threads
     page.goto(f"{live_server.url}/petitions/{petition.slug}")
 
     page.keyboard.press("Tab")

@@ -13,19 +13,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from campaign_app.accounts.models import User
 from campaign_app.exports.rows import HEADER
+from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PublicDisplay, SignatureState
-from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
+from tests.support.browser import LiveServer, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/account/login")
-    page.get_by_label("E-mail address", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/organise/")
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def petition_with_signers() -> tuple[Petition, User]:
@@ -37,6 +31,7 @@ def petition_with_signers() -> tuple[Petition, User]:
     )
     make_signature(petition, first_name="Pending", state=SignatureState.PENDING)
     organiser = make_user(campaigns=(campaign,))
+    db.session.commit()  # for the live server's threads
     return petition, organiser
 
 

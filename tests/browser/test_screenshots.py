@@ -17,12 +17,14 @@ import pytest
 from playwright.sync_api import Page
 
 from campaign_app.demo.data import PETITION_SLUG, PRISONER_SLUG, load_demo
-from tests.browser.conftest import ARTIFACTS, LiveServer
-from tests.browser.test_organiser import sign_in
+from campaign_app.extensions import db
 from tests.factories import make_petition, make_signature, make_user
+from tests.support.browser import ARTIFACTS, LiveServer, sign_in
 
+# Commits: the live server answers in threads of its own, on connections of their own.
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.commits,
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
 
@@ -93,6 +95,7 @@ def test_screenshots_in_every_language(live_server: LiveServer, page: Page) -> N
     for country in ("BY", "BY", "LT", "PL", "FR"):
         make_signature(petition, country=country)
     organiser = make_user(campaigns=(petition.campaign,))
+    db.session.commit()  # for the live server's threads
     ARTIFACTS.mkdir(exist_ok=True)
     sign_in(page, live_server, organiser)
 

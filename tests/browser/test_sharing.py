@@ -8,9 +8,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from campaign_app.extensions import db
 from tests.factories import make_petition, make_signature
 
-pytestmark = pytest.mark.browser
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 @pytest.fixture
@@ -57,6 +59,7 @@ def test_embed_script_puts_a_working_counter_on_another_site(page, live_server, 
     petition = make_petition(title="Свабоду Алесю")
     make_signature(petition)
     make_signature(petition)
+    db.session.commit()  # for the live server's threads
     host_page = (
         "<!doctype html><html><head><title>Other site</title></head><body><p>Before</p>"
         f'<script src="{live_server.url}/static/js/embed.js" data-petition="{petition.slug}" '
@@ -79,6 +82,7 @@ def test_embed_script_puts_a_working_counter_on_another_site(page, live_server, 
 
 def test_petition_page_cannot_be_framed_but_the_embed_can(page, live_server, other_site):
     petition = make_petition(title="Framed?")
+    db.session.commit()  # for the live server's threads
     host_page = (
         f'<iframe id="page" src="{live_server.url}/petitions/{petition.slug}"></iframe>'
         f'<iframe id="embed" src="{live_server.url}/embed/petitions/{petition.slug}"></iframe>'
@@ -96,6 +100,7 @@ def test_petition_page_cannot_be_framed_but_the_embed_can(page, live_server, oth
 
 def test_mastodon_form_reaches_the_server_named(page, live_server):
     petition = make_petition(title="Free Ales")
+    db.session.commit()  # for the live server's threads
     reached: list[str] = []
 
     def mastodon(route):

@@ -8,18 +8,21 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
-from tests.browser.conftest import LiveServer, link_in
-from tests.conftest import unique_email
 from tests.factories import make_petition, make_signature
+from tests.support.browser import LiveServer, link_in
+from tests.support.mail import unique_email
 
-pytestmark = pytest.mark.browser
+# Commits: the live server answers in threads of its own, on connections of their own.
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def petition_with_two_signatures() -> Petition:
     petition = make_petition(title="Free the browser-tested prisoner", goal=100)
     make_signature(petition, country="NL")
     make_signature(petition, country="BE")
+    db.session.commit()  # for the live server's threads
     return petition
 
 

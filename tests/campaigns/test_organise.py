@@ -11,10 +11,9 @@ from sqlalchemy import select
 from campaign_app.accounts.models import Role
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.extensions import db
-from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_petition, make_prisoner, make_user
-from tests.petitions.helpers import csrf_token, text_of
 from tests.support.organise import audit_events, field_value, page_token
+from tests.support.web import csrf_token, log_in, post_form, text_of
 
 CAMPAIGN_FORM = {
     "slug": "free-ales",

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from campaign_app.petitions.models import PublicDisplay
-from tests.exports.test_formats import page_text
 from tests.factories import make_petition, make_signature
+from tests.support.exports import page_text
 
 
 def run_export(runner, folder, *options, name):

@@ -20,6 +20,7 @@ from campaign_app.exports.writers import FORMATS, pdf
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
 from tests.factories import make_petition, make_signature
+from tests.support.exports import page_text, pdf_pages
 
 HEADER = ["number", "name", "city", "country", "country_name", "confirmed_on"]
 
@@ -32,16 +33,6 @@ def export_bytes(petition, fmt, selection=None, **options) -> bytes:
     out = io.BytesIO()
     write_stream(petition, selection or Selection(), fmt, out, **options)
     return out.getvalue()
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """Each page's text, a line per drawn line, runs of spaces folded into one."""
-    return [page_text(page) for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def page_text(page) -> str:
-    lines = page.extract_text(extraction_mode="layout").splitlines()
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def bulk_signatures(petition, total, *, country="NL", day="2012-09-10"):

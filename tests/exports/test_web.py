@@ -21,10 +21,10 @@ from campaign_app.exports.jobs import delete_expired_exports, export_folder, req
 from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay
-from tests.auth import log_in, post_form
-from tests.conftest import free_port, run_queue
 from tests.factories import make_campaign, make_petition, make_signature, make_user
-from tests.petitions.helpers import text_of
+from tests.support.mail import free_port
+from tests.support.queue import run_queue
+from tests.support.web import log_in, post_form, text_of
 
 
 @pytest.fixture
@@ -202,6 +202,7 @@ def test_the_answer_is_the_same_while_the_queue_is_down(make_app, caplog):
         make_signature(petition, first_name="Ales", last_name="Friend", country="BY")
         organiser = make_user(Role.ORGANISER, campaigns=(petition.campaign,))
         petition_id, email = petition.id, organiser.email
+        db.session.commit()  # the requests run in app contexts of their own
 
     def ask_for_an_export(app):
         client = app.test_client()

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from campaign_app.demo.data import load_demo
 from campaign_app.prisoners.models import PrisonerStatus
 from tests.factories import make_occasion, make_phrase, make_prisoner
-from tests.petitions.helpers import csrf_token, text_of
+from tests.support.web import csrf_token, text_of
 
 WRITE = "/letters/write/ales-bialiatski"
 PHRASES_EN = ["Happy birthday!", "We wish you good health.", "We think of you every day."]

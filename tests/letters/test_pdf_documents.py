@@ -17,7 +17,7 @@ from campaign_app.letters.pdf import (
     letter_pdf,
     poster_pdf,
 )
-from tests.letters.test_pdf import (
+from tests.support.pdf import (
     A4,
     ADDRESS,
     ADDRESS_LINES,

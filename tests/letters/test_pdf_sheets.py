@@ -10,7 +10,7 @@ import pytest
 from reportlab.lib.units import mm
 
 from campaign_app.letters.pdf import MissingGlyphs, sheets_pdf
-from tests.letters.test_pdf import (
+from tests.support.pdf import (
     A4,
     ADDRESS_LINES,
     LETTER,

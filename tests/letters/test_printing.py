@@ -14,7 +14,7 @@ from campaign_app.demo.data import load_demo
 from campaign_app.letters import printing
 from campaign_app.prisoners.models import AddressLanguage, PrisonerStatus
 from tests.factories import make_card_sent, make_occasion, make_phrase, make_prisoner
-from tests.petitions.helpers import csrf_token
+from tests.support.web import csrf_token
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)

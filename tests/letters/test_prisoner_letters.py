@@ -10,7 +10,7 @@ from campaign_app.extensions import db
 from campaign_app.letters.models import PostalRoute
 from campaign_app.prisoners.models import PrisonerStatus
 from tests.factories import make_prisoner
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 PAGE = "/prisoners/ales-bialiatski"
 

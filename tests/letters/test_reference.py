@@ -13,7 +13,6 @@ from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.letters.models import Occasion, Phrase, PostalRoute
-from tests.auth import log_in, post_form
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -22,7 +21,7 @@ from tests.factories import (
     make_prisoner,
     make_user,
 )
-from tests.petitions.helpers import text_of
+from tests.support.web import log_in, post_form, text_of
 
 
 def phrase_form(**overrides: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from campaign_app.demo.data import load_demo
 from campaign_app.extensions import db
 from campaign_app.letters.models import CardSent
 from tests.factories import make_prisoner
-from tests.petitions.helpers import csrf_token, text_of
+from tests.support.web import csrf_token, text_of
 
 PAGE = "/prisoners/ales-bialiatski"
 SENT = "/letters/sent/ales-bialiatski"

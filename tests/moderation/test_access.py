@@ -9,9 +9,9 @@ from campaign_app.accounts.models import Role
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
 from campaign_app.petitions.models import SignatureState
-from tests.auth import log_in, post_form
 from tests.factories import make_signature, make_user
-from tests.moderation.helpers import invalidate, results, search_id, setup
+from tests.support.moderation import invalidate, results, search_id, setup
+from tests.support.web import log_in, post_form
 
 
 def routes(s, signature_id: int, batch_id: int) -> list[tuple[str, str]]:

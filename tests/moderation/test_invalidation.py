@@ -15,11 +15,10 @@ from campaign_app.moderation import changes, jobs
 from campaign_app.moderation.models import BatchState, InvalidationBatch
 from campaign_app.petitions import counting
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.auth import post_form
-from tests.conftest import run_queue
 from tests.factories import make_signature
-from tests.moderation.helpers import invalidate, preview, search, search_id, setup, signed_in
-from tests.petitions.helpers import text_of
+from tests.support.moderation import invalidate, preview, search, search_id, setup, signed_in
+from tests.support.queue import run_queue
+from tests.support.web import post_form, text_of
 
 HOUR_1 = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 HOUR_2 = datetime(2026, 11, 30, 14, 40, tzinfo=UTC)
@@ -96,6 +95,8 @@ def start_bulk(client, s, **conditions):
     return token, shown
 
 
+# Commits: no_drift runs `flask petitions recount`, which picks its isolation level.
+@pytest.mark.commits
 def test_preview_count_is_what_the_job_invalidates_and_counts_follow(app, client, runner):
     s = setup()
     honest, wave = attack(s)
@@ -139,6 +140,8 @@ def test_preview_count_is_what_the_job_invalidates_and_counts_follow(app, client
     assert "Restore 7 signatures" in page
 
 
+# Commits: no_drift runs `flask petitions recount`, which picks its isolation level.
+@pytest.mark.commits
 def test_restore_gives_states_and_counts_back(app, client, runner):
     s = setup()
     _honest, wave = attack(s)
@@ -366,6 +369,8 @@ def test_a_failing_job_is_marked_and_finishes_on_retry(app, client, monkeypatch)
     assert counting.read_counts(db.session, s.petition.id).total == 0
 
 
+# Commits: no_drift runs `flask petitions recount`, which picks its isolation level.
+@pytest.mark.commits
 def test_one_signature_is_invalidated_at_once_and_restorable(app, client, runner):
     s = setup()
     keep = make_signature(s.petition, country="NL", confirmed_at=HOUR_1)
@@ -442,6 +447,8 @@ def test_no_email_or_name_in_any_url_or_log_line(app, client, caplog):
     assert "Person" not in logged
 
 
+# Commits: no_drift runs `flask petitions recount`, which picks its isolation level.
+@pytest.mark.commits
 def test_a_failing_restore_goes_on_where_it_stopped(app, client, runner, monkeypatch):
     s = setup()
     wave = [
@@ -511,7 +518,7 @@ def test_bulk_invalidation_with_the_queue_down_waits_and_is_queued_again(make_ap
     from datetime import timedelta
 
     from campaign_app.db import utcnow
-    from tests.conftest import free_port
+    from tests.support.mail import free_port
 
     broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     with broken.app_context():

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from campaign_app.db import utcnow
-from tests.auth import post_form
 from tests.factories import make_signature
-from tests.moderation.helpers import setup, signed_in
-from tests.petitions.helpers import text_of
+from tests.support.moderation import setup, signed_in
+from tests.support.web import post_form, text_of
 
 BUSY = "d" * 32
 QUIET = "e" * 32

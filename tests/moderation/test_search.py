@@ -7,8 +7,8 @@ from datetime import timedelta
 from campaign_app.db import utcnow
 from campaign_app.petitions.models import SignatureState
 from tests.factories import make_signature
-from tests.moderation.helpers import results, search, setup, signed_in
-from tests.petitions.helpers import text_of
+from tests.support.moderation import results, search, setup, signed_in
+from tests.support.web import text_of
 
 HASH_A = "a" * 32
 HASH_B = "b" * 32

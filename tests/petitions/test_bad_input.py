@@ -11,7 +11,8 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState, Signature
 from tests.factories import make_petition
-from tests.petitions.helpers import csrf_token, sign, text_of
+from tests.support.petitions import sign
+from tests.support.web import csrf_token, text_of
 
 
 def stored_signatures() -> int:

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from campaign_app.extensions import db
@@ -14,7 +15,7 @@ from campaign_app.petitions import service
 from campaign_app.petitions.models import Petition, Signature, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
 from tests.factories import make_petition
-from tests.petitions.helpers import csrf_token
+from tests.support.web import csrf_token
 
 
 def spellings(n: int) -> list[str]:
@@ -31,6 +32,7 @@ def normalized(n: int) -> str:
 def run_surge(app, threads: int, per_thread: int, mailboxes: int) -> Counter:
     petition = make_petition()
     slug, petition_id = petition.slug, petition.id
+    db.session.commit()  # for the threads, each on a connection of its own
     statuses: Counter = Counter()
 
     def worker(seed: int) -> Counter:
@@ -109,6 +111,8 @@ def run_surge(app, threads: int, per_thread: int, mailboxes: int) -> Counter:
     return statuses
 
 
+# Commits: threads, each request on a connection of its own.
+@pytest.mark.commits
 def test_surge_of_signing_and_confirming(app, database_url):
     if database_url.startswith("postgresql"):
         # The figure: 8 threads x 200 signings and confirmations against PostgreSQL.

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import Mailbox, free_port, run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import sign, text_of
+from tests.support.mail import Mailbox, free_port
+from tests.support.petitions import sign
+from tests.support.queue import run_queue
+from tests.support.web import text_of
 
 LATIN_ONLY = "Our mail server can only deliver to addresses with Latin letters before the @."
 

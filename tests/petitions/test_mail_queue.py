@@ -10,59 +10,55 @@ from sqlalchemy import select
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import TEST_REDIS_URL, Mailbox, free_port, run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import confirmation_path, sign
+from tests.support.mail import Mailbox, free_port
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.settings import TEST_REDIS_URL
 
 
-def test_smtp_outage_loses_no_signature_and_no_mail(make_app):
+def test_smtp_outage_loses_no_signature_and_no_mail(app, client):
     port = free_port()  # nothing listens here yet: the SMTP server is "down"
-    app = make_app(MAIL_SMTP_PORT=port, MAIL_SMTP_TIMEOUT=2)
-    client = app.test_client()
-    with app.app_context():
-        petition = make_petition()
-        response = sign(client, petition.slug, email="outage@example.org")
-        assert response.status_code == 302  # the supporter sees no error
+    app.config.update(MAIL_SMTP_PORT=port, MAIL_SMTP_TIMEOUT=2)
+    petition = make_petition()
+    response = sign(client, petition.slug, email="outage@example.org")
+    assert response.status_code == 302  # the supporter sees no error
 
-        queue = app.extensions["campaign_queue"]
-        run_queue(app)  # delivery fails, the job goes back in the queue
-        assert queue.huey.pending_count() + queue.huey.scheduled_count() == 1
-        assert db.session.scalar(select(Signature.state)) is SignatureState.PENDING
+    queue = app.extensions["campaign_queue"]
+    run_queue(app)  # delivery fails, the job goes back in the queue
+    assert queue.huey.pending_count() + queue.huey.scheduled_count() == 1
+    assert db.session.scalar(select(Signature.state)) is SignatureState.PENDING
 
-        mailbox = Mailbox()
-        server = Controller(mailbox, hostname="127.0.0.1", port=port)
-        server.start()
-        try:
-            run_queue(app)
-        finally:
-            server.stop()
-        [message] = mailbox.to("outage@example.org")
-        assert client.get(confirmation_path(message)).status_code == 200
-        assert client.get(f"/api/v1/petitions/{petition.slug}").json["signature_count"] == 1
+    mailbox = Mailbox()
+    server = Controller(mailbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        run_queue(app)
+    finally:
+        server.stop()
+    [message] = mailbox.to("outage@example.org")
+    assert client.get(confirmation_path(message)).status_code == 200
+    assert client.get(f"/api/v1/petitions/{petition.slug}").json["signature_count"] == 1
 
 
-def test_outbox_transport_writes_eml_and_logs_the_link(make_app, caplog):
-    app = make_app(MAIL_TRANSPORT="outbox")
-    client = app.test_client()
-    with app.app_context():
-        petition = make_petition()
-        sign(client, petition.slug, email="offline@example.org")
-        with caplog.at_level("INFO", logger="campaign_app"):
-            run_queue(app)
-        outbox = os.path.join(app.instance_path, "outbox")
-        [name] = os.listdir(outbox)
-        with open(os.path.join(outbox, name), encoding="utf-8") as handle:
-            eml = handle.read()
-        assert "To: offline@example.org" in eml
-        link_lines = [
-            r.getMessage() for r in caplog.records if "Confirmation link" in r.getMessage()
-        ]
-        assert len(link_lines) == 1
-        path = link_lines[0].split("http://campaign.test", 1)[1]
-        assert path.startswith(f"/petitions/{petition.slug}/confirm/")
-        # The log names the signature by id, never by address or name.
-        assert all("offline@example.org" not in r.getMessage() for r in caplog.records)
-        assert client.get(path).status_code == 200
+def test_outbox_transport_writes_eml_and_logs_the_link(app, client, caplog):
+    app.config["MAIL_TRANSPORT"] = "outbox"
+    petition = make_petition()
+    sign(client, petition.slug, email="offline@example.org")
+    with caplog.at_level("INFO", logger="campaign_app"):
+        run_queue(app)
+    outbox = os.path.join(app.instance_path, "outbox")
+    [name] = os.listdir(outbox)
+    with open(os.path.join(outbox, name), encoding="utf-8") as handle:
+        eml = handle.read()
+    assert "To: offline@example.org" in eml
+    link_lines = [r.getMessage() for r in caplog.records if "Confirmation link" in r.getMessage()]
+    assert len(link_lines) == 1
+    path = link_lines[0].split("http://campaign.test", 1)[1]
+    assert path.startswith(f"/petitions/{petition.slug}/confirm/")
+    # The log names the signature by id, never by address or name.
+    assert all("offline@example.org" not in r.getMessage() for r in caplog.records)
+    assert client.get(path).status_code == 200
 
 
 @pytest.mark.redis
@@ -91,6 +87,7 @@ def test_queue_outage_keeps_the_signature_and_the_sweep_sends_the_mail(make_app,
     broken = make_app(QUEUE_BACKEND="redis", REDIS_URL=dead_redis)
     with broken.app_context():
         slug = make_petition().slug
+        db.session.commit()  # the requests below run in app contexts of their own
     response = sign(broken.test_client(), slug, email="sweep@example.org")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/check-email")

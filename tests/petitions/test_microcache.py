@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from tests.conftest import run_queue
+from campaign_app.extensions import db
 from tests.factories import make_petition, make_signature
-from tests.petitions.helpers import CSRF, confirmation_path, sign, text_of
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.web import CSRF, text_of
 
 
 def test_cached_page_gives_each_visitor_their_own_working_token(make_app, mailbox):
     app = make_app(MICROCACHE_SECONDS=60)
     with app.app_context():
         slug = make_petition().slug
+        db.session.commit()  # the requests below run in app contexts of their own
     # Requests outside a test-wide app context, as in production: each visitor gets their own.
     first, second = app.test_client(), app.test_client()
     page_one = first.get(f"/petitions/{slug}").get_data(as_text=True)

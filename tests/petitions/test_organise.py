@@ -12,10 +12,9 @@ from campaign_app.campaigns.models import CampaignState
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState
-from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_petition, make_user
-from tests.petitions.helpers import text_of
 from tests.support.organise import audit_events, field_value, page_token
+from tests.support.web import log_in, post_form, text_of
 
 PETITION_FORM = {
     "slug": "free-ales-now",

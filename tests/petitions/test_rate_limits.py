@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
-from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_petition
-from tests.petitions.helpers import csrf_token, sign, text_of
+from tests.support.petitions import sign
+from tests.support.settings import TEST_REDIS_URL
+from tests.support.web import csrf_token, text_of
 
 LIMITED = {
     "RATELIMIT_ENABLED": True,

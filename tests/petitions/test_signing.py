@@ -9,9 +9,10 @@ from sqlalchemy import func, select, update
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import confirmation_path, sign, text_of
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.web import text_of
 
 
 def signature_rows(petition_id: int) -> list[tuple[str, str, SignatureState]]:

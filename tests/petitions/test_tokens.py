@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.conftest import run_queue
 from tests.factories import make_petition
-from tests.petitions.helpers import CSRF, confirmation_path, sign, text_of
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.web import CSRF, text_of
 
 
 def _signed_link(app, client, mailbox, petition, email="link@example.org") -> str:
@@ -38,13 +39,13 @@ def test_link_of_another_petition_is_refused(app, client, mailbox):
     assert "does not work" in text_of(response)
 
 
-def test_expired_link_offers_a_new_one(app, make_app, mailbox):
+def test_expired_link_offers_a_new_one(app, client, mailbox):
     petition = make_petition()
-    client = app.test_client()
     link = _signed_link(app, client, mailbox, petition, email="late@example.org")
 
-    expiring = make_app(CONFIRM_TOKEN_MAX_AGE=0, CONFIRM_RESEND_INTERVAL=0)
-    late_client = expiring.test_client()
+    normal = {key: app.config[key] for key in ("CONFIRM_TOKEN_MAX_AGE", "CONFIRM_RESEND_INTERVAL")}
+    app.config.update(CONFIRM_TOKEN_MAX_AGE=0, CONFIRM_RESEND_INTERVAL=0)
+    late_client = app.test_client()
     time.sleep(1.1)
     response = late_client.get(link)
     assert response.status_code == 410
@@ -58,10 +59,11 @@ def test_expired_link_offers_a_new_one(app, make_app, mailbox):
     )
     assert resend.status_code == 302
     assert resend.headers["Location"].endswith(f"/petitions/{petition.slug}/check-email")
-    run_queue(expiring)
+    run_queue(app)
     assert len(mailbox.to("late@example.org")) == 2
 
-    # The new link works (on the normal app, where links live for days).
+    # The new link works (with the normal settings, where links live for days).
+    app.config.update(normal)
     assert client.get(confirmation_path(mailbox.to("late@example.org")[-1])).status_code == 200
     assert db.session.scalar(select(Signature.state)) is SignatureState.CONFIRMED
 

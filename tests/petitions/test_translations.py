@@ -10,9 +10,8 @@ from campaign_app.accounts.models import Role
 from campaign_app.audit.models import AuditEvent
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PetitionTranslation
-from tests.auth import log_in, post_form
 from tests.factories import make_petition, make_user
-from tests.petitions.helpers import text_of
+from tests.support.web import log_in, post_form, text_of
 
 FALLBACK = "has no translation into your language yet"
 FALLBACK_FR = "Cette pétition n’est pas encore traduite dans votre langue"

@@ -17,9 +17,8 @@ from campaign_app.prisoners.models import (
     PrisonerAddress,
     PrisonerStatus,
 )
-from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_occasion, make_prisoner, make_user
-from tests.petitions.helpers import text_of
+from tests.support.web import log_in, post_form, text_of
 
 LINES_RU = "ИК-2, отряд 14\nул. Сикорского, 1\n213807, г. Бобруйск\nМогилёвская обл."
 LINES_BE = "ПК-2, атрад 14\nвул. Сікорскага, 1\n213807, г. Бабруйск\nМагілёўская вобл."

@@ -9,7 +9,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.prisoners.models import AddressLanguage, PrisonerAddress, PrisonerStatus
 from tests.factories import make_campaign, make_prisoner
-from tests.petitions.helpers import text_of
+from tests.support.web import text_of
 
 OLD_ADDRESS_WARNING = (
     "This address is old: check that it is still current before you post anything."

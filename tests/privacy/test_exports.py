@@ -15,7 +15,7 @@ from campaign_app.exports.write import write_stream
 from campaign_app.exports.writers import FORMATS
 from campaign_app.privacy.service import erasing
 from tests.factories import make_petition, make_signature
-from tests.privacy.helpers import counts_of
+from tests.support.privacy import counts_of
 
 
 def export_text(petition, fmt: str) -> str:

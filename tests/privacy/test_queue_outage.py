@@ -14,11 +14,11 @@ from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState
 from campaign_app.privacy import jobs, retention
 from campaign_app.privacy.models import ErasureRequest
-from tests.auth import log_in, post_form
-from tests.conftest import free_port, run_queue
 from tests.factories import make_campaign, make_petition, make_signature, make_user
-from tests.petitions.helpers import csrf_token, text_of
-from tests.privacy.helpers import signature
+from tests.support.mail import free_port
+from tests.support.privacy import signature
+from tests.support.queue import run_queue
+from tests.support.web import csrf_token, log_in, post_form, text_of
 
 
 def queue_down(make_app):
@@ -38,6 +38,7 @@ def test_erasure_request_answers_the_same_with_the_queue_down(make_app, mailbox)
         petition = make_petition()
         for email in ("held-up@example.org", "held-down@example.org"):
             make_signature(petition, email=email, email_normalized=email)
+        db.session.commit()  # the requests run in app contexts of their own
     answers = [
         ask(working.test_client(), "held-up@example.org"),
         ask(working.test_client(), "nobody-up@example.org"),
@@ -89,6 +90,7 @@ def test_anonymising_answers_the_same_with_the_queue_down_and_is_queued_again(ma
     with working.app_context():
         up_id, up_signer, organiser = _closed_petition_and_organiser()
         down_id, down_signer, down_organiser = _closed_petition_and_organiser()
+        db.session.commit()  # the requests run in app contexts of their own
     up, up_page = _anonymise(working, up_id, organiser)
     down, down_page = _anonymise(broken, down_id, down_organiser)
     assert (up.status_code, down.status_code) == (302, 302)

@@ -13,10 +13,10 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
 from campaign_app.privacy.models import ErasureRequest
-from tests.conftest import run_queue
 from tests.factories import make_petition, make_signature
-from tests.petitions.helpers import csrf_token, text_of
-from tests.privacy.helpers import counts_of, erase_link, signature
+from tests.support.privacy import counts_of, erase_link, signature
+from tests.support.queue import run_queue
+from tests.support.web import csrf_token, text_of
 
 SAME_ANSWER = "If we hold signatures under this address, we've sent a link to it."
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from campaign_app import PROJECT_ROOT
 from campaign_app.campaigns.models import CampaignState
 from campaign_app.petitions.models import PetitionState
-from tests.auth import log_in
 from tests.factories import make_campaign, make_petition, make_signature, make_user
-from tests.petitions.helpers import text_of
-from tests.sharing.helpers import elements
-from tests.test_security import audit, csp_directives
+from tests.support.security import audit, csp_directives
+from tests.support.sharing import elements
+from tests.support.web import log_in, text_of
 
 STATIC = PROJECT_ROOT / "static"
 

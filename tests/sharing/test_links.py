@@ -9,7 +9,7 @@ import pytest
 from campaign_app.campaigns.models import CampaignState
 from campaign_app.petitions.models import PetitionState
 from tests.factories import make_campaign, make_petition
-from tests.sharing.helpers import share_links
+from tests.support.sharing import share_links
 
 TITLE = "Свабоду Алесю! Free Ales & co: 100% #solidarity?"
 

@@ -9,8 +9,8 @@ import pytest
 from campaign_app.petitions.models import PetitionState
 from campaign_app.sharing.service import InvalidInstance, mastodon_instance
 from tests.factories import make_petition
-from tests.petitions.helpers import text_of
-from tests.test_security import csp_directives
+from tests.support.security import csp_directives
+from tests.support.web import text_of
 
 
 @pytest.fixture

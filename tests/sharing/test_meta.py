@@ -13,7 +13,7 @@ from campaign_app.fonts import font_folder
 from campaign_app.petitions.models import PetitionState
 from campaign_app.sharing.image import Fonts, ShareCard, render_share_image
 from tests.factories import make_campaign, make_petition, make_signature
-from tests.sharing.helpers import meta_tags
+from tests.support.sharing import meta_tags
 
 
 def test_petition_page_has_opengraph_and_twitter_tags(client, app):

@@ -6,10 +6,9 @@ from html import unescape
 
 from campaign_app.accounts.models import Role
 from campaign_app.petitions.models import PetitionState
-from tests.auth import log_in
 from tests.factories import make_campaign, make_petition, make_user
-from tests.petitions.helpers import text_of
-from tests.sharing.helpers import elements, share_links
+from tests.support.sharing import elements, share_links
+from tests.support.web import log_in, text_of
 
 
 def snippet_url(petition) -> str:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from campaign_app.statistics.charts import Bar, bar_chart, column_chart, nice_ticks
-from tests.statistics.helpers import SVG_NS, svg_texts
+from tests.support.statistics import SVG_NS, svg_texts
 
 COMMON = {"chart_id": "c", "title": "Signatures", "summary": "A summary.", "empty_message": "None."}
 RENDERERS = [column_chart, bar_chart]

@@ -11,8 +11,6 @@ from campaign_app.accounts.models import Role
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
-from tests.auth import log_in
-from tests.conftest import run_queue
 from tests.factories import (
     make_campaign,
     make_card_sent,
@@ -22,8 +20,10 @@ from tests.factories import (
     make_signature,
     make_user,
 )
-from tests.petitions.helpers import confirmation_path, sign, text_of
-from tests.statistics.helpers import cell, svg_texts, svgs, table_rows
+from tests.support.petitions import confirmation_path, sign
+from tests.support.queue import run_queue
+from tests.support.statistics import cell, svg_texts, svgs, table_rows
+from tests.support.web import log_in, text_of
 
 
 def stats_url(petition_id: int, day: str | None = None) -> str:

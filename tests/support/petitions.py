@@ -1,23 +1,16 @@
-"""Helpers that act as a browser would: read the form, post it, follow the e-mail link."""
+"""Signing a petition as a person would: fill in the form, follow the link in the e-mail."""
 
 from __future__ import annotations
 
 import re
-from html import unescape
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from tests.support.web import csrf_token
+
 CONFIRM_LINK = re.compile(r"http://campaign\.test(/petitions/[^/\s]+/confirm/[A-Za-z0-9_.\-]+)")
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = CSRF.search(page)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 def sign(client: FlaskClient, slug: str, **fields: Any) -> TestResponse:
@@ -38,14 +31,8 @@ def sign(client: FlaskClient, slug: str, **fields: Any) -> TestResponse:
 
 
 def confirmation_path(message: Any) -> str:
+    """The path of the confirmation link in a confirmation e-mail."""
     body = message.get_body(preferencelist=("plain",)).get_content()
     match = CONFIRM_LINK.search(body)
     assert match, f"no confirmation link in: {body}"
     return match.group(1)
-
-
-def text_of(response: TestResponse) -> str:
-    """The visible text of an HTML page, white space folded."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))

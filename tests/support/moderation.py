@@ -11,8 +11,8 @@ from werkzeug.test import TestResponse
 
 from campaign_app.accounts.models import Role, User
 from campaign_app.petitions.models import Petition
-from tests.auth import log_in, post_form
 from tests.factories import make_campaign, make_petition, make_user
+from tests.support.web import log_in, post_form
 
 SEARCH_ID = re.compile(r"[?&]search=([A-Za-z0-9_\-]+)")
 

@@ -1,4 +1,4 @@
-"""Shared helpers of the privacy tests."""
+"""The privacy tests' helpers: the erasure link, a fresh look at a signature, the counters."""
 
 from __future__ import annotations
 

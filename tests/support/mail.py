@@ -1,0 +1,37 @@
+"""The real SMTP server on loopback that the tests' mail goes to, and its mailbox."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+
+class Mailbox:
+    """Collects what the real SMTP server on loopback received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def unique_email(domain: str = "example.org") -> str:
+    """An address no other test uses."""
+    return f"signer-{uuid.uuid4().hex[:10]}@{domain}"
