@@ -42,4 +42,9 @@ def _name_map(locale: str) -> dict[str, str]:
 
 def country_name(code: str) -> str:
     """The country's name in the current locale, or the code if unknown."""
-    return _name_map(str(get_locale() or "en")).get(code, code)
+    return country_name_in(code, str(get_locale() or "en"))
+
+
+def country_name_in(code: str, locale: str) -> str:
+    """The country's name in ``locale``, or the code if unknown."""
+    return _name_map(locale).get(code, code)

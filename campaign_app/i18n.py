@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from flask import Flask, Response, current_app, request
+from flask_babel import format_date as babel_format_date
+from flask_babel import get_locale
 
 LANGUAGE_COOKIE = "lang"
 # Each language's name in itself, for the switcher.
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
+
+
+# Russian and Belarusian long dates end in "г." ("25 сентября 2012 г."): inside a sentence
+# that ends with a full stop it reads "г..". Dates in running text leave the "г." out, as
+# the press does ("25 сентября 2012").
+_DATE_PATTERNS = {
+    "ru": {"long": "d MMMM y", "medium": "d MMM y"},
+    "be": {"long": "d MMMM y", "medium": "d MMM y"},
+}
+
+
+def date_pattern(style: str, locale: str) -> str:
+    """The babel pattern for a date ``style`` (short, medium, long or a pattern) in ``locale``."""
+    return _DATE_PATTERNS.get(locale.split("_")[0], {}).get(style, style)
+
+
+def format_date(value: date | datetime | None = None, format: str = "medium") -> str:
+    """flask_babel's format_date in the request's language, without the doubled "г.."."""
+    pattern = date_pattern(format, str(get_locale()))
+    return str(babel_format_date(value, pattern))
 
 
 def offered_languages() -> list[str]:
@@ -49,4 +74,11 @@ def init_i18n(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(remember_language)
-    app.jinja_env.globals.update(offered_languages=offered_languages, language_names=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        offered_languages=offered_languages, language_names=LANGUAGE_NAMES, format_date=format_date
+    )
+    app.jinja_env.filters["dateformat"] = _date_filter
+
+
+def _date_filter(value: date | datetime | None, format: Any = "medium") -> str:
+    return format_date(value, format)

@@ -6,12 +6,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from campaign_app.countries import country_codes
 from campaign_app.exports.rows import Selection
+from campaign_app.i18n import LANGUAGE_NAMES
+from campaign_app.translated import CONTENT_LANGUAGES
 from campaign_app.validators import strip_filter
 
 
@@ -26,6 +28,14 @@ class ExportForm(FlaskForm):
         ],
         default="pdf",
         validators=[InputRequired(_l("Please choose a format."))],
+    )
+    language = SelectField(
+        _l("Language of the PDF delivery package"),
+        choices=[
+            SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code})
+            for code in CONTENT_LANGUAGES
+        ],
+        validators=[Optional()],
     )
     confirmed_only = BooleanField(_l("Confirmed signatures only"), default=True)
     since = DateField(_l("Confirmed on or after"), validators=[Optional()])

@@ -75,6 +75,7 @@ def build_export(export_id: int) -> None:
             target=f"export {job.id}",
             bom=bool(job.selection.get("bom")),
             progress=progress,
+            language=str(job.selection.get("language") or petition.language),
         )
     except Exception as error:
         db.session.rollback()

@@ -58,7 +58,7 @@ class PrintForm(FlaskForm):
 
     def set_choices(self, prisoners: list[Prisoner], occasions: list[Occasion]) -> None:
         self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
-        self.occasion.choices = [SelectChoice(o.slug, occasion_name(o.name_en)) for o in occasions]
+        self.occasion.choices = [SelectChoice(o.slug, occasion_name(o)) for o in occasions]
 
     def to_input(self) -> BatchInput:
         return BatchInput(

@@ -154,13 +154,18 @@ class PetitionText:
     title: str
     summary: str
     body: str
+    target: str
     language: str
     # The visitor asked for a language this petition has no translation into.
     is_fallback: bool
 
 
 def petition_text(petition: Petition, locale: str) -> PetitionText:
-    """The title, summary and body to show to a visitor whose interface is in ``locale``."""
+    """The title, summary, body and target to show to a reader of ``locale``.
+
+    The original when ``locale`` is the petition's language; its translation when there is
+    one; else the original, marked as a fallback (the page says there is no translation).
+    """
     if locale != petition.language:
         for translation in petition.translations:
             if translation.locale == locale:
@@ -168,6 +173,7 @@ def petition_text(petition: Petition, locale: str) -> PetitionText:
                     translation.title,
                     translation.summary,
                     translation.body,
+                    translation.target or petition.target,
                     locale,
                     is_fallback=False,
                 )
@@ -175,6 +181,7 @@ def petition_text(petition: Petition, locale: str) -> PetitionText:
         petition.title,
         petition.summary,
         petition.body,
+        petition.target,
         petition.language,
         is_fallback=locale != petition.language,
     )

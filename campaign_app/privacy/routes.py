@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from campaign_app.accounts.access import (
@@ -89,7 +90,7 @@ def request_erasure() -> ResponseReturnValue:
         status = 400 if form.errors else 200
         return render_template("privacy/request_erasure.html", form=form), status
     try:
-        self_service.request_erasure(form.email.data)
+        self_service.request_erasure(form.email.data, str(get_locale()))
     except InvalidEmailAddress:
         form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
         return render_template("privacy/request_erasure.html", form=form), 400

@@ -194,10 +194,7 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
             empty_message=_("No cards reported sent yet."),
         ),
         occasion_chart=_ranked_chart(
-            [
-                Bar(occasion_name(o.name_en) if o else occasion_label, n)
-                for o, n in stats.per_occasion
-            ],
+            [Bar(occasion_name(o) if o else occasion_label, n) for o, n in stats.per_occasion],
             f,
             chart_id="cards-per-occasion",
             title=_("Cards reported sent, per occasion"),

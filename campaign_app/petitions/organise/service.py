@@ -32,6 +32,10 @@ class SlugLocked(CampaignError):
     """A petition's web address stays once it has opened: e-mailed and shared links use it."""
 
 
+class LanguageTranslated(CampaignError):
+    """The petition has a translation into the language chosen as its own: delete it first."""
+
+
 class FieldsRequired(CampaignError):
     """An open petition needs these fields filled in."""
 
@@ -46,6 +50,7 @@ _NEEDED_TO_OPEN = ("title", "target", "body")
 @dataclass(frozen=True)
 class PetitionInput:
     slug: str
+    language: str
     title: str
     summary: str
     body: str
@@ -60,6 +65,7 @@ class TranslationInput:
     title: str
     summary: str
     body: str
+    target: str = ""
 
 
 # action -> (states it may start from, state it leads to)
@@ -82,6 +88,13 @@ def petition_actions(petition: Petition) -> list[str]:
 def missing_for_opening(petition: Petition) -> list[str]:
     """The fields a petition still needs before it can open (empty: ready)."""
     return [name for name in _NEEDED_TO_OPEN if not getattr(petition, name).strip()]
+
+
+def translation_languages(petition: Petition, offered: list[str]) -> list[tuple[str, bool]]:
+    """The ``offered`` languages other than the petition's own, each with whether a
+    translation into it exists (the hub lists them with links to the editor)."""
+    existing = {translation.locale for translation in petition.translations}
+    return [(locale, locale in existing) for locale in offered if locale != petition.language]
 
 
 def translation_of(petition: Petition, locale: str) -> PetitionTranslation | None:
@@ -128,6 +141,8 @@ def update_petition(petition: Petition, data: PetitionInput) -> list[str]:
         raise SlugLocked()
     if _slug_taken(data.slug, except_id=petition.id):
         raise SlugTaken()
+    if data.language != petition.language and translation_of(petition, data.language):
+        raise LanguageTranslated(data.language)
     if petition.state is PetitionState.OPEN:
         missing = [name for name in _NEEDED_TO_OPEN if not getattr(data, name).strip()]
         if missing:
@@ -173,6 +188,7 @@ def save_translation(petition: Petition, locale: str, data: TranslationInput) ->
     translation.title = data.title
     translation.summary = data.summary
     translation.body = data.body
+    translation.target = data.target
     _save_and_record(petition, action, {"locale": locale})
 
 
