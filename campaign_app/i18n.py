@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
 
@@ -45,6 +45,8 @@ def select_locale() -> str | None:
     """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
     Accept-Language, then the first offered language. Unknown codes are ignored."""
     offered = offered_languages()
+    if not has_request_context():  # a command or a job: the fallback (jobs force theirs)
+        return offered[0] if offered else None
     for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in offered:
             return candidate

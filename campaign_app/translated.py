@@ -27,10 +27,10 @@ CONTENT_LANGUAGES = ("en", "ru", "be", "fr")
 Translations = dict[str, dict[str, str]]
 
 
-def clean_translations(data: Mapping[str, Mapping[str, Any]]) -> Translations:
+def clean_translations(data: Mapping[str, Mapping[str, Any]] | None) -> Translations:
     """The sub-forms' data without empty texts and languages (what is stored)."""
     cleaned: Translations = {}
-    for locale, texts in data.items():
+    for locale, texts in (data or {}).items():
         kept = {
             name: str(value).strip() for name, value in texts.items() if str(value or "").strip()
         }
@@ -43,10 +43,15 @@ def clean_translations(data: Mapping[str, Mapping[str, Any]]) -> Translations:
 FieldSpec = tuple[Any, bool, int]
 
 
-def translations_field(fields: Mapping[str, FieldSpec], label: Any = None) -> FormField:
+def translations_field(
+    fields: Mapping[str, FieldSpec],
+    label: Any = None,
+    languages: tuple[str, ...] = CONTENT_LANGUAGES,
+) -> FormField:
     """A form field holding one sub-form per language with ``fields`` in each.
 
-    Its ``data`` is ``{"ru": {"bio": "…"}, …}``; pass it through clean_translations.
+    Its ``data`` is ``{"ru": {"bio": "…"}, …}``; pass it through clean_translations. Fill it
+    from a row with ``form.translations.process(None, row.translations)``.
     """
 
     def text_field(field_label: Any, multiline: bool, length: int) -> Any:
@@ -63,7 +68,7 @@ def translations_field(fields: Mapping[str, FieldSpec], label: Any = None) -> Fo
     all_languages = type(
         "TranslationsForm",
         (Form,),
-        {locale: FormField(language_form, label=locale) for locale in CONTENT_LANGUAGES},
+        {locale: FormField(language_form, label=locale) for locale in languages},
     )
     return FormField(all_languages, label=label or _l("Translations"))
 

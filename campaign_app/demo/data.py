@@ -187,7 +187,7 @@ def load_demo() -> bool:
         campaign = Campaign(
             slug=CAMPAIGN_SLUG,
             name=CAMPAIGN_NAME,
-            organisation="Example organisers",
+            organisation="",
             description=CAMPAIGN_DESCRIPTION,
             is_example=True,
         )

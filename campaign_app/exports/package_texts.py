@@ -23,7 +23,7 @@ from campaign_app.exports.writers.pdf import PackageTexts
 from campaign_app.i18n import date_pattern
 from campaign_app.markdown import markdown_paragraphs
 from campaign_app.petitions.models import Petition
-from campaign_app.petitions.service import petition_text
+from campaign_app.petitions.texts import petition_text
 
 
 def package_texts(

@@ -247,13 +247,14 @@ def ics_feed(
     """
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     transit = calendar.transit
+    name = str(_("Cards to political prisoners"))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(str(_('Cards to political prisoners')))}",
+        f"X-WR-CALNAME:{escape_text(name)}",
     ]
     urls = list(write_url) if write_url is not None else []
     for index, event in enumerate(calendar.events):

@@ -267,6 +267,7 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
         sender_language_label,
         sender_heading=_("For you, the sender — do not post this page"),
         translation_label=_("Translation (%(language)s)", language=sender_language_label),
+        post_note=_("Page 1 is the letter: post only page 1."),
     )
 
 

@@ -24,6 +24,6 @@ def _petition_text(petition: object) -> object:
     """Template helper: the petition's texts in the page's language (or the original)."""
     from flask_babel import get_locale
 
-    from campaign_app.petitions.service import petition_text
+    from campaign_app.petitions.texts import petition_text
 
     return petition_text(petition, str(get_locale()))  # type: ignore[arg-type]

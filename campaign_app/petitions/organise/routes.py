@@ -58,7 +58,9 @@ def _render_petition_form(
         petition=petition,
         preview=preview,
         actions=service.petition_actions(petition) if petition else [],
-        missing=service.missing_for_opening(petition) if petition else [],
+        missing=[str(service.FIELD_LABELS[name]) for name in service.missing_for_opening(petition)]
+        if petition
+        else [],
         state_form=state_form or StateForm(formdata=None),
     ), status if status is not None else form_status(form)
 

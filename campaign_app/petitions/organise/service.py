@@ -10,6 +10,8 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from campaign_app.audit.service import flush_or_refuse, save_and_record
@@ -45,6 +47,12 @@ class FieldsRequired(CampaignError):
 
 
 _NEEDED_TO_OPEN = ("title", "target", "body")
+# The names organisers see for them (the form's labels).
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "target": _l("Addressed to (target)"),
+    "body": _l("Text of the petition (Markdown)"),
+}
 
 
 @dataclass(frozen=True)
@@ -160,11 +168,14 @@ def change_petition_state(petition: Petition, action: str) -> PetitionState:
         missing = missing_for_opening(petition)
         if missing:
             raise StateChangeRefused(
-                "Before it can open, the petition needs: " + ", ".join(missing) + "."
+                _(
+                    "Before it can open, the petition needs: %(fields)s.",
+                    fields=", ".join(str(FIELD_LABELS[name]) for name in missing),
+                )
             )
         if petition.closes_at is not None and petition.closes_at <= utcnow():
             raise StateChangeRefused(
-                "The closing date has passed: set a later one (or none) before opening."
+                _("The closing date has passed: set a later one (or none) before opening.")
             )
     old_state = petition.state
     petition.state = new_state
