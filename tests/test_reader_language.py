@@ -233,20 +233,9 @@ def test_prisoner_texts_translated_in_the_organisers_form(app):
     assert 'name="translations-be-bio"' in page
     assert "Старшыня Праваабарончага цэнтра" in page  # the translations are in the form
     names = [
-        "slug",
-        "given_name_latin",
-        "surname_latin",
-        "given_name_ru",
-        "patronymic_ru",
-        "surname_ru",
-        "full_name_dative_ru",
-        "given_name_be",
-        "patronymic_be",
-        "surname_be",
-        "full_name_dative_be",
-        "bio",
-        "interests",
-        "mail_note",
+        *("slug", "given_name_latin", "surname_latin", "bio", "interests", "mail_note"),
+        *("given_name_ru", "patronymic_ru", "surname_ru", "full_name_dative_ru"),
+        *("given_name_be", "patronymic_be", "surname_be", "full_name_dative_be"),
     ]
     data = {name: getattr(prisoner, name) for name in names}
     data |= {
