@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
@@ -26,6 +27,16 @@ _DATE_PATTERNS = {
 def date_pattern(style: str, locale: str) -> str:
     """The babel pattern for a date ``style`` (short, medium, long or a pattern) in ``locale``."""
     return _DATE_PATTERNS.get(locale.split("_")[0], {}).get(style, style)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the request's language ("английский" for en, to a Russian
+    reader), for sentences; the switcher names each language in itself (LANGUAGE_NAMES)."""
+    try:
+        name = Locale.parse(code).get_display_name(str(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(name or code)
 
 
 def format_date(value: date | datetime | None = None, format: str = "medium") -> str:
@@ -77,7 +88,10 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(remember_language)
     app.jinja_env.globals.update(
-        offered_languages=offered_languages, language_names=LANGUAGE_NAMES, format_date=format_date
+        offered_languages=offered_languages,
+        language_names=LANGUAGE_NAMES,
+        language_name=language_name,
+        format_date=format_date,
     )
     app.jinja_env.filters["dateformat"] = _date_filter
 

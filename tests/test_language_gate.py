@@ -28,7 +28,7 @@ from campaign_app.extensions import db
 from campaign_app.i18n import LANGUAGE_NAMES
 from campaign_app.letters.models import Occasion, Phrase
 from campaign_app.petitions.models import Petition, SignatureState
-from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import PASSWORD, make_signature, make_user
 
 LANGUAGES = ("ru", "be")
@@ -412,6 +412,17 @@ def test_an_expired_link_and_a_closed_petition(site, app):
         "the closed petition's page",
         reader_text(site.public.get(f"/petitions/{site.petition.slug}").text),
     )
+
+
+def test_a_released_prisoner_and_a_card_that_cannot_be_printed(site):
+    preview = _compose(site, "preview", free_text="Привет! Сегодня у нас шёл снег.").decode()
+    assert_no_latin("a preview with own words", reader_text(preview))
+    site.prisoner.status = PrisonerStatus.RELEASED
+    db.session.commit()
+    for url in (f"/prisoners/{site.prisoner.slug}", f"/letters/write/{site.prisoner.slug}"):
+        response = site.public.get(url)
+        assert response.status_code in (200, 409), url
+        assert_no_latin(url, reader_text(response.get_data(as_text=True)))
 
 
 def test_erasing_ones_signatures_and_its_email(site, mailbox):
