@@ -100,7 +100,7 @@ bench: install $(MO_FILES)
 
 # Extract the marked strings and merge them into every language's catalogue.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* .venv node_modules" --no-location --sort-output -o campaign_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 --ignore-dirs ".* .venv node_modules" --no-location --sort-output -o campaign_app/translations/messages.pot .
 	$(BIN)/pybabel update -i campaign_app/translations/messages.pot -d campaign_app/translations --no-fuzzy-matching --ignore-obsolete
 
 translations: $(MO_FILES)

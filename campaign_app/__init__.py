@@ -82,25 +82,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _configure_templates(app: Flask) -> None:
     """Helpers every template may use; features add their own in their init_app."""
-    from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
+    from flask_babel import format_datetime, format_number, format_percent, get_locale
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
     from campaign_app.labels import state_label
     from campaign_app.markdown import render_markdown
+    from campaign_app.translated import init_app as init_translated
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         now=utcnow,
         country_name=country_name,
-        format_date=format_date,
         format_datetime=format_datetime,
         format_number=format_number,
         format_percent=format_percent,
         get_locale=get_locale,
         state_label=state_label,
     )
+    init_translated(app)
 
 
 def _configure_logging(app: Flask) -> None:
@@ -138,6 +139,7 @@ def _init_core(app: Flask) -> None:
     """The extensions and services every feature builds on."""
     from campaign_app.errors import init_error_handlers
     from campaign_app.extensions import csrf, db, login_manager, migrate
+    from campaign_app.form_messages import init_app as init_form_messages
     from campaign_app.i18n import init_i18n
     from campaign_app.microcache import init_microcache
     from campaign_app.queue import init_queue
@@ -147,6 +149,7 @@ def _init_core(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
     init_i18n(app)
+    init_form_messages(app)
     init_rate_limits(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -40,6 +40,19 @@ def _name_map(locale: str) -> dict[str, str]:
     return dict(_names(locale))
 
 
+@cache
+def country_codes_by_name(locale: str) -> dict[str, str]:
+    """Country names (case-folded) in ``locale`` and in English, to their ISO codes."""
+    names = {name.casefold(): code for code, name in _names("en")}
+    names.update({name.casefold(): code for code, name in _names(locale)})
+    return names
+
+
 def country_name(code: str) -> str:
     """The country's name in the current locale, or the code if unknown."""
-    return _name_map(str(get_locale() or "en")).get(code, code)
+    return country_name_in(code, str(get_locale() or "en"))
+
+
+def country_name_in(code: str, locale: str) -> str:
+    """The country's name in ``locale``, or the code if unknown."""
+    return _name_map(locale).get(code, code)

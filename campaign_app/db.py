@@ -7,9 +7,9 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Alembic needs stable, predictable constraint names to alter them later.
@@ -82,3 +82,24 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Translatable:
+    """Mixin: texts typed by organisers, translated into other interface languages.
+
+    The columns hold the texts as first written; ``translations`` holds the others,
+    ``{"ru": {"bio": "…"}, "be": {…}}`` (campaign_app.translated edits and shows them).
+    """
+
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+
+    def translated(self, name: str, locale: str) -> str:
+        """The field ``name`` in ``locale`` when translated, else as written."""
+        value = ((self.translations or {}).get(locale) or {}).get(name, "")
+        return value or str(getattr(self, name) or "")
+
+    def has_translation(self, locale: str) -> bool:
+        """Whether any text of the row is translated into ``locale``."""
+        return any(((self.translations or {}).get(locale) or {}).values())

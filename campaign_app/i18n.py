@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from datetime import date, datetime
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, Response, current_app, has_request_context, request
+from flask_babel import format_date as babel_format_date
+from flask_babel import get_locale
 
 LANGUAGE_COOKIE = "lang"
 # Each language's name in itself, for the switcher.
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
+
+
+# Russian and Belarusian long dates end in "г." ("25 сентября 2012 г."): inside a sentence
+# that ends with a full stop it reads "г..". Dates in running text leave the "г." out, as
+# the press does ("25 сентября 2012").
+_DATE_PATTERNS = {
+    "ru": {"long": "d MMMM y", "medium": "d MMM y"},
+    "be": {"long": "d MMMM y", "medium": "d MMM y"},
+}
+
+
+def date_pattern(style: str, locale: str) -> str:
+    """The babel pattern for a date ``style`` (short, medium, long or a pattern) in ``locale``."""
+    return _DATE_PATTERNS.get(locale.split("_")[0], {}).get(style, style)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the request's language ("английский" for en, to a Russian
+    reader), for sentences; the switcher names each language in itself (LANGUAGE_NAMES)."""
+    try:
+        name = Locale.parse(code).get_display_name(str(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(name or code)
+
+
+def format_date(value: date | datetime | None = None, format: str = "medium") -> str:
+    """flask_babel's format_date in the request's language, without the doubled "г.."."""
+    pattern = date_pattern(format, str(get_locale()))
+    return str(babel_format_date(value, pattern))
 
 
 def offered_languages() -> list[str]:
@@ -20,6 +56,8 @@ def select_locale() -> str | None:
     """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
     Accept-Language, then the first offered language. Unknown codes are ignored."""
     offered = offered_languages()
+    if not has_request_context():  # a command or a job: the fallback (jobs force theirs)
+        return offered[0] if offered else None
     for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in offered:
             return candidate
@@ -49,4 +87,14 @@ def init_i18n(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(remember_language)
-    app.jinja_env.globals.update(offered_languages=offered_languages, language_names=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        offered_languages=offered_languages,
+        language_names=LANGUAGE_NAMES,
+        language_name=language_name,
+        format_date=format_date,
+    )
+    app.jinja_env.filters["dateformat"] = _date_filter
+
+
+def _date_filter(value: date | datetime | None, format: Any = "medium") -> str:
+    return format_date(value, format)

@@ -58,3 +58,31 @@ def _render(text: str) -> Markup:
         strip_comments=True,
     )
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def markdown_paragraphs(text: str | None) -> tuple[str, ...]:
+    """``text`` as plain paragraphs for print: markup dropped, list items marked with "–",
+    links shown by their text, headings as paragraphs of their own."""
+    if not text:
+        return ()
+    paragraphs: list[str] = []
+    prefix = ""
+    for token in _parser().parse(text):
+        if token.type == "list_item_open":
+            prefix = "– "
+        elif token.type == "inline":
+            parts = []
+            for child in token.children or ():
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type == "softbreak":
+                    parts.append(" ")
+                elif child.type == "hardbreak":
+                    parts.append("\n")
+            line = "".join(parts).strip()
+            if line:
+                paragraphs.append(prefix + line)
+            prefix = ""
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            paragraphs.append(token.content.strip())
+    return tuple(paragraphs)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
@@ -32,11 +34,17 @@ def check_password_rules(password: str, email: str = "") -> None:
     """Raise WeakPassword with a clear message when ``password`` is not acceptable."""
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if len(password) < minimum:
-        raise WeakPassword(f"The password must have at least {minimum} characters.")
+        raise WeakPassword(
+            _ln(
+                "The password must have at least %(num)d character.",
+                "The password must have at least %(num)d characters.",
+                minimum,
+            )
+        )
     if len(password) > 200:
-        raise WeakPassword("The password must have at most 200 characters.")
+        raise WeakPassword(_l("The password must have at most 200 characters."))
     if email and password.strip().lower() == normalize_account_email(email):
-        raise WeakPassword("The password must not be the e-mail address.")
+        raise WeakPassword(_l("The password must not be the e-mail address."))
 
 
 def hash_password(password: str) -> str:

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user as signed_in
 from flask_login import login_user, logout_user
@@ -166,7 +167,7 @@ def reset_request() -> ResponseReturnValue:
         return render_template("accounts/reset_request.html", form=form), (
             400 if form.errors else 200
         )
-    service.request_password_reset(form.email.data)
+    service.request_password_reset(form.email.data, str(get_locale()))
     # The same answer whether or not the account exists.
     return render_template("accounts/reset_sent.html")
 

@@ -175,8 +175,9 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """Queue a reset-link mail if an active account has this address; else do nothing.
+def request_password_reset(email: str, locale: str = "en") -> None:
+    """Queue a reset-link mail, in ``locale``, if an active account has this address; else
+    do nothing.
 
     The caller answers the same either way, and so it does when the queue is down: the mail
     is then lost (nothing queues it again) and the person can ask again.
@@ -187,7 +188,7 @@ def request_password_reset(email: str) -> None:
         )
     )
     if user_id is not None:
-        enqueue(jobs.send_password_reset, user_id)
+        enqueue(jobs.send_password_reset, user_id, locale)
 
 
 def totp_uri(user: User, secret: str) -> str:

@@ -13,6 +13,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from campaign_app.campaigns.service import CampaignInput
+from campaign_app.translated import clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_markdown, strip_filter
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
@@ -44,7 +45,7 @@ class CampaignForm(FlaskForm):
 
     slug = slug_field(_l("Web address (slug)"))
     name = StringField(
-        _l("Name"),
+        _l("Name of the campaign"),
         filters=[clean_line],
         validators=[DataRequired(_l("Please enter a name.")), Length(max=200), PlainText()],
     )
@@ -59,6 +60,13 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), Length(max=20000), PlainText(single_line=False)],
         render_kw={"rows": 8},
     )
+    translations = translations_field(
+        {
+            "name": (_l("Name of the campaign"), False, 200),
+            "description": (_l("Description (Markdown, optional)"), True, 20000),
+        },
+        _l("The name and description in other languages"),
+    )
 
     def to_input(self) -> CampaignInput:
         return CampaignInput(
@@ -66,6 +74,7 @@ class CampaignForm(FlaskForm):
             name=self.name.data,
             organisation=self.organisation.data or "",
             description=self.description.data or "",
+            translations=clean_translations(self.translations.data),
         )
 
 

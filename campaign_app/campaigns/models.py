@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
+from campaign_app.db import Base, Translatable, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from campaign_app.petitions.models import Petition
@@ -25,8 +25,11 @@ class CampaignState(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Campaign(Base):
-    """A campaign run by an organisation, e.g. "Freedom for Ales Bialiatski"."""
+class Campaign(Translatable, Base):
+    """A campaign run by an organisation, e.g. "Freedom for Ales Bialiatski".
+
+    Its name and description are translated into other languages (``translations``).
+    """
 
     __tablename__ = "campaign"
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from campaign_app.audit.service import flush_or_refuse, save_and_record
@@ -19,6 +20,7 @@ from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.db import apply_changes
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.labels import state_label
 from campaign_app.petitions.models import Petition
 from campaign_app.prisoners.models import Prisoner
 
@@ -41,6 +43,8 @@ class CampaignInput:
     name: str
     organisation: str
     description: str
+    # {"ru": {"name": "…", "description": "…"}, …}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,14 @@ def next_state(
 ) -> State:
     """The state ``action`` leads to from ``current``; StateChangeRefused if it cannot."""
     if action not in actions:
-        raise StateChangeRefused("Unknown action.")
+        raise StateChangeRefused(_("Unknown action."))
     sources, new_state = actions[action]
     if current not in sources:
         raise StateChangeRefused(
-            f"A {noun} that is {current.value} cannot be changed this way ({action})."
+            _(
+                "This is not possible while it is “%(state)s”: reload the page and try again.",
+                state=state_label(current.value),
+            )
         )
     return new_state
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from campaign_app.db import Translatable
 from campaign_app.extensions import db
 from campaign_app.letters.models import Artwork, Occasion, OccasionKind, Phrase, PostalRoute
 
@@ -57,6 +58,23 @@ OCCASIONS = [
         date(2012, 9, 25),
     ),
 ]
+
+# The occasions' names in the other languages (slug -> locale -> name).
+OCCASION_NAMES = {
+    "birthday": {"ru": "День рождения", "be": "Дзень нараджэння", "fr": "Anniversaire"},
+    "new-year": {"ru": "Новый год", "be": "Новы год", "fr": "Nouvel An"},
+    "arrest-anniversary": {
+        "ru": "Годовщина ареста",
+        "be": "Гадавіна арышту",
+        "fr": "Anniversaire de l’arrestation",
+    },
+    "support": {"ru": "Слова поддержки", "be": "Словы падтрымкі", "fr": "Soutien"},
+    "ales-50th-birthday-week": {
+        "ru": "Неделя 50-летия Алеся Беляцкого",
+        "be": "Тыдзень 50-годдзя Алеся Бяляцкага",
+        "fr": "Semaine des 50 ans d’Ales Bialiatski",
+    },
+}
 
 # (occasion slug or None for any occasion, en, ru, be, fr): short, safe, no politics.
 PHRASES = [
@@ -117,6 +135,27 @@ ROUTES = [
     ("PL", 7),
     ("US", 21),
 ]
+POSTAGE_NOTE = "International postcard stamp: check the current price at your post office."
+ROUTE_NOTE = "Example value from the demo data; check it before relying on it."
+ROUTE_TRANSLATIONS = {
+    "ru": {
+        "postage_note": "Марка для международной открытки: узнайте её нынешнюю цену на почте.",
+        "note": "Пример из демонстрационных данных: проверьте, прежде чем на него полагаться.",
+    },
+    "be": {
+        "postage_note": "Марка для міжнароднай паштоўкі: удакладніце яе цяперашні кошт на пошце.",
+        "note": "Прыклад з дэманстрацыйных даных: праверце, перш чым на яго спадзявацца.",
+    },
+    "fr": {
+        "postage_note": (
+            "Timbre pour une carte postale internationale\u00a0: vérifiez le tarif actuel à "
+            "votre bureau de poste."
+        ),
+        "note": (
+            "Valeur d’exemple des données de démonstration\u00a0: vérifiez-la avant de vous y fier."
+        ),
+    },
+}
 
 
 def load_letters_demo() -> bool:
@@ -135,9 +174,14 @@ def load_letters_demo() -> bool:
                 artwork=artwork,
                 on_date=on_date,
                 position=position,
+                translations={},
             )
             db.session.add(occasion)
             created = True
+        created = (
+            translate_missing(occasion, {k: {"name": v} for k, v in OCCASION_NAMES[slug].items()})
+            or created
+        )
         occasions[slug] = occasion
     if db.session.scalar(select(Phrase.id).limit(1)) is None:
         for position, (occasion_slug, en, ru, be, fr) in enumerate(PHRASES):
@@ -154,17 +198,28 @@ def load_letters_demo() -> bool:
             )
         created = True
     for country, days in ROUTES:
-        if db.session.get(PostalRoute, country) is None:
-            db.session.add(
-                PostalRoute(
-                    sender_country=country,
-                    transit_days=days,
-                    postage_note="International postcard stamp: check the current price at "
-                    "your post office.",
-                    note="Example value from the demo data; check it before relying on it.",
-                    as_of=date(2012, 9, 1),
-                )
+        route = db.session.get(PostalRoute, country)
+        if route is None:
+            route = PostalRoute(
+                sender_country=country,
+                transit_days=days,
+                postage_note=POSTAGE_NOTE,
+                note=ROUTE_NOTE,
+                as_of=date(2012, 9, 1),
+                translations={},
             )
+            db.session.add(route)
             created = True
+        if route.postage_note == POSTAGE_NOTE and route.note == ROUTE_NOTE:
+            created = translate_missing(route, ROUTE_TRANSLATIONS) or created
     db.session.flush()
     return created
+
+
+def translate_missing(row: Translatable, texts: dict[str, dict[str, str]]) -> bool:
+    """Add the languages ``row`` has no translation into yet; True if any was added."""
+    current = row.translations or {}
+    missing = {locale: value for locale, value in texts.items() if locale not in current}
+    if missing:
+        row.translations = {**current, **missing}
+    return bool(missing)

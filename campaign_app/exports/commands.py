@@ -23,6 +23,7 @@ from campaign_app.exports.writers import FORMATS
 from campaign_app.extensions import db
 from campaign_app.petitions import bp as petitions
 from campaign_app.petitions.models import Petition
+from campaign_app.translated import CONTENT_LANGUAGES
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -71,6 +72,11 @@ def _check_output(path: Path) -> None:
 @click.option(
     "--country", "countries", multiple=True, metavar="CODE", help="ISO code; repeat for several."
 )
+@click.option(
+    "--language",
+    type=click.Choice(CONTENT_LANGUAGES),
+    help="The PDF's language (default: the petition's).",
+)
 def export_signatures(
     slug: str,
     fmt: str,
@@ -80,6 +86,7 @@ def export_signatures(
     since: str | None,
     until: str | None,
     countries: tuple[str, ...],
+    language: str | None,
 ) -> None:
     """Export a petition's signatures for delivery (names as each signer allowed, no e-mails)."""
     since_day = _parse_day(since, "--since")
@@ -118,6 +125,7 @@ def export_signatures(
                 target=petition.slug,
                 bom=bom,
                 progress=progress,
+                language=language,
             )
         except OSError as error:
             raise click.ClickException(

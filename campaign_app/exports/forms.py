@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from campaign_app.countries import country_codes
+from campaign_app.countries import country_codes, country_codes_by_name
 from campaign_app.exports.rows import Selection
+from campaign_app.i18n import LANGUAGE_NAMES
+from campaign_app.translated import CONTENT_LANGUAGES
 from campaign_app.validators import strip_filter
 
 
@@ -26,6 +29,14 @@ class ExportForm(FlaskForm):
         ],
         default="pdf",
         validators=[InputRequired(_l("Please choose a format."))],
+    )
+    language = SelectField(
+        _l("Language of the PDF delivery package"),
+        choices=[
+            SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code})
+            for code in CONTENT_LANGUAGES
+        ],
+        validators=[Optional()],
     )
     confirmed_only = BooleanField(_l("Confirmed signatures only"), default=True)
     since = DateField(_l("Confirmed on or after"), validators=[Optional()])
@@ -42,13 +53,15 @@ class ExportForm(FlaskForm):
     def validate_countries(self, field: Any) -> None:
         unknown = sorted(self.country_set() - country_codes())
         if unknown:
-            raise ValidationError(
-                _l("Unknown country code(s): %(codes)s.", codes=", ".join(unknown))
-            )
+            raise ValidationError(_l("Unknown countries: %(names)s.", names=", ".join(unknown)))
 
     def country_set(self) -> set[str]:
+        """The ISO codes of the countries typed, each by its code or its name (in the
+        interface's language or in English); what matches neither is kept as typed."""
         raw = self.countries.data or ""
-        return {part.strip().upper() for part in raw.replace(";", ",").split(",") if part.strip()}
+        names = country_codes_by_name(str(get_locale()))
+        parts = (part.strip() for part in raw.replace(";", ",").split(","))
+        return {names.get(part.casefold(), part.upper()) for part in parts if part}
 
     def to_selection(self) -> Selection:
         return Selection(

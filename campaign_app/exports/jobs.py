@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from campaign_app import queue
@@ -28,7 +29,9 @@ from campaign_app.petitions.models import Petition
 
 log = logging.getLogger(__name__)
 
+# Kept in English with the job; the job's page shows it in the reader's language.
 FAILED = "The export failed. Please try again; if it fails again, tell an admin."
+_FAILED_TRANSLATED = _l("The export failed. Please try again; if it fails again, tell an admin.")
 
 
 def export_folder() -> Path:
@@ -75,6 +78,7 @@ def build_export(export_id: int) -> None:
             target=f"export {job.id}",
             bom=bool(job.selection.get("bom")),
             progress=progress,
+            language=str(job.selection.get("language") or petition.language),
         )
     except Exception as error:
         db.session.rollback()

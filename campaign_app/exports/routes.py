@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, send_file, url_for
+from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_babel import gettext as _
@@ -30,9 +30,16 @@ def _job_or_403(petition: Petition, export_id: int) -> ExportJob:
 def index(petition_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     form = ExportForm()
+    if request.method == "GET":
+        form.language.data = petition.language
     if form.validate_on_submit():
         job = service.request_export(
-            petition, current_user(), form.format.data, form.to_selection(), bom=form.bom.data
+            petition,
+            current_user(),
+            form.format.data,
+            form.to_selection(),
+            bom=form.bom.data,
+            language=form.language.data or petition.language,
         )
         return redirect(url_for(".job", petition_id=petition.id, export_id=job.id))
     return render_template(

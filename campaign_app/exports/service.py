@@ -29,16 +29,27 @@ RECENT_JOBS = 20
 
 
 def request_export(
-    petition: Petition, user: User, fmt: str, selection: Selection, *, bom: bool
+    petition: Petition,
+    user: User,
+    fmt: str,
+    selection: Selection,
+    *,
+    bom: bool,
+    language: str | None = None,
 ) -> ExportJob:
-    """Record the wish for an export (commits) and queue the job that builds it."""
+    """Record the wish for an export (commits) and queue the job that builds it; a PDF is
+    written in ``language`` (default: the petition's)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     job = ExportJob(
         petition_id=petition.id,
         requested_by_id=user.id,
         format=fmt,
-        selection={**selection.as_dict(), "bom": bom},
+        selection={
+            **selection.as_dict(),
+            "bom": bom,
+            "language": language or petition.language,
+        },
         total=count_rows(petition.id, selection),
     )
     db.session.add(job)

@@ -61,18 +61,21 @@ def write_stream(
     *,
     bom: bool = False,
     progress: Callable[[int], None] | None = None,
+    language: str | None = None,
 ) -> int:
     """Write the whole export file to the binary stream ``out``; return the rows written.
 
     ``progress`` hears how many rows are done, at most every 1,000 rows and at the end.
     ``bom`` starts a CSV with a UTF-8 byte-order mark (for Excel); other formats ignore it.
+    ``language`` is the PDF's (default: the petition's); the data files have one form for
+    every reader, so that the PDF's fingerprint of the CSV holds whoever made it.
     """
     _check_format(fmt)
     rows = iter_rows(petition.id, selection)
     tracker = _Progress(progress) if progress is not None else None
     if tracker is not None:
         rows = tracker.count(rows)
-    written = _write(petition, selection, fmt, rows, out, bom=bom)
+    written = _write(petition, selection, fmt, rows, out, bom=bom, language=language)
     if tracker is not None:
         tracker.finish(written)
     return written
@@ -86,6 +89,7 @@ def _write(
     out: BinaryIO,
     *,
     bom: bool,
+    language: str | None = None,
 ) -> int:
     # The XLSX and PDF writers are imported when asked for: xlsxwriter need not load in every
     # web worker and CLI start-up for a CSV.
@@ -94,10 +98,12 @@ def _write(
 
         return write_xlsx(rows, out)
     if fmt == "pdf":
+        from campaign_app.exports.package_texts import package_texts
         from campaign_app.exports.writers.pdf import write_pdf
 
+        texts = package_texts(petition, selection, language or petition.language)
         # The PDF reads the selection twice: totals and fingerprint first, then the pages.
-        return write_pdf(petition, selection, iter_rows(petition.id, selection), rows, out)
+        return write_pdf(petition, selection, iter_rows(petition.id, selection), rows, out, texts)
     wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
         if fmt == "csv":
@@ -121,6 +127,7 @@ def write_selection(
     target: str,
     bom: bool = False,
     progress: Callable[[int], None] | None = None,
+    language: str | None = None,
 ) -> int:
     """Write the export to ``path`` and record it in the audit log; return the rows written.
 
@@ -133,7 +140,9 @@ def write_selection(
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            written = write_stream(petition, selection, fmt, out, bom=bom, progress=progress)
+            written = write_stream(
+                petition, selection, fmt, out, bom=bom, progress=progress, language=language
+            )
         os.chmod(temporary, 0o644)  # as open() would have made it, not mkstemp's owner-only
         os.replace(temporary, path)
     except BaseException:
@@ -150,6 +159,12 @@ def write_selection(
         petition_id=petition.id,
         target=target,
         rows=written,
-        details={"format": fmt, "via": via, **selection.as_dict(), "bom": bom},
+        details={
+            "format": fmt,
+            "via": via,
+            **selection.as_dict(),
+            "bom": bom,
+            **({"language": language} if language and fmt == "pdf" else {}),
+        },
     )
     return written

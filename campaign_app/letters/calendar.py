@@ -1,5 +1,8 @@
 """Upcoming birthdays and arrest anniversaries, with a "post by" date, and their ICS feed.
 
+The feed's texts are in the request's language (its URL carries ``?lang=``: calendar apps
+send no cookie and often no Accept-Language).
+
 The post-by date is the event's date minus the transit time from the sender's country
 (``PostalRoute.transit_days``), or DEFAULT_TRANSIT_DAYS when the route is not known. The ICS
 feed is written by hand per RFC 5545: CRLF line endings, lines folded at 75 octets, TEXT
@@ -14,9 +17,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
+from campaign_app.countries import country_name
 from campaign_app.extensions import db
+from campaign_app.i18n import format_date
 from campaign_app.letters.models import PostalRoute
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from campaign_app.prisoners.service import public_prisoners
@@ -75,14 +82,19 @@ def normalise_country(value: str | None) -> str:
     return value if len(value) == 2 and value.isascii() and value.isalpha() else ""
 
 
-def transit_from(country: str | None) -> Transit:
-    """The transit time for cards posted from ``country`` (default when unknown)."""
+def transit_from(country: str | None, locale: str = "en") -> Transit:
+    """The transit time for cards posted from ``country`` (default when unknown); the
+    route's note in ``locale``."""
     code = normalise_country(country)
     route = db.session.get(PostalRoute, code) if code else None
     if route is None:
         return Transit(code, DEFAULT_TRANSIT_DAYS, is_known=False, is_suspended=False)
     return Transit(
-        code, route.transit_days, is_known=True, is_suspended=route.is_suspended, note=route.note
+        code,
+        route.transit_days,
+        is_known=True,
+        is_suspended=route.is_suspended,
+        note=route.translated("note", locale),
     )
 
 
@@ -98,9 +110,10 @@ def next_anniversary(original: date, today: date) -> date:
     raise AssertionError("unreachable: next year's anniversary is always after today")
 
 
-def upcoming_events(today: date, sender_country: str | None = None) -> Calendar:
-    """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first."""
-    transit = transit_from(sender_country)
+def upcoming_events(today: date, sender_country: str | None = None, locale: str = "en") -> Calendar:
+    """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first;
+    prisoners named as a reader of ``locale`` writes them."""
+    transit = transit_from(sender_country, locale)
     prisoners = db.session.scalars(
         public_prisoners()
         .where(Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED]))
@@ -110,13 +123,15 @@ def upcoming_events(today: date, sender_country: str | None = None) -> Calendar:
         event
         for prisoner in prisoners
         if prisoner.accepts_mail
-        for event in _events_of(prisoner, today, transit)
+        for event in _events_of(prisoner, today, transit, locale)
     ]
     events.sort(key=lambda event: (event.on, event.prisoner_name, event.kind.value))
     return Calendar(today=today, transit=transit, events=tuple(events))
 
 
-def _events_of(prisoner: Prisoner, today: date, transit: Transit) -> Iterator[CalendarEvent]:
+def _events_of(
+    prisoner: Prisoner, today: date, transit: Transit, locale: str
+) -> Iterator[CalendarEvent]:
     horizon = today + timedelta(days=HORIZON_DAYS)
     for kind, original in (
         (EventKind.BIRTHDAY, prisoner.birth_date),
@@ -131,7 +146,7 @@ def _events_of(prisoner: Prisoner, today: date, transit: Transit) -> Iterator[Ca
         yield CalendarEvent(
             prisoner_id=prisoner.id,
             prisoner_slug=prisoner.slug,
-            prisoner_name=prisoner.name_latin,
+            prisoner_name=prisoner.name_in(locale),
             kind=kind,
             on=on,
             years=on.year - original.year,
@@ -171,10 +186,37 @@ def fold(line: str) -> str:
 
 
 def describe(event: CalendarEvent) -> str:
-    """'birthday (65)' or '16 years since the arrest'."""
+    """'birthday (65)' or '16 years since the arrest', in the request's language."""
     if event.kind is EventKind.BIRTHDAY:
-        return f"birthday ({event.years})"
-    return f"{event.years} years since the arrest"
+        return str(_("birthday (%(age)s)", age=event.years))
+    return str(
+        ngettext("%(num)d year since the arrest", "%(num)d years since the arrest", event.years)
+    )
+
+
+def _post_note(event: CalendarEvent, transit: Transit) -> str:
+    post_by = format_date(event.post_by, "long")
+    if transit.country:
+        note = ngettext(
+            "Post by %(date)s: %(num)d day in transit from %(country)s.",
+            "Post by %(date)s: %(num)d days in transit from %(country)s.",
+            transit.days,
+            date=post_by,
+            country=country_name(transit.country),
+        )
+    else:
+        note = ngettext(
+            "Post by %(date)s: %(num)d day in transit (an estimate).",
+            "Post by %(date)s: %(num)d days in transit (an estimate).",
+            transit.days,
+            date=post_by,
+        )
+    if transit.is_suspended:
+        note += " " + _(
+            "Mail from %(country)s is reported suspended: check with your post office.",
+            country=country_name(transit.country),
+        )
+    return str(note)
 
 
 def _vevent(uid: str, stamp: str, day: date, summary: str, description: str, url: str) -> list[str]:
@@ -205,31 +247,36 @@ def ics_feed(
     """
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     transit = calendar.transit
-    origin = f"from {transit.country}" if transit.country else "(default estimate)"
+    name = str(_("Cards to political prisoners"))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text('Cards to political prisoners')}",
+        f"X-WR-CALNAME:{escape_text(name)}",
     ]
     urls = list(write_url) if write_url is not None else []
     for index, event in enumerate(calendar.events):
         url = urls[index] if index < len(urls) else ""
         uid = f"{event.kind.value}-{event.prisoner_id}-{event.on.year}@{uid_domain}"
-        when = f"{event.on.day} {event.on:%B %Y}"
-        post_note = f"Post by {event.post_by.isoformat()}: {transit.days} days in transit {origin}."
-        if transit.is_suspended:
-            post_note += f" Mail from {transit.country} is suspended: check the route."
-        summary = f"{event.prisoner_name}: {describe(event)}"
-        lines += _vevent(uid, stamp, event.on, summary, post_note, url)
+        when = format_date(event.on, "long")
+        occasion = describe(event)
+        post_note = _post_note(event, transit)
+        lines += _vevent(uid, stamp, event.on, f"{event.prisoner_name}: {occasion}", post_note, url)
         lines += _vevent(
             uid.replace("@", "-post-by@", 1),
             stamp,
             event.post_by,
-            f"Post a card to {event.prisoner_name} for {when}: {describe(event)}",
-            f"For {when}. {post_note}",
+            str(
+                _(
+                    "Post a card for %(date)s: %(name)s, %(occasion)s",
+                    date=when,
+                    name=event.prisoner_name,
+                    occasion=occasion,
+                )
+            ),
+            str(_("For %(date)s.", date=when)) + " " + post_note,
             url,
         )
     lines.append("END:VCALENDAR")

@@ -24,7 +24,10 @@ from campaign_app.petitions.forms import CountryField
 from campaign_app.validators import PersonName, PlainText, clean_line, clean_text
 
 LANGUAGE_LABELS = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
-LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
+# Each language named in itself, marked as such (screen readers, the language gate).
+LANGUAGE_CHOICES = [
+    SelectChoice(code, label, render_kw={"lang": code}) for code, label in LANGUAGE_LABELS.items()
+]
 _LATIN = re.compile(r"[A-Za-z]")
 # Generous: the PDF renderers decide what fits and say how much to cut.
 FREE_TEXT_MAX = 3000
@@ -77,7 +80,10 @@ class ComposeForm(FlaskForm):
     )
     envelope_size = SelectField(
         _l("Envelope size"),
-        choices=[SelectChoice("DL", "DL (110 × 220 mm)"), SelectChoice("C6", "C6 (114 × 162 mm)")],
+        choices=[
+            SelectChoice("DL", _l("DL (110 × 220 mm)")),
+            SelectChoice("C6", _l("C6 (114 × 162 mm)")),
+        ],
     )
 
     @property
@@ -138,7 +144,7 @@ def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[Sel
     """Choices of an occasion select from active occasions (slug, name in the reader's language)."""
     choices = [SelectChoice("", blank)] if blank is not None else []
     return choices + [
-        SelectChoice(occasion.slug, occasion_name(occasion.name_en)) for occasion in occasions
+        SelectChoice(occasion.slug, occasion_name(occasion)) for occasion in occasions
     ]
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign_app.db import Base, BigIntPK, UTCDateTime, enum_column, utcnow
+from campaign_app.db import Base, BigIntPK, Translatable, UTCDateTime, enum_column, utcnow
 from campaign_app.prisoners.models import Prisoner
 
 
@@ -30,8 +30,12 @@ class Artwork(enum.StrEnum):
     BLANK = "blank"  # a plain frame for a child's drawing
 
 
-class Occasion(Base):
-    """Why a card is written: a birthday, New Year, the arrest anniversary, or a custom one."""
+class Occasion(Translatable, Base):
+    """Why a card is written: a birthday, New Year, the arrest anniversary, or a custom one.
+
+    ``name_en`` is the English name; ``translations`` holds the others as
+    ``{"ru": {"name": "…"}}`` (letters.labels.occasion_name shows the reader's).
+    """
 
     __tablename__ = "occasion"
 
@@ -73,8 +77,11 @@ class Phrase(Base):
         return value or self.text_en
 
 
-class PostalRoute(Base):
-    """Posting from one sender country: transit time, postage, and whether mail goes at all."""
+class PostalRoute(Translatable, Base):
+    """Posting from one sender country: transit time, postage, and whether mail goes at all.
+
+    The postage note and the note are translated into other languages (``translations``).
+    """
 
     __tablename__ = "postal_route"
     __table_args__ = (CheckConstraint("transit_days >= 0", name="transit_not_negative"),)

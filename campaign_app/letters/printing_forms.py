@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
@@ -57,8 +58,9 @@ class PrintForm(FlaskForm):
     )
 
     def set_choices(self, prisoners: list[Prisoner], occasions: list[Occasion]) -> None:
-        self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
-        self.occasion.choices = [SelectChoice(o.slug, occasion_name(o.name_en)) for o in occasions]
+        locale = str(get_locale())
+        self.prisoners.choices = [SelectChoice(p.slug, p.name_in(locale)) for p in prisoners]
+        self.occasion.choices = [SelectChoice(o.slug, occasion_name(o)) for o in occasions]
 
     def to_input(self) -> BatchInput:
         return BatchInput(

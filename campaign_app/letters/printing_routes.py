@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tempfile
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, make_response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
@@ -84,7 +86,9 @@ def _today() -> datetime:
 
 @bp.get("/calendar")
 def calendar_page() -> ResponseReturnValue:
-    upcoming = calendar.upcoming_events(_today().date(), request.args.get("from"))
+    upcoming = calendar.upcoming_events(
+        _today().date(), request.args.get("from"), str(get_locale())
+    )
     return render_template(
         "letters/calendar.html",
         calendar=upcoming,
@@ -96,13 +100,22 @@ def calendar_page() -> ResponseReturnValue:
 
 @bp.get("/calendar.ics")
 def calendar_ics() -> ResponseReturnValue:
-    upcoming = calendar.upcoming_events(_today().date(), request.args.get("from"))
+    upcoming = calendar.upcoming_events(
+        _today().date(), request.args.get("from"), str(get_locale())
+    )
     # Links and UIDs come from BASE_URL, never the Host header (as in e-mails).
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     domain = urlsplit(base).hostname or "localhost"
+    # A feed asked for in a language links to the composer in it.
+    language: dict[str, Any] = {"lang": request.args["lang"]} if "lang" in request.args else {}
     urls = [
         base
-        + url_for("letters.write", prisoner_slug=event.prisoner_slug, occasion=event.occasion_slug)
+        + url_for(
+            "letters.write",
+            prisoner_slug=event.prisoner_slug,
+            occasion=event.occasion_slug,
+            **language,
+        )
         for event in upcoming.events
     ]
     body = calendar.ics_feed(upcoming, uid_domain=domain, write_url=urls, now=_today())
@@ -110,4 +123,5 @@ def calendar_ics() -> ResponseReturnValue:
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="prisoner-calendar.ics"'
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.vary.update(("Accept-Language", "Cookie"))  # without ?lang= the language varies
     return response

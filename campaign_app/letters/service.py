@@ -102,7 +102,8 @@ class CardCounts:
     """Cards reported sent to one prisoner: the total and per occasion."""
 
     total: int
-    by_occasion: tuple[tuple[str, int], ...]
+    # (the occasion, or None for reports that named none, and its count)
+    by_occasion: tuple[tuple[Occasion | None, int], ...]
 
 
 # Queries --------------------------------------------------------------------------------
@@ -144,14 +145,22 @@ def get_postal_route(country: str) -> PostalRoute | None:
 
 def count_cards_sent(prisoner: Prisoner) -> CardCounts:
     rows = db.session.execute(
-        select(Occasion.name_en, func.sum(CardSent.count))
-        .select_from(CardSent)
-        .outerjoin(Occasion, CardSent.occasion_id == Occasion.id)
+        select(CardSent.occasion_id, func.sum(CardSent.count))
         .where(CardSent.prisoner_id == prisoner.id)
-        .group_by(Occasion.name_en, Occasion.position)
-        .order_by(Occasion.position)
+        .group_by(CardSent.occasion_id)
     ).all()
-    by_occasion = tuple((name or "Other", int(total or 0)) for name, total in rows)
+    occasions = {
+        occasion.id: occasion
+        for occasion in db.session.scalars(
+            select(Occasion).where(Occasion.id.in_([i for i, _count in rows if i is not None]))
+        )
+    }
+    by_occasion = tuple(
+        sorted(
+            ((occasions.get(i) if i is not None else None, int(n or 0)) for i, n in rows),
+            key=lambda item: (item[0] is None, item[0].position if item[0] else 0),
+        )
+    )
     return CardCounts(total=sum(n for _, n in by_occasion), by_occasion=by_occasion)
 
 
@@ -258,6 +267,7 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
         sender_language_label,
         sender_heading=_("For you, the sender — do not post this page"),
         translation_label=_("Translation (%(language)s)", language=sender_language_label),
+        post_note=_("Page 1 is the letter: post only page 1."),
     )
 
 

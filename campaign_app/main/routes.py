@@ -14,6 +14,7 @@ from campaign_app.letters import service as letters
 from campaign_app.letters.models import OccasionKind
 from campaign_app.main import bp
 from campaign_app.petitions import service as petitions
+from campaign_app.petitions.texts import petition_text
 from campaign_app.prisoners import service as prisoners
 
 # Birthdays shown on the home page: soon enough to post a card in time.
@@ -26,7 +27,7 @@ def home() -> ResponseReturnValue:
     open_petitions = [p for p in petitions.list_public_petitions() if p.is_open_at(utcnow())]
     birthdays = [
         event
-        for event in calendar.upcoming_events(today).events
+        for event in calendar.upcoming_events(today, locale=str(get_locale())).events
         if event.kind is calendar.EventKind.BIRTHDAY
         and (event.on - today).days <= BIRTHDAYS_AHEAD_DAYS
     ]
@@ -37,7 +38,7 @@ def home() -> ResponseReturnValue:
         "main/home.html",
         birthday_occasion=birthday_occasion,
         petitions=[
-            (p, petitions.petition_text(p, str(get_locale())), petitions.get_counts(p).total)
+            (p, petition_text(p, str(get_locale())), petitions.get_counts(p).total)
             for p in open_petitions
         ],
         birthdays=birthdays,

@@ -71,7 +71,7 @@ def describe(criteria: Criteria) -> list[tuple[str, str]]:
         label = _("E-mail address") if key == "email" else _("Name contains")
         lines.append((label, _("(given; not kept)")))
     if criteria.country:
-        lines.append((_("Country"), f"{country_name(criteria.country)} ({criteria.country})"))
+        lines.append((_("Country"), country_name(criteria.country)))
     if criteria.signed_from is not None:
         lines.append((_("Signed from (UTC)"), criteria.signed_from.strftime(forms.SHOWN_FORMAT)))
     if criteria.signed_to is not None:

@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.extensions import db
+from campaign_app.i18n import offered_languages
 from campaign_app.organisers import bp, service
 from campaign_app.petitions.counting import read_counts
+from campaign_app.petitions.organise.service import translation_languages
 
 
 @bp.get("/")
@@ -25,7 +27,12 @@ def dashboard() -> ResponseReturnValue:
 def petition(petition_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     counts = read_counts(db.session, petition.id)
-    return render_template("organisers/petition.html", petition=petition, counts=counts)
+    return render_template(
+        "organisers/petition.html",
+        petition=petition,
+        counts=counts,
+        translations=translation_languages(petition, offered_languages()),
+    )
 
 
 # The organiser menus: pages of the installation (admins) and of one petition's hub.

@@ -17,3 +17,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)
     every_minute(app, send_unsent_signature_mail)
+    app.jinja_env.globals["petition_text"] = _petition_text
+
+
+def _petition_text(petition: object) -> object:
+    """Template helper: the petition's texts in the page's language (or the original)."""
+    from flask_babel import get_locale
+
+    from campaign_app.petitions.texts import petition_text
+
+    return petition_text(petition, str(get_locale()))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from campaign_app import mail
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature, SignatureState
+from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import make_confirmation_token
 
 log = logging.getLogger(__name__)
@@ -31,18 +32,20 @@ def send_signature_mail(signature_id: int) -> None:
     petition = signature.petition
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     petition_url = f"{base}/petitions/{petition.slug}"
+    # The signer's language: the e-mail and the petition's title (its translation) in it.
+    title = petition_text(petition, signature.locale).title
     with current_app.test_request_context(base_url=base), force_locale(signature.locale):
         if signature.state is SignatureState.PENDING:
             token = make_confirmation_token(signature.id)
             confirm_url = f"{petition_url}/confirm/{token}"
-            subject = _("Please confirm your signature: %(title)s", title=petition.title)
+            subject = _("Please confirm your signature: %(title)s", title=title)
             template = "emails/confirm_signature"
             if current_app.config["MAIL_TRANSPORT"] == "outbox":
                 # Local set-ups have no mail server: the link is in the log and the outbox.
                 log.info("Confirmation link for signature %s: %s", signature.id, confirm_url)
         else:
             confirm_url = ""
-            subject = _("You have already signed: %(title)s", title=petition.title)
+            subject = _("You have already signed: %(title)s", title=title)
             template = "emails/already_signed"
         context = {
             "signature": signature,

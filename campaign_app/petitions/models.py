@@ -104,7 +104,7 @@ class Petition(Base):
 
 
 class PetitionTranslation(Base):
-    """The petition's title, summary and body in another interface language."""
+    """The petition's title, summary, body and target in another interface language."""
 
     __tablename__ = "petition_translation"
 
@@ -115,6 +115,8 @@ class PetitionTranslation(Base):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # Whom the petition asks, in this language (empty: the original's target).
+    target: Mapped[str] = mapped_column(String(200), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     petition: Mapped[Petition] = relationship(back_populates="translations")

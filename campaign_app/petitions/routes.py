@@ -14,6 +14,7 @@ from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
 from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
+from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import client_ip_hash, form_keeps_entries
@@ -29,7 +30,7 @@ def _petition_or_404(slug: str) -> Petition:
 def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:
     counts = service.get_counts(petition)
     signers = service.latest_public_signers(petition, current_app.config["LATEST_SIGNERS_SHOWN"])
-    text = service.petition_text(petition, str(get_locale()))
+    text = petition_text(petition, str(get_locale()))
     return (
         render_template(
             "petitions/show.html",

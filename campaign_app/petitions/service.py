@@ -30,6 +30,7 @@ from campaign_app.petitions.models import (
     accepts_signatures,
 )
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
 from campaign_app.queue import enqueue
 
@@ -147,37 +148,12 @@ def list_public_petitions() -> list[Petition]:
     return sorted(rows, key=lambda p: p.state is not PetitionState.OPEN)
 
 
-@dataclass(frozen=True)
-class PetitionText:
-    """What a visitor reads: the petition in their language, or the original as a fallback."""
-
-    title: str
-    summary: str
-    body: str
-    language: str
-    # The visitor asked for a language this petition has no translation into.
-    is_fallback: bool
-
-
-def petition_text(petition: Petition, locale: str) -> PetitionText:
-    """The title, summary and body to show to a visitor whose interface is in ``locale``."""
-    if locale != petition.language:
-        for translation in petition.translations:
-            if translation.locale == locale:
-                return PetitionText(
-                    translation.title,
-                    translation.summary,
-                    translation.body,
-                    locale,
-                    is_fallback=False,
-                )
-    return PetitionText(
-        petition.title,
-        petition.summary,
-        petition.body,
-        petition.language,
-        is_fallback=locale != petition.language,
-    )
+def petition_titles(petition_ids: list[int], locale: str) -> dict[int, str]:
+    """The titles of these petitions as a reader of ``locale`` reads them."""
+    if not petition_ids:
+        return {}
+    petitions = db.session.scalars(select(Petition).where(Petition.id.in_(petition_ids)))
+    return {petition.id: petition_text(petition, locale).title for petition in petitions}
 
 
 def get_counts(petition: Petition) -> Counts:

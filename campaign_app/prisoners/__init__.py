@@ -13,3 +13,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)
+    app.jinja_env.globals["prisoner_name"] = _prisoner_name
+
+
+def _prisoner_name(prisoner: object) -> str:
+    """Template helper: the prisoner's name as a reader of the page's language writes it."""
+    from flask_babel import get_locale
+
+    return str(prisoner.name_in(str(get_locale())))  # type: ignore[attr-defined]

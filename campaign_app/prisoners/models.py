@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
-from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
+from campaign_app.db import Base, Translatable, UTCDateTime, enum_column, utcnow
 
 
 class PrisonerStatus(enum.StrEnum):
@@ -24,8 +24,12 @@ class AddressLanguage(enum.StrEnum):
     BELARUSIAN = "be"
 
 
-class Prisoner(Base):
-    """A political prisoner, with names in Latin, Russian and Belarusian Cyrillic."""
+class Prisoner(Translatable, Base):
+    """A political prisoner, with names in Latin, Russian and Belarusian Cyrillic.
+
+    The biography, interests and mail note are translated into other languages
+    (``translations``).
+    """
 
     __tablename__ = "prisoner"
 
@@ -76,6 +80,15 @@ class Prisoner(Base):
     def name_latin(self) -> str:
         return f"{self.given_name_latin} {self.surname_latin}"
 
+    def name_in(self, locale: str) -> str:
+        """The name as a reader of ``locale`` writes it: Cyrillic for Russian and
+        Belarusian (given name and surname, as in the press), else the Latin spelling."""
+        if locale == "be" and self.surname_be:
+            return " ".join(part for part in (self.given_name_be, self.surname_be) if part)
+        if locale in ("ru", "be") and self.surname_ru:
+            return " ".join(part for part in (self.given_name_ru, self.surname_ru) if part)
+        return self.name_latin
+
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
             return None
@@ -98,8 +111,11 @@ class Prisoner(Base):
         return self.addresses[0] if self.addresses else None
 
 
-class PrisonerAddress(Base):
-    """One known postal address of a prisoner, in both Cyrillic forms, with date and source."""
+class PrisonerAddress(Translatable, Base):
+    """One known postal address of a prisoner, in both Cyrillic forms, with date and source.
+
+    The source is translated into other languages (``translations``).
+    """
 
     __tablename__ = "prisoner_address"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from campaign_app import mail, queue
@@ -51,10 +53,11 @@ def send_erasure_link(request_id: int) -> None:
         "petitions": len(matches),
         "hours": int(current_app.config["ERASURE_LINK_MAX_AGE"]) // 3600,
     }
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context(base_url=base), force_locale(request.locale or "en"):
         text = render_template("emails/erasure_link.txt", **context)
         html = render_template("emails/erasure_link.html", **context)
-    mail.send(mail.build_message(to, "Erasing your signatures", text, html))
+        subject = _("Erasing your signatures")
+    mail.send(mail.build_message(to, subject, text, html))
     request.mail_sent_at = utcnow()
     db.session.commit()
     log.info("Erasure link for request %s delivered to the transport", request_id)

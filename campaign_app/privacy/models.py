@@ -19,6 +19,8 @@ class ErasureRequest(Base):
     # SHA-256 of the token in the e-mailed link: a database leak does not give working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email_normalized: Mapped[str] = mapped_column(String(254))
+    # The language of the page the request came from: the e-mail is written in it.
+    locale: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

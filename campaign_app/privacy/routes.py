@@ -3,8 +3,11 @@ organisers anonymise a closed petition's signers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from campaign_app.accounts.access import (
@@ -14,8 +17,9 @@ from campaign_app.accounts.access import (
     petition_or_403,
 )
 from campaign_app.extensions import limiter
+from campaign_app.petitions.service import petition_titles
 from campaign_app.privacy import bp, forms
-from campaign_app.privacy.erasure import InvalidEmailAddress
+from campaign_app.privacy.erasure import InvalidEmailAddress, PetitionMatch
 from campaign_app.privacy.retention import PetitionNotClosed, is_closed
 from campaign_app.privacy.service import anonymising, erasing, self_service
 from campaign_app.ratelimits import config_limit
@@ -35,15 +39,20 @@ def erase_signer() -> ResponseReturnValue:
     try:
         if form.erase.data:
             result = erasing.erase_signer(form.email.data, actor=current_user())
+            signatures = ngettext("%(num)d signature", "%(num)d signatures", result.signatures)
             flash(
-                f"Erased {result.signatures} signature(s) on {result.petitions} petition(s). "
-                "Counts are unchanged.",
+                ngettext(
+                    "Erased %(signatures)s on %(num)d petition. Counts are unchanged.",
+                    "Erased %(signatures)s on %(num)d petitions. Counts are unchanged.",
+                    result.petitions,
+                    signatures=signatures,
+                ),
                 "success",
             )
             return redirect(url_for(".erase_signer"))
-        matches = erasing.find_signer(form.email.data)
+        matches = _in_reader_language(erasing.find_signer(form.email.data))
     except InvalidEmailAddress:
-        form.email.errors = ["Please enter a valid e-mail address, like name@example.org."]
+        form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
         return render_template("privacy/erase_signer.html", form=form, matches=None), 400
     return render_template("privacy/erase_signer.html", form=form, matches=matches)
 
@@ -89,7 +98,7 @@ def request_erasure() -> ResponseReturnValue:
         status = 400 if form.errors else 200
         return render_template("privacy/request_erasure.html", form=form), status
     try:
-        self_service.request_erasure(form.email.data)
+        self_service.request_erasure(form.email.data, str(get_locale()))
     except InvalidEmailAddress:
         form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
         return render_template("privacy/request_erasure.html", form=form), 400
@@ -110,7 +119,7 @@ def confirm_erasure(token: str) -> ResponseReturnValue:
         return render_template("privacy/link_invalid.html", expired=False), 404
     # A GET only shows the button: mail scanners open links, and must not erase anything.
     if not form.validate_on_submit():
-        matches = self_service.matches_for(request)
+        matches = _in_reader_language(self_service.matches_for(request))
         return render_template(
             "privacy/confirm_erasure.html", form=form, token=token, matches=matches
         ), 400 if form.errors else 200
@@ -121,3 +130,9 @@ def confirm_erasure(token: str) -> ResponseReturnValue:
     except self_service.ErasureLinkInvalid:
         return render_template("privacy/link_invalid.html", expired=False), 404
     return render_template("privacy/erased.html", result=result)
+
+
+def _in_reader_language(matches: list[PetitionMatch]) -> list[PetitionMatch]:
+    """The matches with each petition's title in the reader's language."""
+    titles = petition_titles([match.petition_id for match in matches], str(get_locale()))
+    return [replace(match, title=titles.get(match.petition_id, match.title)) for match in matches]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request
+from flask import Response, abort, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_number, get_locale, ngettext
+from flask_babel import force_locale, format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
 from campaign_app.accounts.access import organiser_required, petition_or_403
 from campaign_app.db import utcnow
+from campaign_app.i18n import offered_languages
 from campaign_app.microcache import microcache
 from campaign_app.petitions.models import Petition
 from campaign_app.security import csp_overrides
@@ -23,7 +24,11 @@ def petition_share(petition: Petition) -> dict[str, object]:
     """What the petition page needs for its share links and OpenGraph tags."""
     return {
         "url": service.petition_url(petition),
-        "image_url": service.absolute_url("sharing.image", slug=petition.slug),
+        # The image is in the page's language, and its URL says which: a link preview shows
+        # the words of the page it was shared from, and caches keep one image per language.
+        "image_url": service.absolute_url(
+            "sharing.image_in", slug=petition.slug, language=str(get_locale())
+        ),
         "image_width": 1200,
         "image_height": 630,
         "links": service.share_links(petition),
@@ -44,6 +49,7 @@ def share(network: str, slug: str) -> ResponseReturnValue:
     response = redirect(service.network_share_url(network, petition), code=303)
     response.cache_control.public = True
     response.cache_control.max_age = 300
+    response.vary.update(("Accept-Language", "Cookie"))  # the text shared is the reader's
     return response
 
 
@@ -74,22 +80,38 @@ def _count_line(total: int) -> str:
     )
 
 
+@bp.get("/petitions/<slug>/share/<language>.png")
+def image_in(slug: str, language: str) -> ResponseReturnValue:
+    """The OpenGraph image in ``language``: title, confirmed count and campaign, 1200 x 630."""
+    if language not in offered_languages():
+        abort(404)
+    with force_locale(language):
+        response = _image_response(slug, language)
+    return response
+
+
 @bp.get("/petitions/<slug>/share.png")
 def image(slug: str) -> ResponseReturnValue:
-    """The OpenGraph image: title, confirmed count and campaign, 1200 x 630."""
-    key = ("share-image", slug, str(get_locale()))
+    """The share image in the request's language (links shared before it had its own)."""
+    response = _image_response(slug, str(get_locale()))
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _image_response(slug: str, language: str) -> Response:
+    key = ("share-image", slug, language)
     png: service.SharePng | None = microcache().get(key)
     if png is None:
         petition = _public_petition_or_404(slug)
         total = service.confirmed_total(petition)
-        png = service.share_image(petition, _count_line(total), total)
+        png = service.share_image(petition, _count_line(total), total, language)
         microcache().set(key, png)
     response = current_app.response_class(png.data, mimetype="image/png")
     response.cache_control.public = True
     response.cache_control.max_age = service.IMAGE_SECONDS
-    response.vary.update(("Accept-Language", "Cookie"))
     response.set_etag(png.etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/embed/petitions/<slug>")

@@ -11,12 +11,14 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from flask import current_app, url_for
 from flask.sansio.app import App
+from flask_babel import get_locale
 from markupsafe import escape
 
 from campaign_app.fonts import BOLD, FONT_FILES, REGULAR, font_folder, missing_glyphs
 from campaign_app.microcache import MicroCache
 from campaign_app.petitions import service as petitions
 from campaign_app.petitions.models import Petition
+from campaign_app.petitions.texts import PetitionText, petition_text
 from campaign_app.sharing.image import Fonts, ShareCard, render_share_image
 
 # Networks reached through /share/<network>/<slug>, which redirects to their share page.
@@ -69,18 +71,28 @@ def petition_url(petition: Petition) -> str:
     return absolute_url("petitions.show", slug=petition.slug)
 
 
+def _reader_text(petition: Petition) -> PetitionText:
+    return petition_text(petition, str(get_locale()))
+
+
 def share_links(petition: Petition) -> list[ShareLink]:
-    """E-mail, Mastodon (asks for the server), Telegram, X and Facebook, in that order."""
+    """E-mail, Mastodon (asks for the server), Telegram, X and Facebook, in that order; the
+    texts they carry are in the reader's language."""
     url = petition_url(petition)
-    text = petition.summary or petition.title
-    body = f"{text}\n\n{url}"
-    mail = f"mailto:?subject={quote(petition.title, safe='')}&body={quote(body, safe='')}"
+    reader = _reader_text(petition)
+    body = f"{reader.summary or reader.title}\n\n{url}"
+    mail = f"mailto:?subject={quote(reader.title, safe='')}&body={quote(body, safe='')}"
     links = [
         ShareLink("email", mail),
         ShareLink("mastodon", url_for("sharing.mastodon", petition=petition.slug)),
     ]
+    # The redirects are cached by browsers and proxies: the URL says the language.
+    language = str(get_locale())
     links += [
-        ShareLink(network, url_for("sharing.share", network=network, slug=petition.slug))
+        ShareLink(
+            network,
+            url_for("sharing.share", network=network, slug=petition.slug, lang=language),
+        )
         for network in NETWORKS
     ]
     return links
@@ -89,10 +101,11 @@ def share_links(petition: Petition) -> list[ShareLink]:
 def network_share_url(network: str, petition: Petition) -> str:
     """The share page of a network (one of NETWORKS) for the petition."""
     url = petition_url(petition)
+    title = _reader_text(petition).title
     if network == "telegram":
-        return "https://t.me/share/url?" + urlencode({"url": url, "text": petition.title})
+        return "https://t.me/share/url?" + urlencode({"url": url, "text": title})
     if network == "x":
-        return "https://twitter.com/intent/tweet?" + urlencode({"text": petition.title, "url": url})
+        return "https://twitter.com/intent/tweet?" + urlencode({"text": title, "url": url})
     if network == "facebook":
         return "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})
     raise ValueError(f"unknown network {network!r}")
@@ -126,7 +139,7 @@ def mastodon_instance(typed: str) -> str:
 
 def mastodon_share_url(host: str, petition: Petition) -> str:
     """The share page of the Mastodon server ``host`` (already checked by mastodon_instance)."""
-    text = f"{petition.title} {petition_url(petition)}"
+    text = f"{_reader_text(petition).title} {petition_url(petition)}"
     return f"https://{host}/share?" + urlencode({"text": text})
 
 
@@ -161,16 +174,18 @@ def _is_selector(ch: str) -> bool:
     return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
-def share_image(petition: Petition, count_line: str, total: int) -> SharePng:
-    """The share image of the petition: rendered once per title, count and language."""
-    campaign = petition.campaign.name
+def share_image(petition: Petition, count_line: str, total: int, language: str) -> SharePng:
+    """The share image of the petition in ``language`` (its title and campaign's name
+    translated; ``count_line`` already is): rendered once per text, count and language."""
+    campaign = petition.campaign.translated("name", language)
+    title = petition_text(petition, language).title
     progress = min(1.0, total / petition.goal) if petition.goal else None
-    key = (petition.id, petition.title, campaign, count_line, progress)
+    key = (petition.id, language, title, campaign, count_line, progress)
     cache: MicroCache = current_app.extensions["sharing_images"]
     found: SharePng | None = cache.get(key)
     if found is None:
         card = ShareCard(
-            title=_drawable(petition.title),
+            title=_drawable(title),
             count_line=_drawable(count_line),
             campaign=_drawable(campaign),
             site=site_name(),

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from campaign_app.accounts.access import campaign_or_403, organiser_required, petition_or_403
 from campaign_app.countries import country_name
 from campaign_app.letters.labels import occasion_name
+from campaign_app.petitions.texts import petition_text
 from campaign_app.statistics import bp, service
 from campaign_app.statistics.charts import Bar, bar_chart, column_chart, integer_format
 
@@ -180,24 +181,21 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
         campaign=campaign,
         stats=stats,
         petition_chart=_ranked_chart(
-            [Bar(p.title, n) for p, n in stats.petitions],
+            [Bar(petition_text(p, str(get_locale())).title, n) for p, n in stats.petitions],
             f,
             chart_id="petitions",
             title=_("Confirmed signatures per petition"),
             empty_message=_("No signatures yet."),
         ),
         prisoner_chart=_ranked_chart(
-            [Bar(p.name_latin, n) for p, n in stats.per_prisoner],
+            [Bar(p.name_in(str(get_locale())), n) for p, n in stats.per_prisoner],
             f,
             chart_id="cards-per-prisoner",
             title=_("Cards reported sent, per prisoner"),
             empty_message=_("No cards reported sent yet."),
         ),
         occasion_chart=_ranked_chart(
-            [
-                Bar(occasion_name(o.name_en) if o else occasion_label, n)
-                for o, n in stats.per_occasion
-            ],
+            [Bar(occasion_name(o) if o else occasion_label, n) for o, n in stats.per_occasion],
             f,
             chart_id="cards-per-occasion",
             title=_("Cards reported sent, per occasion"),

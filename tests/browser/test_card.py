@@ -64,7 +64,7 @@ def test_birthday_card_in_russian(
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     page.get_by_role("link", name="Написать открытку").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    expect(page.locator("h1")).to_have_text("Написать открытку: Ales Bialiatski")
+    expect(page.locator("h1")).to_have_text("Написать открытку: Алесь Беляцкий")
 
     page.get_by_label("Повод", exact=True).select_option("birthday")
     page.get_by_label("Показать фразы на языке", exact=True).select_option("ru")

@@ -218,7 +218,7 @@ def test_a_change_that_the_state_does_not_allow_is_refused(app, client):
     log_in(client, make_user(campaigns=(campaign,)))
     response = change_state(client, campaign, "close")
     assert response.status_code == 409
-    assert "cannot be changed this way" in text_of(response)
+    assert "This is not possible while it is “draft”" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).state is CampaignState.DRAFT
     assert audit_events("campaign.state_changed") == []

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import insert
 
+from campaign_app.exports.package_texts import package_texts
 from campaign_app.exports.rows import Selection, count_rows, iter_rows
 from campaign_app.exports.write import write_stream
 from campaign_app.exports.writers import FORMATS, pdf
@@ -132,11 +133,11 @@ def test_pdf_cover_and_list(petition):
     cover, *pages = pdf_pages(export_bytes(petition, "pdf"))
 
     assert "Free Ales Bialiatski" in cover
-    assert "To: President of the Republic of Belarus" in cover
+    assert "Addressed to: President of the Republic of Belarus" in cover
     assert "Release the human-rights defender now." in cover
     assert "Signatures in this list: 4" in cover
-    assert "Confirmed between 2012-09-03 and 2012-09-30 (UTC)" in cover
-    assert "Selection: confirmed only; any date; all countries" in cover
+    assert "Confirmed between September 3, 2012 and September 30, 2012 (UTC)." in cover
+    assert "Selection: confirmed signatures only; any date; all countries" in cover
     assert hashlib.sha256(csv_bytes).hexdigest() in cover
     by_country = re.findall(r"^(Belarus|Germany|Netherlands) (\d+)$", cover, re.MULTILINE)
     assert by_country == [("Belarus", "2"), ("Germany", "1"), ("Netherlands", "1")]
@@ -144,11 +145,11 @@ def test_pdf_cover_and_list(petition):
 
     (listing,) = pages
     assert "Page 2 of 2" in listing
-    assert "1 Anna Visible Utrecht Netherlands 2012-09-03" in listing
-    assert "2 Алесь Бяляцкі Мінск Belarus 2012-09-05" in listing
-    assert "3 Anonymous Belarus 2012-09-07" in listing  # no city for an anonymous signer
+    assert "1 Anna Visible Utrecht Netherlands Sep 3, 2012" in listing
+    assert "2 Алесь Бяляцкі Мінск Belarus Sep 5, 2012" in listing
+    assert "3 Anonymous Belarus Sep 7, 2012" in listing  # no city for an anonymous signer
     assert "Secret" not in listing and "Hrodna" not in listing
-    assert "4 =1+2 @home Germany 2012-09-30" in listing
+    assert "4 =1+2 @home Germany Sep 30, 2012" in listing
     assert "Pending" not in listing
 
 
@@ -158,7 +159,7 @@ def test_pdf_fingerprint_follows_the_selection(petition):
     cover = pdf_pages(export_bytes(petition, "pdf", selection))[0]
     assert hashlib.sha256(csv_bytes).hexdigest() in cover
     assert "Signatures in this list: 2" in cover
-    assert "Selection: confirmed only; from 2012-09-04; BY" in cover
+    assert "Selection: confirmed signatures only; from Sep 4, 2012; Belarus" in cover
 
 
 def test_pdf_pages_numbered_with_the_total_known_up_front(app):
@@ -194,7 +195,9 @@ def test_pdf_pages_written_as_they_are_finished(app):
             written_before[row.number] = len(out.getvalue())
             yield row
 
-    assert pdf.write_pdf(petition, selection, iter_rows(petition.id, selection), rows(), out) == 120
+    texts = package_texts(petition, selection, "en")
+    first_pass = iter_rows(petition.id, selection)
+    assert pdf.write_pdf(petition, selection, first_pass, rows(), out, texts) == 120
     data = out.getvalue()
 
     # The cover is out before the first row is read; a page of the list goes out when the

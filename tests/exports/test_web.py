@@ -119,7 +119,7 @@ def test_bad_filters_get_messages_and_keep_the_entries(app, organiser_client, pe
     assert response.status_code == 400
     page = text_of(response)
     assert "The end date must not be before the start date." in page
-    assert "Unknown country code(s): XX." in page
+    assert "Unknown countries: XX." in page
     assert 'value="BY, XX"' in response.get_data(as_text=True)
     assert db.session.scalar(select(ExportJob.id)) is None
 

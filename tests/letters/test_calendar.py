@@ -66,7 +66,7 @@ def test_page_lists_ales_birthday_with_the_post_by_date_from_nl(
     assert "10 days in transit from Netherlands" in page
     assert "/letters/print?prisoner=ales-bialiatski&amp;occasion=birthday" in page
     assert f"Birthday ({birthday.year - 1962})" in page
-    assert "/letters/calendar.ics?from=NL" in page
+    assert "/letters/calendar.ics?lang=en&amp;from=NL" in page  # the feed keeps the language
 
 
 def test_unknown_country_uses_the_default_transit_time(demo: None, client: FlaskClient) -> None:

@@ -150,7 +150,7 @@ def test_reference_page_lists_review_state_and_missing_translations(app, client)
         "Draft one – – any occasion not reviewed Russian, Belarusian, French"
     )
     page = text_of(response)
-    assert "Germany (DE) 9" in page and "suspended" in page
+    assert "Germany 9" in page and "suspended" in page
 
 
 # Phrases --------------------------------------------------------------------------------

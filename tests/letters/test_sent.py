@@ -36,7 +36,7 @@ def test_i_sent_it_increments_the_counts_shown(app, client):
     assert "6 cards and letters reported sent" in page
     assert "Birthday 3" in page
     assert "New Year 1" in page
-    assert "Other 2" in page
+    assert "Other occasions 2" in page
 
     rows = db.session.scalars(select(CardSent).order_by(CardSent.id)).all()
     assert [(row.count, row.sender_country) for row in rows] == [(3, "NL"), (1, None), (2, None)]

@@ -129,12 +129,14 @@ def test_create_open_and_the_public_page_shows_the_rendered_markdown(app, client
 def test_opening_needs_a_target_and_a_text(app, client):
     petition = make_petition(state=PetitionState.DRAFT, target="", body="")
     log_in(client, make_user(campaigns=(petition.campaign,)))
-    assert "Before it can open, fill in and save: target, body" in text_of(
+    assert "fill in and save: Addressed to (target), Text of the petition (Markdown)." in text_of(
         client.get(f"/organise/petitions/{petition.id}/edit")
     )
     response = change_state(client, petition, "open")
     assert response.status_code == 409
-    assert "the petition needs: target, body" in text_of(response)
+    assert "the petition needs: Addressed to (target), Text of the petition (Markdown)." in (
+        text_of(response)
+    )
     assert fresh(petition).state is PetitionState.DRAFT
     assert audit_events("petition.state_changed") == []
 

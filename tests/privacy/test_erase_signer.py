@@ -92,7 +92,7 @@ def test_find_then_erase_everywhere(app, client, caplog):
     assert erased.status_code == 302
     assert "@" not in erased.headers["Location"]
     page = client.get(erased.headers["Location"])
-    assert "Erased 3 signature(s) on 3 petition(s)" in text_of(page)
+    assert "Erased 3 signatures on 3 petitions. Counts are unchanged." in text_of(page)
 
     for row_id in (mine_1.id, mine_2.id):
         row = signature(row_id)

@@ -24,7 +24,7 @@ def test_petition_page_has_opengraph_and_twitter_tags(client, app):
     assert tags["og:title"] == "Свабоду Алесю"
     assert tags["og:description"] == "Release him now."
     assert tags["og:url"] == f"http://campaign.test/petitions/{petition.slug}"
-    assert tags["og:image"] == f"http://campaign.test/petitions/{petition.slug}/share.png"
+    assert tags["og:image"] == f"http://campaign.test/petitions/{petition.slug}/share/en.png"
     assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
     assert tags["twitter:card"] == "summary_large_image"
     assert tags["twitter:image"] == tags["og:image"]

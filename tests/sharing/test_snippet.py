@@ -54,7 +54,7 @@ def test_the_campaigns_organiser_gets_both_snippets_and_a_preview(client, app):
     assert preview["title"].startswith("Preview of the counter")
     assert list(share_links(html)) == ["email", "mastodon", "telegram", "x", "facebook"]
     assert 'data-copy="' in html  # copy buttons, switched on by site.js
-    assert 'Add data-lang="ru"' in text_of(response)
+    assert 'To choose its language add data-lang="ru" (or be , fr , en )' in text_of(response)
 
 
 def test_admin_sees_it_and_a_draft_is_explained(client, app):

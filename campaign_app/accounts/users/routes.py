@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -27,7 +28,10 @@ def users() -> ResponseReturnValue:
 
 def _user_form(user: User | None = None) -> forms.UserForm:
     form = forms.UserForm(obj=None)
-    form.campaigns.choices = [SelectChoice(c.id, c.name) for c in service.all_campaigns()]
+    locale = str(get_locale())
+    form.campaigns.choices = [
+        SelectChoice(c.id, c.translated("name", locale)) for c in service.all_campaigns()
+    ]
     if user is not None and request.method == "GET":
         form.email.data = user.email
         form.name.data = user.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -42,7 +43,7 @@ def create_user(
     email = normalize_account_email(email)
     check_password_rules(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountExists("An account with this e-mail address exists already.")
+        raise AccountExists(_l("An account with this e-mail address exists already."))
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role)
     db.session.add(user)
     try:
@@ -57,7 +58,7 @@ def create_user(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise AccountExists("An account with this e-mail address exists already.") from None
+        raise AccountExists(_l("An account with this e-mail address exists already.")) from None
     log.info("Account %s created (%s)", user.id, user.role.value)
     return user
 

@@ -14,10 +14,16 @@ tree, the catalogue, the cross-reference table and the trailer follow at ``save(
 reportlab writes them (bench/RESULTS.md: 137 MB peak for a million rows).
 
 The fingerprint is the SHA-256 of the CSV export of the same selection, UTF-8 without a BOM:
-exactly the bytes ``flask petitions export SLUG --format csv`` writes (writers.text's
-write_csv) with the same filters. Anyone can check a printed list with ``sha256sum`` on that
-CSV file. It is computed by streaming the rows through write_csv into a hash, never by
-building the CSV in memory.
+exactly the bytes the CSV export (writers.text's write_csv) writes with the same filters, so
+the file an organiser keeps identifies the printed list. It is computed by streaming the rows
+through write_csv into a hash, never by building the CSV in memory. The cover explains it in
+words, for its reader (an embassy's staff), without naming commands.
+
+Every word is in one language (the petition's, or one chosen for the export): the labels,
+the petition's text, the country names, the dates and the numbers come in a PackageTexts
+(exports.package_texts builds it); this module only lays them out. The cover holds the
+petition's title, target, summary and text, the totals and the countries, over as many pages
+as they need.
 
 Text is drawn in the shipped DejaVu fonts (Latin and Cyrillic); a character they lack is
 drawn as "?" (a delivery list must not fail because of one signer's name), and a cell too
@@ -26,14 +32,14 @@ long for its column is cut with "…".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
@@ -55,21 +61,48 @@ FOOTER_Y = MARGIN - 4
 ROW_HEIGHT = 13.5
 ROWS_PER_PAGE = 50
 TEXT_SIZE = 8.5
-# The list's columns: (heading, left edge, width); the number is right-aligned in its column.
+# The list's columns: (left edge, width), in the order number, name, city, country, date;
+# the number is right-aligned in its column.
 COLUMNS = (
-    ("No.", MARGIN, 40.0),
-    ("Name", MARGIN + 46, 180.0),
-    ("City", MARGIN + 232, 95.0),
-    ("Country", MARGIN + 333, 115.0),
-    ("Confirmed", MARGIN + 454, PAGE_W - 2 * MARGIN - 454),
+    (MARGIN, 40.0),
+    (MARGIN + 46, 170.0),
+    (MARGIN + 222, 90.0),
+    (MARGIN + 318, 105.0),
+    (MARGIN + 429, PAGE_W - 2 * MARGIN - 429),  # a date in words: "30 сент. 2012"
 )
 LIST_TOP = TOP - 38  # baseline of the first row
 COVER_LINE = 14.0
-FINGERPRINT_NOTE = (
-    "SHA-256 of the CSV export of this same selection (UTF-8, no BOM), as written by "
-    "`flask petitions export SLUG --format csv` with the same filters: check it with "
-    "`sha256sum` on that file."
-)
+COVER_BOTTOM = MARGIN + 20  # the lowest baseline on a cover page, above the footer
+
+
+@dataclass(frozen=True)
+class PackageTexts:
+    """Every word of a delivery package, in one language, ready to lay out.
+
+    The callables format what only the data knows: counts, dates (ISO in, local out),
+    country names (ISO code in) and the page numbers.
+    """
+
+    title: str
+    target: str  # "Addressed to: the President of the Republic of Belarus"
+    summary: str
+    body: tuple[str, ...]  # the petition's text, one string per paragraph
+    organisation: str  # "Handed in by: …", or ""
+    count: Callable[[int], str]  # "Signatures in this list: 1 000"
+    dates: Callable[[str, str], str]  # "Confirmed between … and … (UTC)"
+    selection: str  # "Selection: confirmed signatures; any date; all countries"
+    generated: str  # "Made on 25 September 2012 at 10:00 (UTC)"
+    fingerprint_heading: str
+    fingerprint_note: str
+    countries_heading: str
+    columns: tuple[str, str, str, str, str]  # number, name, city, country, confirmed on
+    anonymous: str
+    country_name: Callable[[str], str]
+    day: Callable[[str], str]
+    number: Callable[[int], str]
+    page: Callable[[int, int], str]  # "Page 1 of 4"
+    subject: Callable[[int, str], str]  # the PDF's subject: count and fingerprint
+    anonymous_marker: str = "Anonymous"  # what the rows carry for anonymous signers
 
 
 @dataclass
@@ -176,12 +209,12 @@ class _StreamingCanvas(Canvas):  # type: ignore[misc]
 
 
 def summarise(rows: Iterable[ExportRow]) -> Summary:
-    """Count and tally the rows and fingerprint their CSV export, streaming."""
+    """Count and tally the rows (by country code) and fingerprint their CSV export, streaming."""
     summary = Summary()
 
     def tally() -> Iterator[ExportRow]:
         for row in rows:
-            summary.by_country[row.country_name] += 1
+            summary.by_country[row.country] += 1
             day = row.confirmed_on
             if day:
                 if not summary.first_day or day < summary.first_day:
@@ -219,89 +252,97 @@ def clip(text: str, width: float, font: str = REGULAR, size: float = TEXT_SIZE) 
     return text[:low].rstrip() + "…"
 
 
+# One line of the cover: (font, size, text, count drawn right-aligned or "").
+_Line = tuple[str, float, str, str]
+
+
 @dataclass(frozen=True)
 class _Cover:
-    """The cover's text laid out into lines, and how many pages the cover takes."""
+    """The cover's lines laid out into pages (each a list of lines, top to bottom)."""
 
-    lines: list[tuple[str, float, str]]  # (font, size, text) from the top
-    countries: list[tuple[str, int]]
-    first_page_rows: int
-    pages: int
+    pages: list[list[_Line]]
 
 
-def _cover(petition: Petition, selection: Selection, summary: Summary) -> _Cover:
+def _cover(texts: PackageTexts, summary: Summary) -> _Cover:
     width = PAGE_W - 2 * MARGIN
-    lines: list[tuple[str, float, str]] = []
+    lines: list[_Line] = []
 
     def add(text: str, font: str = REGULAR, size: float = 10.0) -> None:
         for line in simpleSplit(drawable(text, font), font, size, width) or [""]:
-            lines.append((font, size, line))
+            lines.append((font, size, line, ""))
 
-    add(petition.title, BOLD, 16)
+    add(texts.title, BOLD, 16)
     add("")
-    add(f"To: {petition.target}", BOLD, 11)
-    if petition.summary:
-        add(petition.summary)
+    add(texts.target, BOLD, 11)
+    if texts.organisation:
+        add(texts.organisation, REGULAR, 10)
+    if texts.summary:
+        add("")
+        add(texts.summary, BOLD, 10)
+    for paragraph in texts.body:
+        add("")
+        add(paragraph, REGULAR, 10)
     add("")
-    add(f"Signatures in this list: {summary.total:,}", BOLD, 13)
+    add(texts.count(summary.total), BOLD, 13)
     if summary.total:
-        add(f"Confirmed between {summary.first_day or '-'} and {summary.last_day or '-'} (UTC)")
-    add(f"Selection: {selection.describe()}")
-    add(f"Generated: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}")
+        add(texts.dates(summary.first_day, summary.last_day))
+    add(texts.selection)
+    add(texts.generated)
     add("")
-    add("Fingerprint of the list:", BOLD)
+    add(texts.fingerprint_heading, BOLD)
     add(summary.fingerprint, REGULAR, 9)
-    add(FINGERPRINT_NOTE, REGULAR, 8)
-    add("")
-    countries = sorted(summary.by_country.items(), key=lambda item: (-item[1], item[0]))
+    add(texts.fingerprint_note, REGULAR, 8.5)
+    countries = sorted(
+        ((texts.country_name(code), count) for code, count in summary.by_country.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
     if countries:
-        add("Signatures by country", BOLD, 11)
-    used = sum(COVER_LINE * size / 10 for _, size, _ in lines)
-    first_page_rows = max(0, int((TOP - MARGIN - 20 - used) // COVER_LINE))
-    per_page = int((TOP - MARGIN - 20) // COVER_LINE)
-    overflow = max(0, len(countries) - first_page_rows)
-    return _Cover(lines, countries, first_page_rows, 1 + math.ceil(overflow / per_page))
+        add("")
+        add(texts.countries_heading, BOLD, 11)
+    for name, count in countries:
+        lines.append((REGULAR, 10.0, clip(drawable(name), 300, size=10), texts.number(count)))
+    pages: list[list[_Line]] = [[]]
+    y = TOP
+    for line in lines:
+        step = COVER_LINE * line[1] / 10
+        if y - step < COVER_BOTTOM and pages[-1]:
+            pages.append([])
+            y = TOP
+            if not line[2]:
+                continue  # no blank line at the top of a page
+        pages[-1].append(line)
+        y -= step
+    return _Cover(pages)
 
 
-def _footer(canvas: Canvas, page: int, pages: int, title: str) -> None:
+def _footer(canvas: Canvas, page: int, pages: int, title: str, texts: PackageTexts) -> None:
     canvas.setFont(REGULAR, 8)
     canvas.drawString(MARGIN, FOOTER_Y, title)
-    canvas.drawRightString(PAGE_W - MARGIN, FOOTER_Y, f"Page {page} of {pages}")
+    canvas.drawRightString(PAGE_W - MARGIN, FOOTER_Y, drawable(texts.page(page, pages)))
 
 
-def _draw_cover(canvas: Canvas, cover: _Cover, pages: int, title: str) -> int:
-    y = TOP
-    for font, size, text in cover.lines:
-        y -= COVER_LINE * size / 10
-        canvas.setFont(font, size)
-        canvas.drawString(MARGIN, y, text)
-    page = 1
-    rows_left = cover.first_page_rows
-    canvas.setFont(REGULAR, 10)
-    for name, count in cover.countries:
-        if rows_left == 0:
-            _footer(canvas, page, pages, title)
-            canvas.showPage()
-            page += 1
-            y = TOP
-            rows_left = int((TOP - MARGIN - 20) // COVER_LINE)
-            canvas.setFont(REGULAR, 10)
-        y -= COVER_LINE
-        canvas.drawString(MARGIN, y, clip(drawable(name), 300, size=10))
-        canvas.drawRightString(MARGIN + 400, y, f"{count:,}")
-        rows_left -= 1
-    _footer(canvas, page, pages, title)
-    canvas.showPage()
-    return page
+def _draw_cover(canvas: Canvas, cover: _Cover, pages: int, title: str, texts: PackageTexts) -> int:
+    for page, lines in enumerate(cover.pages, start=1):
+        y = TOP
+        for font, size, text, count in lines:
+            y -= COVER_LINE * size / 10
+            canvas.setFont(font, size)
+            canvas.drawString(MARGIN, y, text)
+            if count:
+                canvas.drawRightString(MARGIN + 400, y, count)
+        _footer(canvas, page, pages, title, texts)
+        canvas.showPage()
+    return len(cover.pages)
 
 
-def _list_header(canvas: Canvas, title: str) -> None:
+def _list_header(canvas: Canvas, title: str, texts: PackageTexts) -> None:
     canvas.setFont(BOLD, 10)
     canvas.drawString(MARGIN, TOP - 10, title)
     canvas.setFont(BOLD, TEXT_SIZE)
     y = TOP - 26
-    for heading, left, width in COLUMNS:
-        if heading == "No.":
+    for index, (heading, (left, width)) in enumerate(zip(texts.columns, COLUMNS, strict=True)):
+        heading = clip(drawable(heading, BOLD), width, BOLD)
+        if index == 0:
             canvas.drawRightString(left + width, y, heading)
         else:
             canvas.drawString(left, y, heading)
@@ -310,17 +351,30 @@ def _list_header(canvas: Canvas, title: str) -> None:
     canvas.setFont(REGULAR, TEXT_SIZE)
 
 
-def _draw_row(canvas: Canvas, row: ExportRow, y: float) -> None:
+def _draw_row(canvas: Canvas, row: ExportRow, y: float, texts: _RowTexts) -> None:
     number, name, city, country, day = COLUMNS
-    canvas.drawRightString(number[1] + number[2], y, str(row.number))
-    for (_, left, width), text in (
-        (name, row.name),
+    canvas.drawRightString(number[0] + number[1], y, texts.number(row.number))
+    is_anonymous = row.name == texts.anonymous_marker and not row.city
+    for (left, width), text in (
+        (name, texts.anonymous if is_anonymous else row.name),
         (city, row.city),
-        (country, row.country_name),
-        (day, row.confirmed_on),
+        (country, texts.country(row.country)),
+        (day, texts.day(row.confirmed_on) if row.confirmed_on else ""),
     ):
         if text:
             canvas.drawString(left, y, clip(drawable(text), width))
+
+
+class _RowTexts:
+    """The row formatters of PackageTexts, each remembering what it formatted (a list of a
+    million rows has a few hundred countries, days and no more numbers than rows)."""
+
+    def __init__(self, texts: PackageTexts) -> None:
+        self.anonymous = texts.anonymous
+        self.anonymous_marker = texts.anonymous_marker
+        self.country = functools.lru_cache(maxsize=512)(texts.country_name)
+        self.day = functools.lru_cache(maxsize=4096)(texts.day)
+        self.number = texts.number
 
 
 def write_pdf(
@@ -329,34 +383,37 @@ def write_pdf(
     first_pass: Iterable[ExportRow],
     rows: Iterable[ExportRow],
     out: BinaryIO,
+    texts: PackageTexts,
 ) -> int:
     """Write the delivery package to ``out``; return the rows listed.
 
     ``first_pass`` and ``rows`` are two reads of one selection; the list stops at the rows
     the first pass counted, so signatures added in between cannot break "Page N of M".
+    ``texts`` gives every word, in one language (exports.package_texts).
     """
     register_fonts()
     summary = summarise(first_pass)
-    cover = _cover(petition, selection, summary)
-    pages = cover.pages + math.ceil(summary.total / ROWS_PER_PAGE)
-    title = clip(drawable(petition.title, BOLD), PAGE_W - 2 * MARGIN - 80, BOLD, 10)
+    cover = _cover(texts, summary)
+    pages = len(cover.pages) + math.ceil(summary.total / ROWS_PER_PAGE)
+    title = clip(drawable(texts.title, BOLD), PAGE_W - 2 * MARGIN - 80, BOLD, 10)
+    row_texts = _RowTexts(texts)
     canvas = _StreamingCanvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(petition.title)
-    canvas.setSubject(f"Signatures: {summary.total}; SHA-256 of the CSV {summary.fingerprint}")
-    page = _draw_cover(canvas, cover, pages, title)
+    canvas.setTitle(texts.title)
+    canvas.setSubject(texts.subject(summary.total, summary.fingerprint))
+    page = _draw_cover(canvas, cover, pages, title, texts)
     written = 0
     for row in itertools.islice(rows, summary.total):
         line = written % ROWS_PER_PAGE
         if line == 0:
             if written:
-                _footer(canvas, page, pages, title)
+                _footer(canvas, page, pages, title, texts)
                 canvas.showPage()
             page += 1
-            _list_header(canvas, title)
-        _draw_row(canvas, row, LIST_TOP - line * ROW_HEIGHT)
+            _list_header(canvas, title, texts)
+        _draw_row(canvas, row, LIST_TOP - line * ROW_HEIGHT, row_texts)
         written += 1
     if written:
-        _footer(canvas, page, pages, title)
+        _footer(canvas, page, pages, title, texts)
         canvas.showPage()
     canvas.save()
     return written

@@ -37,11 +37,12 @@ def letter_pdf(
     *,
     sender_heading: str = SENDER_HEADING,
     translation_label: str | None = None,
+    post_note: str = "Page 1 is the letter: post only page 1.",
 ) -> bytes:
     """A4 letter to card.address with card.message and card.signature, + the sender's page.
 
-    ``sender_heading`` and ``translation_label`` are the sender page's texts in the sender's
-    interface language (English when not given).
+    ``sender_heading``, ``translation_label`` and ``post_note`` are the sender page's texts in
+    the sender's interface language (English when not given).
     """
     address = fit_address(card.address, HALF_W, 50 * mm, (11.0, 8.0))
     return_address = None
@@ -124,7 +125,7 @@ def letter_pdf(
     canvas.setFillGray(0.4)
     draw_line(
         canvas,
-        "Page 1 is the letter: post only page 1.",
+        post_note,
         MARGIN,
         MARGIN,
         TEXT_W,

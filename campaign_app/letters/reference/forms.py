@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.models import Artwork, Occasion, OccasionKind, Phrase, PostalRoute
 from campaign_app.letters.reference.service import (
     MAX_TRANSIT_DAYS,
@@ -16,6 +17,7 @@ from campaign_app.letters.reference.service import (
     RouteInput,
 )
 from campaign_app.petitions.forms import CountryField
+from campaign_app.translated import CONTENT_LANGUAGES, clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_text
 
 GENERAL = "general"
@@ -67,6 +69,11 @@ class OccasionForm(FlaskForm):
     position = IntegerField(
         _l("Position in lists"), [InputRequired(), NumberRange(min=0, max=10000)], default=0
     )
+    translations = translations_field(
+        {"name": (_l("Name of the occasion"), False, 120)},
+        _l("The name in other languages"),
+        languages=tuple(code for code in CONTENT_LANGUAGES if code != "en"),
+    )
 
     def fill(self, occasion: Occasion) -> None:
         self.slug.data = occasion.slug
@@ -78,6 +85,7 @@ class OccasionForm(FlaskForm):
         self.on_date.data = occasion.on_date
         self.is_active.data = occasion.is_active
         self.position.data = occasion.position
+        self.translations.process(None, occasion.translations or {})
 
     def to_input(self) -> OccasionInput:
         return OccasionInput(
@@ -90,6 +98,7 @@ class OccasionForm(FlaskForm):
             on_date=self.on_date.data,
             is_active=bool(self.is_active.data),
             position=int(self.position.data or 0),
+            translations=clean_translations(self.translations.data),
         )
 
 
@@ -114,7 +123,7 @@ class PhraseForm(FlaskForm):
 
     def set_occasions(self, occasions: list[Occasion]) -> None:
         self.occasion.choices = [SelectChoice(GENERAL, _l("Any occasion"))] + [
-            SelectChoice(str(o.id), o.name_en) for o in occasions
+            SelectChoice(str(o.id), occasion_name(o)) for o in occasions
         ]
 
     def fill(self, phrase: Phrase) -> None:
@@ -156,10 +165,18 @@ class RouteForm(FlaskForm):
         [clean_text],
     )
     as_of = DateField(_l("As of"), [Optional()])
+    translations = translations_field(
+        {
+            "postage_note": (_l("Postage"), False, 300),
+            "note": (_l("Note for senders"), True, 2000),
+        },
+        _l("Postage and the note in other languages"),
+    )
 
     def fill(self, route: PostalRoute) -> None:
         for name in ("transit_days", "postage_note", "is_suspended", "note", "as_of"):
             getattr(self, name).data = getattr(route, name)
+        self.translations.process(None, route.translations or {})
 
     def to_input(self) -> RouteInput:
         return RouteInput(
@@ -168,6 +185,7 @@ class RouteForm(FlaskForm):
             is_suspended=bool(self.is_suspended.data),
             note=self.note.data or "",
             as_of=self.as_of.data,
+            translations=clean_translations(self.translations.data),
         )
 
 

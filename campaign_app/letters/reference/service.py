@@ -6,7 +6,7 @@ Each public use case validates, records an audit event and commits once.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -88,6 +88,7 @@ class OccasionInput:
     on_date: date | None
     is_active: bool
     position: int
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # {"ru": {"name": …}}
 
 
 def _occasion_slug_taken() -> InvalidFields:
@@ -102,7 +103,7 @@ def _check_occasion(data: OccasionInput, occasion: Occasion | None) -> None:
         taken = db.session.scalar(select(Occasion.id).where(Occasion.slug == data.slug))
         if taken is not None and (occasion is None or taken != occasion.id):
             errors.add("slug", _("Another occasion has this short name already."))
-    check_printable(errors, "name_en", _("Name"), data.name_en)
+    check_printable(errors, "name_en", _("Name (English)"), data.name_en)
     for name, label in (
         ("front_title_ru", _("Card title (Russian)")),
         ("front_title_be", _("Card title (Belarusian)")),
@@ -223,6 +224,8 @@ class RouteInput:
     is_suspended: bool
     note: str
     as_of: date | None
+    # {"ru": {"postage_note": "…", "note": "…"}, …}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _check_route(data: RouteInput) -> None:

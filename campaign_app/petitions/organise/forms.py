@@ -7,7 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -18,8 +19,10 @@ from wtforms.validators import (
 )
 
 from campaign_app.campaigns.forms import slug_field
+from campaign_app.i18n import LANGUAGE_NAMES
 from campaign_app.petitions.organise.service import PetitionInput, TranslationInput
-from campaign_app.validators import PlainText, clean_line, clean_markdown, strip_filter
+from campaign_app.translated import CONTENT_LANGUAGES
+from campaign_app.validators import PlainText, clean_line, clean_markdown
 
 # The browser's datetime-local value first (what the field renders), then hand-typed forms.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -32,10 +35,22 @@ def _as_utc(value: Any) -> Any:
     return value
 
 
+def _language_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code})
+        for code in CONTENT_LANGUAGES
+    ]
+
+
 class PetitionForm(FlaskForm):
-    """A petition's texts, goal and dates (UTC)."""
+    """A petition's texts, the language they are written in, goal and dates (UTC)."""
 
     slug = slug_field(_l("Web address (slug)"))
+    language = SelectField(
+        _l("Language of the text"),
+        choices=_language_choices(),
+        default=CONTENT_LANGUAGES[0],
+    )
     title = StringField(
         _l("Title"),
         filters=[clean_line],
@@ -86,6 +101,7 @@ class PetitionForm(FlaskForm):
     def to_input(self) -> PetitionInput:
         return PetitionInput(
             slug=self.slug.data,
+            language=self.language.data or CONTENT_LANGUAGES[0],
             title=self.title.data,
             summary=self.summary.data or "",
             body=self.body.data or "",
@@ -97,13 +113,33 @@ class PetitionForm(FlaskForm):
 
 
 class TranslationForm(FlaskForm):
-    """A petition's title, summary and text in another interface language."""
+    """A petition's title, summary, target and text in another interface language.
 
-    title = StringField(_l("Title"), [DataRequired(), Length(max=200)], [strip_filter])
-    summary = TextAreaField(_l("Summary"), [Optional(), Length(max=500)], [strip_filter])
-    body = TextAreaField(_l("Text (Markdown)"), [Optional(), Length(max=20000)], [strip_filter])
+    The text keeps its line breaks and blank lines: they are Markdown's paragraphs.
+    """
+
+    title = StringField(
+        _l("Title"),
+        [DataRequired(_l("Please enter a title.")), Length(max=200), PlainText()],
+        [clean_line],
+    )
+    summary = StringField(
+        _l("Summary (optional)"), [Optional(), Length(max=500), PlainText()], [clean_line]
+    )
+    target = StringField(
+        _l("Addressed to (target)"), [Optional(), Length(max=200), PlainText()], [clean_line]
+    )
+    body = TextAreaField(
+        _l("Text of the petition (Markdown)"),
+        [Optional(), Length(max=50000), PlainText(single_line=False)],
+        [clean_markdown],
+        render_kw={"rows": 14},
+    )
 
     def to_input(self) -> TranslationInput:
         return TranslationInput(
-            title=self.title.data, summary=self.summary.data or "", body=self.body.data or ""
+            title=self.title.data,
+            summary=self.summary.data or "",
+            body=self.body.data or "",
+            target=self.target.data or "",
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -26,6 +27,7 @@ from campaign_app.petitions.models import Petition
 from campaign_app.petitions.organise import service
 from campaign_app.petitions.organise.forms import PetitionForm, TranslationForm
 from campaign_app.security import form_keeps_entries
+from campaign_app.translated import CONTENT_LANGUAGES
 
 bp = Blueprint("petitions_organise", __name__, url_prefix="/organise")
 
@@ -34,6 +36,10 @@ SLUG_LOCKED = _l(
     " confirmation e-mails and shared links use it."
 )
 FIELD_NEEDED = _l("An open petition needs this; close it first to leave it empty.")
+LANGUAGE_TRANSLATED = _l(
+    "The petition has a translation into this language: delete that translation first,"
+    " then make this the petition's language."
+)
 
 
 def _render_petition_form(
@@ -52,7 +58,9 @@ def _render_petition_form(
         petition=petition,
         preview=preview,
         actions=service.petition_actions(petition) if petition else [],
-        missing=service.missing_for_opening(petition) if petition else [],
+        missing=[str(service.FIELD_LABELS[name]) for name in service.missing_for_opening(petition)]
+        if petition
+        else [],
         state_form=state_form or StateForm(formdata=None),
     ), status if status is not None else form_status(form)
 
@@ -69,6 +77,10 @@ def new_petition(campaign_id: int) -> ResponseReturnValue:
     form = PetitionForm()
     if request.method == "GET":
         form.opens_at.data = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
+        # Most organisers write in the language of the interface they use.
+        locale = str(get_locale())
+        if locale in CONTENT_LANGUAGES:
+            form.language.data = locale
     if form.validate_on_submit():
         if _wants_preview():
             return _render_petition_form(form, campaign, None, preview=True)
@@ -93,6 +105,8 @@ def _edit_petition(petition: Petition, *, preview: bool) -> ResponseReturnValue:
             form.slug.errors = [SLUG_TAKEN]
         except service.SlugLocked:
             form.slug.errors = [SLUG_LOCKED]
+        except service.LanguageTranslated:
+            form.language.errors = [LANGUAGE_TRANSLATED]
         except service.FieldsRequired as required:
             for name in required.names:
                 form[name].errors = [FIELD_NEEDED]

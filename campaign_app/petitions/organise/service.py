@@ -10,6 +10,8 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from campaign_app.audit.service import flush_or_refuse, save_and_record
@@ -32,6 +34,10 @@ class SlugLocked(CampaignError):
     """A petition's web address stays once it has opened: e-mailed and shared links use it."""
 
 
+class LanguageTranslated(CampaignError):
+    """The petition has a translation into the language chosen as its own: delete it first."""
+
+
 class FieldsRequired(CampaignError):
     """An open petition needs these fields filled in."""
 
@@ -41,11 +47,18 @@ class FieldsRequired(CampaignError):
 
 
 _NEEDED_TO_OPEN = ("title", "target", "body")
+# The names organisers see for them (the form's labels).
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "target": _l("Addressed to (target)"),
+    "body": _l("Text of the petition (Markdown)"),
+}
 
 
 @dataclass(frozen=True)
 class PetitionInput:
     slug: str
+    language: str
     title: str
     summary: str
     body: str
@@ -60,6 +73,7 @@ class TranslationInput:
     title: str
     summary: str
     body: str
+    target: str = ""
 
 
 # action -> (states it may start from, state it leads to)
@@ -82,6 +96,13 @@ def petition_actions(petition: Petition) -> list[str]:
 def missing_for_opening(petition: Petition) -> list[str]:
     """The fields a petition still needs before it can open (empty: ready)."""
     return [name for name in _NEEDED_TO_OPEN if not getattr(petition, name).strip()]
+
+
+def translation_languages(petition: Petition, offered: list[str]) -> list[tuple[str, bool]]:
+    """The ``offered`` languages other than the petition's own, each with whether a
+    translation into it exists (the hub lists them with links to the editor)."""
+    existing = {translation.locale for translation in petition.translations}
+    return [(locale, locale in existing) for locale in offered if locale != petition.language]
 
 
 def translation_of(petition: Petition, locale: str) -> PetitionTranslation | None:
@@ -128,6 +149,8 @@ def update_petition(petition: Petition, data: PetitionInput) -> list[str]:
         raise SlugLocked()
     if _slug_taken(data.slug, except_id=petition.id):
         raise SlugTaken()
+    if data.language != petition.language and translation_of(petition, data.language):
+        raise LanguageTranslated(data.language)
     if petition.state is PetitionState.OPEN:
         missing = [name for name in _NEEDED_TO_OPEN if not getattr(data, name).strip()]
         if missing:
@@ -145,11 +168,14 @@ def change_petition_state(petition: Petition, action: str) -> PetitionState:
         missing = missing_for_opening(petition)
         if missing:
             raise StateChangeRefused(
-                "Before it can open, the petition needs: " + ", ".join(missing) + "."
+                _(
+                    "Before it can open, the petition needs: %(fields)s.",
+                    fields=", ".join(str(FIELD_LABELS[name]) for name in missing),
+                )
             )
         if petition.closes_at is not None and petition.closes_at <= utcnow():
             raise StateChangeRefused(
-                "The closing date has passed: set a later one (or none) before opening."
+                _("The closing date has passed: set a later one (or none) before opening.")
             )
     old_state = petition.state
     petition.state = new_state
@@ -173,6 +199,7 @@ def save_translation(petition: Petition, locale: str, data: TranslationInput) ->
     translation.title = data.title
     translation.summary = data.summary
     translation.body = data.body
+    translation.target = data.target
     _save_and_record(petition, action, {"locale": locale})
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -193,7 +194,7 @@ def check_address(prisoner: Prisoner, data: AddressInput) -> None:
             _(
                 "%(field)s is needed: %(name)s's cards are printed in this language.",
                 field=labels[printed],
-                name=prisoner.name_latin,
+                name=prisoner.name_in(str(get_locale())),
             ),
         )
     for name in ("lines_ru", "lines_be"):

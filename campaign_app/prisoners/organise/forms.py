@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerStatus
 from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
+from campaign_app.translated import clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_text
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
@@ -60,7 +61,7 @@ class PrisonerForm(FlaskForm):
         default=AddressLanguage.RUSSIAN.value,
     )
     bio = TextAreaField(
-        _l("About"), [Optional(), Length(max=5000), PlainText(single_line=False)], [clean_text]
+        _l("Biography"), [Optional(), Length(max=5000), PlainText(single_line=False)], [clean_text]
     )
     interests = TextAreaField(
         _l("Interests"), [Optional(), Length(max=2000), PlainText(single_line=False)], [clean_text]
@@ -83,10 +84,20 @@ class PrisonerForm(FlaskForm):
     photo_url = StringField(
         _l("Photo address on this site"), [Optional(), Length(max=300)], [clean_line]
     )
+    translations = translations_field(
+        {
+            "bio": (_l("Biography"), True, 5000),
+            "interests": (_l("Interests"), True, 2000),
+            "mail_note": (_l("Note on mail"), True, 2000),
+        },
+        _l("Biography, interests and the note on mail in other languages"),
+    )
 
     def fill(self, prisoner: Prisoner) -> None:
         for name in PrisonerInput.__dataclass_fields__:
-            getattr(self, name).data = getattr(prisoner, name)
+            if name != "translations":
+                getattr(self, name).data = getattr(prisoner, name)
+        self.translations.process(None, prisoner.translations or {})
         self.status.data = prisoner.status.value
         self.address_language.data = prisoner.address_language.value
         state = prisoner.is_mail_getting_through
@@ -118,6 +129,7 @@ class PrisonerForm(FlaskForm):
             mail_note=text("mail_note"),
             mail_note_as_of=self.mail_note_as_of.data,
             photo_url=text("photo_url"),
+            translations=clean_translations(self.translations.data),
         )
 
 
@@ -157,6 +169,9 @@ class AddressForm(FlaskForm):
         ],
         [clean_text],
     )
+    translations = translations_field(
+        {"source": (_l("Source"), True, 1000)}, _l("The source in other languages")
+    )
 
     def to_input(self) -> AddressInput:
         assert self.as_of.data is not None  # InputRequired
@@ -167,4 +182,5 @@ class AddressForm(FlaskForm):
             country_line=self.country_line.data or "",
             as_of=self.as_of.data,
             source=self.source.data or "",
+            translations=clean_translations(self.translations.data),
         )

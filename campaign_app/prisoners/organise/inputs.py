@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from campaign_app.prisoners.models import AddressLanguage, PrisonerStatus
@@ -33,6 +33,8 @@ class PrisonerInput:
     mail_note: str
     mail_note_as_of: date | None
     photo_url: str
+    # {"ru": {"bio": "…", "interests": "…", "mail_note": "…"}, …}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,3 +47,4 @@ class AddressInput:
     country_line: str
     as_of: date
     source: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # the source's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from campaign_app.accounts.access import campaign_or_403, organiser_required, prisoner_or_403
@@ -54,7 +55,10 @@ def new_prisoner(campaign_id: int) -> ResponseReturnValue:
         except InvalidFields as error:
             show_errors(form, error)
         else:
-            flash(_("%(name)s added. Now add the address.", name=prisoner.name_latin), "success")
+            flash(
+                _("%(name)s added. Now add the address.", name=prisoner.name_in(str(get_locale()))),
+                "success",
+            )
             return redirect(url_for(".new_address", prisoner_id=prisoner.id))
     return _render_form(form, campaign, None)
 
@@ -74,7 +78,7 @@ def edit_prisoner(prisoner_id: int) -> ResponseReturnValue:
             show_errors(form, error)
         else:
             if changed:
-                flash(_("%(name)s saved.", name=prisoner.name_latin), "success")
+                flash(_("%(name)s saved.", name=prisoner.name_in(str(get_locale()))), "success")
             else:
                 flash(_("Nothing changed."), "info")
             return redirect(url_for(".edit_prisoner", prisoner_id=prisoner.id))

@@ -39,12 +39,13 @@ class ErasureLinkExpired(CampaignError):
     """The erasure link is older than ERASURE_LINK_MAX_AGE."""
 
 
-def request_erasure(email: str) -> None:
+def request_erasure(email: str, locale: str = "en") -> None:
     """Record an "erase me" request and queue its link mail, if this address signed anything.
 
     Nothing is recorded when nothing is held under the address, or when a link was asked for
     within CONFIRM_RESEND_INTERVAL (so nobody can flood a mailbox); the caller answers the
-    same in every case. The token is made and mailed by ``jobs.send_erasure_link``.
+    same in every case. The token is made and mailed by ``jobs.send_erasure_link``, in
+    ``locale`` (the language of the page the request came from).
     Raises InvalidEmailAddress.
     """
     normalized = normalized_address(email)
@@ -67,6 +68,7 @@ def request_erasure(email: str) -> None:
         # Replaced by the mail job's token: until then no link works.
         token_hash=new_token()[1],
         email_normalized=normalized,
+        locale=locale,
         created_at=now,
         expires_at=now + timedelta(seconds=int(current_app.config["ERASURE_LINK_MAX_AGE"])),
     )
