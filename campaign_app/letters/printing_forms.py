@@ -8,6 +8,7 @@ from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from campaign_app.letters.designs import VARIED, design_choices
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.models import Occasion
 from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
@@ -37,6 +38,16 @@ class PrintForm(FlaskForm):
             NumberRange(min=1, max=MAX_CARDS_PER_REQUEST, message=COUNT_MESSAGE),
         ],
     )
+    design = SelectField(_l("Design of the fronts"), choices=[], default=VARIED)
+    language = RadioField(
+        _l("Language of the cards"),
+        choices=[
+            SelectChoice("", _l("Each prisoner's usual language")),
+            SelectChoice("be", _l("Belarusian, where the prisoner accepts it")),
+            SelectChoice("ru", _l("Russian, where the prisoner accepts it")),
+        ],
+        default="",
+    )
     layout = RadioField(
         _l("Paper"),
         choices=[
@@ -59,6 +70,10 @@ class PrintForm(FlaskForm):
     def set_choices(self, prisoners: list[Prisoner], occasions: list[Occasion]) -> None:
         self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
         self.occasion.choices = [SelectChoice(o.slug, occasion_name(o.name_en)) for o in occasions]
+        self.design.choices = [
+            SelectChoice(VARIED, _l("Varied: the designs that suit the occasion")),
+            *design_choices(),
+        ]
 
     def to_input(self) -> BatchInput:
         return BatchInput(
@@ -67,4 +82,6 @@ class PrintForm(FlaskForm):
             count=int(self.count.data or 0),
             layout=str(self.layout.data),
             mode=str(self.mode.data),
+            design=str(self.design.data or VARIED),
+            language=str(self.language.data or ""),
         )

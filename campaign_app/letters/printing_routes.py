@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, make_response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
@@ -44,6 +45,10 @@ def print_form() -> ResponseReturnValue:
         form.prisoners.data = [slug for slug in chosen if slug in offered]
         if request.args.get("occasion"):
             form.occasion.data = request.args["occasion"]
+        # Cards start in the reader's language when it is one of the cards' languages.
+        locale = get_locale()
+        if locale is not None and locale.language in ("ru", "be"):
+            form.language.data = locale.language
     return _render_print(form)
 
 
