@@ -79,6 +79,7 @@ class UnknownOccasion(PrintingError):
 
 class NoPhrases(PrintingError):
     def __init__(self, occasion: Occasion) -> None:
+        self.occasion = occasion
         super().__init__(f"The occasion {occasion.name_en!r} has no reviewed phrases to print yet.")
 
 
@@ -94,6 +95,13 @@ class NoWritablePrisoners(PrintingError):
 
 class CardRefused(PrintingError):
     """The renderer refused a card (a glyph the font lacks, a message that cannot fit)."""
+
+    def __init__(
+        self, message: str, characters: tuple[str, ...] = (), excess_chars: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.characters = characters
+        self.excess_chars = excess_chars
 
 
 class OutputNotWritable(PrintingError):
@@ -320,12 +328,14 @@ def write_batch(
         raise CardRefused(
             "A card has characters the font cannot print: "
             + ", ".join(repr(char) for char in error.characters)
-            + ". Ask an organiser to correct the phrase or the address."
+            + ". Ask an organiser to correct the phrase or the address.",
+            characters=tuple(error.characters),
         ) from None
     except pdf.MessageTooLong as error:
         raise CardRefused(
             f"The occasion's phrases do not fit on a card (about {error.excess_chars} "
-            "characters too many). Ask an organiser to shorten or unreview a phrase."
+            "characters too many). Ask an organiser to shorten or unreview a phrase.",
+            excess_chars=int(error.excess_chars),
         ) from None
     log.info(
         "Batch printed: occasion %s, %s cards, %s pages, %s prisoners",

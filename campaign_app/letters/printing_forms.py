@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
@@ -14,8 +15,19 @@ from campaign_app.letters.models import Occasion
 from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
 from campaign_app.prisoners.models import Prisoner
 
+
+class _LocalNumber:
+    """A number written the reader's way ("1,000", "1 000") when the message is shown."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return str(format_number(self.value))
+
+
 COUNT_MESSAGE = _l(
-    "Choose between 1 and %(max)s cards per request.", max=f"{MAX_CARDS_PER_REQUEST:,}"
+    "Choose between 1 and %(max)s cards per request.", max=_LocalNumber(MAX_CARDS_PER_REQUEST)
 )
 
 
@@ -71,7 +83,7 @@ class PrintForm(FlaskForm):
         self.prisoners.choices = [SelectChoice(p.slug, p.name_latin) for p in prisoners]
         self.occasion.choices = [SelectChoice(o.slug, occasion_name(o.name_en)) for o in occasions]
         self.design.choices = [
-            SelectChoice(VARIED, _l("Varied: the designs that suit the occasion")),
+            SelectChoice(VARIED, _l("Varied, to suit the occasion")),
             *design_choices(),
         ]
 

@@ -298,3 +298,39 @@ def test_a_prisoner_accepts_both_languages_unless_the_organiser_says_otherwise(
     page = client.get(f"/letters/write/{prisoner.slug}?lang=en").get_data(as_text=True)
     assert 'name="card_language" type="radio"' not in page
     assert 'type="hidden" name="card_language" value="be"' in page
+
+
+def test_the_print_page_explains_a_refusal_in_the_readers_language(
+    app: Any, client: FlaskClient
+) -> None:
+    occasion = make_occasion(name_en="Birthday")
+    make_prisoner()
+    form = {
+        "csrf_token": csrf_token(client, "/letters/print?lang=ru"),
+        "occasion": occasion.slug,
+        "count": "4",
+        "layout": "a4-4up",
+        "mode": "duplex",
+        "design": "varied",
+        "language": "",
+    }
+    response = client.post("/letters/print", data=form)
+    assert response.status_code == 422
+    assert "У повода «День рождения» пока нет проверенных фраз для печати." in text_of(response)
+
+
+def test_the_largest_stack_is_written_the_readers_way(demo: None, client: FlaskClient) -> None:
+    page = text_of(client.get("/letters/print?lang=ru"))
+    assert "От 1 до 1 000 открыток" in page  # text_of folds the no-break space
+    form = {
+        "csrf_token": csrf_token(client, "/letters/print"),
+        "occasion": "birthday",
+        "count": "1001",
+        "layout": "a4-4up",
+        "mode": "duplex",
+        "design": "varied",
+        "language": "",
+    }
+    response = client.post("/letters/print", data=form)
+    assert response.status_code == 400
+    assert "1,000" not in text_of(response)
