@@ -62,6 +62,20 @@ def flowers(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
         canvas.ellipse(
             lx - w * 0.08, ly - h * 0.025, lx + w * 0.08, ly + h * 0.025, stroke=0, fill=1
         )
+    # A leaf on each outer stem, growing from it two thirds of the way up.
+    for fx, fy, _ in (heads[0], heads[2]):
+        hx, hy = x + w * fx, y + h * fy
+        points = ((base_x, base_y), (base_x, base_y + h * 0.3), (hx, hy - h * 0.3), (hx, hy))
+        t = 0.62
+        px, py = _bezier(points, t)
+        ax, ay = _bezier(points, t + 0.01)
+        along = math.degrees(math.atan2(ay - py, ax - px))
+        outward = 1 if hx > base_x else -1
+        canvas.saveState()
+        canvas.translate(px, py)
+        canvas.rotate(along - outward * 35)
+        canvas.ellipse(0, -h * 0.018, w * 0.11, h * 0.018, stroke=0, fill=1)
+        canvas.restoreState()
     for fx, fy, colour in heads:
         hx, hy = x + w * fx, y + h * fy
         fill(canvas, colour)
@@ -76,6 +90,16 @@ def flowers(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
             )
         canvas.setFillColorRGB(0.55, 0.35, 0.15)
         canvas.circle(hx, hy, petal * 0.6, stroke=0, fill=1)
+
+
+def _bezier(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
+    """The point at ``t`` (0..1) of a cubic Bézier curve."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    u = 1 - t
+    return (
+        u**3 * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * x3,
+        u**3 * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3,
+    )
 
 
 # The ornament, in grid cells ---------------------------------------------------------
