@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from campaign_app.db import Translatable
 from campaign_app.extensions import db
-from campaign_app.letters.models import Artwork, Occasion, OccasionKind, Phrase, PostalRoute
+from campaign_app.letters.models import (
+    Artwork,
+    Occasion,
+    OccasionKind,
+    Phrase,
+    PostalRoute,
+    Season,
+)
 
 OCCASIONS = [
     # slug, kind, English name, Russian front, Belarusian front, artwork, date
@@ -27,7 +34,7 @@ OCCASIONS = [
         "New Year",
         "С Новым годом!",
         "З Новым годам!",
-        Artwork.SNOWFLAKE,
+        Artwork.FIR,
         None,
     ),
     (
@@ -54,7 +61,7 @@ OCCASIONS = [
         "Ales Bialiatski's 50th birthday week",
         "С днём рождения!",
         "З днём нараджэння!",
-        Artwork.BALLOONS,
+        Artwork.CAKE,
         date(2012, 9, 25),
     ),
 ]
@@ -76,18 +83,101 @@ OCCASION_NAMES = {
     },
 }
 
-# (occasion slug or None for any occasion, en, ru, be, fr): short, safe, no politics.
+# (occasion slug or None for any occasion, season, en, ru, be, fr): short, safe, no politics.
+# The occasion's greeting ("С днём рождения!") is its card title, not a phrase: printed once.
+# Seasonal phrases go only on cards for any time, in their season (see letters/phrasebook.py).
 PHRASES = [
     (
         "birthday",
-        "Happy birthday!",
-        "С днём рождения!",
-        "З днём нараджэння!",
-        "Joyeux anniversaire !",
+        Season.ANY,
+        "We wish you joy and warmth on your birthday.",
+        "Желаем вам радости и тепла в ваш день рождения.",
+        "Жадаем вам радасці і цяпла ў ваш дзень нараджэння.",
+        "Nous vous souhaitons joie et chaleur pour votre anniversaire.",
     ),
-    ("new-year", "Happy New Year!", "С Новым годом!", "З Новым годам!", "Bonne année !"),
+    (
+        "birthday",
+        Season.ANY,
+        "May this year bring you good news.",
+        "Пусть этот год принесёт вам добрые вести.",
+        "Хай гэты год прынясе вам добрыя навіны.",
+        "Que cette année vous apporte de bonnes nouvelles.",
+    ),
+    (
+        "birthday",
+        Season.ANY,
+        "Today we are having tea and cake in your honour.",
+        "Сегодня мы пьём чай с пирогом в вашу честь.",
+        "Сёння мы п’ём гарбату з пірагом у ваш гонар.",
+        "Aujourd’hui, nous prenons le thé avec un gâteau en votre honneur.",
+    ),
+    (
+        "birthday",
+        Season.ANY,
+        "We wish you many bright days ahead.",
+        "Желаем вам много светлых дней впереди.",
+        "Жадаем вам шмат светлых дзён наперадзе.",
+        "Nous vous souhaitons beaucoup de jours lumineux.",
+    ),
+    (
+        "new-year",
+        Season.ANY,
+        "May the new year bring you health and good news.",
+        "Пусть новый год принесёт вам здоровье и добрые вести.",
+        "Хай новы год прынясе вам здароўе і добрыя навіны.",
+        "Que la nouvelle année vous apporte la santé et de bonnes nouvelles.",
+    ),
+    (
+        "new-year",
+        Season.ANY,
+        "We wish you warmth and light in the new year.",
+        "Желаем вам тепла и света в новом году.",
+        "Жадаем вам цяпла і святла ў новым годзе.",
+        "Nous vous souhaitons chaleur et lumière pour la nouvelle année.",
+    ),
+    (
+        "new-year",
+        Season.ANY,
+        "We will think of you at midnight.",
+        "В полночь мы будем думать о вас.",
+        "Апоўначы мы будзем думаць пра вас.",
+        "À minuit, nous penserons à vous.",
+    ),
+    (
+        "arrest-anniversary",
+        Season.ANY,
+        "We have not forgotten you.",
+        "Мы вас не забыли.",
+        "Мы вас не забылі.",
+        "Nous ne vous avons pas oublié.",
+    ),
+    (
+        "arrest-anniversary",
+        Season.ANY,
+        "Many people think of you warmly.",
+        "Многие люди думают о вас с теплом.",
+        "Шмат людзей думае пра вас з цеплынёй.",
+        "Beaucoup de gens pensent à vous avec affection.",
+    ),
+    (
+        "support",
+        Season.ANY,
+        "We send you a warm greeting.",
+        "Шлём вам тёплый привет.",
+        "Дасылаем вам цёплае прывітанне.",
+        "Nous vous envoyons un salut chaleureux.",
+    ),
+    (
+        "support",
+        Season.ANY,
+        "We are reading a good book and thought of you.",
+        "Мы читаем хорошую книгу и вспомнили о вас.",
+        "Мы чытаем добрую кнігу і ўспомнілі пра вас.",
+        "Nous lisons un bon livre et avons pensé à vous.",
+    ),
     (
         None,
+        Season.ANY,
         "We wish you good health.",
         "Желаем вам крепкого здоровья.",
         "Жадаем вам моцнага здароўя.",
@@ -95,6 +185,7 @@ PHRASES = [
     ),
     (
         None,
+        Season.ANY,
         "We wish you strength and patience.",
         "Желаем вам сил и терпения.",
         "Жадаем вам сіл і цярплівасці.",
@@ -102,14 +193,24 @@ PHRASES = [
     ),
     (
         None,
+        Season.ANY,
         "We think of you every day.",
         "Мы думаем о вас каждый день.",
         "Мы думаем пра вас кожны дзень.",
         "Nous pensons à vous chaque jour.",
     ),
-    (None, "We are with you.", "Мы с вами.", "Мы з вамі.", "Nous sommes avec vous."),
+    (None, Season.ANY, "We are with you.", "Мы с вами.", "Мы з вамі.", "Nous sommes avec vous."),
     (
         None,
+        Season.ANY,
+        "We hope to see you soon.",
+        "Надеемся скоро увидеть вас.",
+        "Спадзяемся хутка ўбачыць вас.",
+        "Nous espérons vous voir bientôt.",
+    ),
+    (
+        None,
+        Season.SPRING,
         "Spring has come to our town.",
         "К нам в город пришла весна.",
         "Да нас у горад прыйшла вясна.",
@@ -117,10 +218,27 @@ PHRASES = [
     ),
     (
         None,
-        "We hope to see you soon.",
-        "Надеемся скоро увидеть вас.",
-        "Спадзяемся хутка ўбачыць вас.",
-        "Nous espérons vous voir bientôt.",
+        Season.SUMMER,
+        "It is warm here and the lime trees are in bloom.",
+        "У нас тепло, цветут липы.",
+        "У нас цёпла, квітнеюць ліпы.",
+        "Il fait chaud ici, les tilleuls sont en fleurs.",
+    ),
+    (
+        None,
+        Season.AUTUMN,
+        "The leaves in our park have turned golden.",
+        "В нашем парке пожелтели листья.",
+        "У нашым парку пажоўкла лісце.",
+        "Les feuilles de notre parc sont devenues dorées.",
+    ),
+    (
+        None,
+        Season.WINTER,
+        "The first snow has fallen in our town.",
+        "В нашем городе выпал первый снег.",
+        "У нашым горадзе выпаў першы снег.",
+        "La première neige est tombée dans notre ville.",
     ),
 ]
 
@@ -183,19 +301,28 @@ def load_letters_demo() -> bool:
             or created
         )
         occasions[slug] = occasion
-    if db.session.scalar(select(Phrase.id).limit(1)) is None:
-        for position, (occasion_slug, en, ru, be, fr) in enumerate(PHRASES):
-            db.session.add(
-                Phrase(
-                    occasion=occasions[occasion_slug] if occasion_slug else None,
-                    text_en=en,
-                    text_ru=ru,
-                    text_be=be,
-                    text_fr=fr,
-                    is_reviewed=True,
-                    position=position,
-                )
+    # Demo phrases are matched by their English text: missing ones are added, and one loaded
+    # by an earlier version (before phrases had seasons) gets its season.
+    known = {phrase.text_en: phrase for phrase in db.session.scalars(select(Phrase))}
+    for position, (occasion_slug, season, en, ru, be, fr) in enumerate(PHRASES):
+        phrase = known.get(en)
+        if phrase is not None:
+            if phrase.season is not season:
+                phrase.season = season
+                created = True
+            continue
+        db.session.add(
+            Phrase(
+                occasion=occasions[occasion_slug] if occasion_slug else None,
+                season=season,
+                text_en=en,
+                text_ru=ru,
+                text_be=be,
+                text_fr=fr,
+                is_reviewed=True,
+                position=position,
             )
+        )
         created = True
     for country, days in ROUTES:
         route = db.session.get(PostalRoute, country)

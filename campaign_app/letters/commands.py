@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from campaign_app.letters import bp, printing
+from campaign_app.letters import bp, designs, printing
+from campaign_app.letters.models import Artwork
 
 
 @bp.cli.command("postcards")
@@ -29,16 +30,45 @@ from campaign_app.letters import bp, printing
 @click.option("--layout", type=click.Choice(printing.LAYOUTS), default="a4-4up", show_default=True)
 @click.option("--mode", type=click.Choice(printing.MODES), default="duplex", show_default=True)
 @click.option(
+    "--design",
+    type=click.Choice([designs.VARIED, *(a.value for a in Artwork)]),
+    default=designs.VARIED,
+    show_default=True,
+    help="The fronts' design; varied: those that suit the occasion, card by card.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["ru", "be"]),
+    default=None,
+    help="Print the cards in this language where the prisoner accepts it. Default: each "
+    "prisoner's usual language.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="The PDF to write (written to a temporary file first, then renamed).",
 )
 def postcards(
-    prisoners: tuple[str, ...], occasion: str, count: int, layout: str, mode: str, output: Path
+    prisoners: tuple[str, ...],
+    occasion: str,
+    count: int,
+    layout: str,
+    mode: str,
+    design: str,
+    language: str | None,
+    output: Path,
 ) -> None:
     """Print a stack of postcards for one or several prisoners as one PDF."""
-    data = printing.BatchInput(prisoners, occasion, count, layout=layout, mode=mode)
+    data = printing.BatchInput(
+        prisoners,
+        occasion,
+        count,
+        layout=layout,
+        mode=mode,
+        design=design,
+        language=language or "",
+    )
     try:
         printing.check_output_path(output)
         batch = printing.plan_batch(data)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from campaign_app.letters.designs import design_choices
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.service import MAX_SENT_PER_REPORT, CompositionInput
 from campaign_app.petitions.forms import CountryField
@@ -28,6 +30,8 @@ LANGUAGE_LABELS = {"en": "English", "ru": "Русский", "be": "Белару�
 LANGUAGE_CHOICES = [
     SelectChoice(code, label, render_kw={"lang": code}) for code, label in LANGUAGE_LABELS.items()
 ]
+# The languages a card is printed in, named in the reader's language.
+CARD_LANGUAGE_NAMES = {"ru": _l("Russian"), "be": _l("Belarusian")}
 _LATIN = re.compile(r"[A-Za-z]")
 # Generous: the PDF renderers decide what fits and say how much to cut.
 FREE_TEXT_MAX = 3000
@@ -50,6 +54,7 @@ class OccasionLanguageForm(FlaskForm):
     language = SelectField(
         _l("Show the phrases in"), choices=LANGUAGE_CHOICES, default="en", validators=[Optional()]
     )
+    card_language = RadioField(_l("Print the card in"), choices=[], validators=[Optional()])
 
 
 class ComposeForm(FlaskForm):
@@ -57,6 +62,10 @@ class ComposeForm(FlaskForm):
 
     occasion = SelectField(_l("Occasion"), validators=[InputRequired()])
     language = SelectField(_l("Show the phrases in"), choices=LANGUAGE_CHOICES, default="en")
+    # Chosen in the first step; the service prints a language the prisoner accepts.
+    card_language = StringField(validators=[Optional(), Length(max=2)])
+    # Any value is taken: the service falls back to the occasion's own design.
+    design = SelectField(_l("Design of the front"), validate_choice=False)
     phrases = PhraseBoxes(_l("Phrases"), coerce=int, validators=[Optional()])
     free_text = TextAreaField(
         _l("Your own words (optional)"),
@@ -97,7 +106,15 @@ class ComposeForm(FlaskForm):
             free_text=self.free_text.data or "",
             signature=self.signature.data or "",
             return_address=self.return_address.data or "",
+            card_language=self.card_language.data or "",
+            design=self.design.data or "",
         )
+
+    def set_choices(self, occasions: list[Any], phrases: list[Any]) -> None:
+        """The occasions, the phrases on offer (as ids) and the designs."""
+        self.occasion.choices = occasion_choices(occasions)
+        self.phrases.choices = [SelectChoice(phrase.id, phrase.text_en) for phrase in phrases]
+        self.design.choices = design_choices()
 
 
 class PosterForm(FlaskForm):
@@ -146,6 +163,11 @@ def occasion_choices(occasions: list[Any], blank: str | None = None) -> list[Sel
     return choices + [
         SelectChoice(occasion.slug, occasion_name(occasion)) for occasion in occasions
     ]
+
+
+def card_language_choices(languages: tuple[str, ...]) -> list[SelectChoice]:
+    """The card languages a prisoner accepts, named in the reader's language."""
+    return [SelectChoice(code, str(CARD_LANGUAGE_NAMES[code])) for code in languages]
 
 
 def make_sent_form(occasions: list[Any], **kwargs: Any) -> SentForm:

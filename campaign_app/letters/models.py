@@ -21,13 +21,26 @@ class OccasionKind(enum.StrEnum):
 
 
 class Artwork(enum.StrEnum):
-    """Front-side artwork, drawn as vectors (no images, nothing the censor could read)."""
+    """Front-side designs, drawn as vectors (no images, nothing the censor could read)."""
 
     BALLOONS = "balloons"
+    CAKE = "cake"
     SNOWFLAKE = "snowflake"
+    FIR = "fir"
     CANDLE = "candle"
     FLOWERS = "flowers"
-    BLANK = "blank"  # a plain frame for a child's drawing
+    ORNAMENT = "ornament"  # a red-on-white Belarusian embroidery pattern
+    BLANK = "blank"  # an empty frame for a child's drawing
+
+
+class Season(enum.StrEnum):
+    """When a phrase may be printed: any time, or only in its season ("spring has come")."""
+
+    ANY = "any"
+    SPRING = "spring"
+    SUMMER = "summer"
+    AUTUMN = "autumn"
+    WINTER = "winter"
 
 
 class Occasion(Translatable, Base):
@@ -61,6 +74,11 @@ class Phrase(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occasion_id: Mapped[int | None] = mapped_column(ForeignKey("occasion.id"), index=True)
+    # A seasonal phrase is printed only on cards for any time (never on a birthday or New Year
+    # card) and only in its season.
+    season: Mapped[Season] = mapped_column(
+        enum_column(Season), default=Season.ANY, server_default=Season.ANY.value
+    )
     text_en: Mapped[str] = mapped_column(String(300))
     text_ru: Mapped[str] = mapped_column(String(300))
     text_be: Mapped[str] = mapped_column(String(300))

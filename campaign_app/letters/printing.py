@@ -5,10 +5,16 @@ released or have no address to print. The cards go round-robin, starting with th
 who has had the fewest cards reported sent (``CardSent`` sums), so every chosen prisoner gets
 a share and the odd cards left over go to those who got fewest.
 
-What the cards say: the occasion's front title on the front; on the back the occasion's
-reviewed phrases in the prisoner's language (the occasion's own first, then those for any
-occasion), and, as the signature, a dash and a line to sign on by hand: each activist signs
-the card they post with their own first name, and no name is printed or stored.
+What the cards say, each card in one language its prisoner accepts (the language asked for
+when the prisoner accepts it): the occasion's greeting on the front (on top of the message
+when only the message side is printed); on the back a few of the occasion's reviewed phrases
+(two of its own, two for any occasion: see letters/phrasebook.py) and, as the signature, a
+dash and a line to sign on by hand: each activist signs the card they post with their own
+first name, and no name is printed or stored.
+
+A stack looks hand-made: card n gets the n-th phrase set and the n-th design of those that
+suit the occasion (letters/designs.py), so neighbouring cards differ and the same request
+always gives the same stack.
 """
 
 from __future__ import annotations
@@ -22,13 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
-from campaign_app.letters.models import CardSent, Occasion, Phrase
-from campaign_app.prisoners.models import AddressLanguage, Prisoner
+from campaign_app.letters import designs, languages, phrasebook
+from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase
+from campaign_app.prisoners.models import Prisoner
 from campaign_app.prisoners.service import public_prisoners
 
 if TYPE_CHECKING:
@@ -40,6 +48,7 @@ log = logging.getLogger(__name__)
 MAX_CARDS_PER_REQUEST = 1_000
 LAYOUTS = ("a4-4up", "letter-2up")
 MODES = ("duplex", "message-only", "fronts-only")
+CARD_LANGUAGES = ("", "ru", "be")  # "": each prisoner's usual language
 SIGN_HERE = "— " + "_" * 16  # a dash and a line the activist signs on by hand
 PDF_MIMETYPE = "application/pdf"
 
@@ -70,6 +79,7 @@ class UnknownOccasion(PrintingError):
 
 class NoPhrases(PrintingError):
     def __init__(self, occasion: Occasion) -> None:
+        self.occasion = occasion
         super().__init__(f"The occasion {occasion.name_en!r} has no reviewed phrases to print yet.")
 
 
@@ -85,6 +95,13 @@ class NoWritablePrisoners(PrintingError):
 
 class CardRefused(PrintingError):
     """The renderer refused a card (a glyph the font lacks, a message that cannot fit)."""
+
+    def __init__(
+        self, message: str, characters: tuple[str, ...] = (), excess_chars: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.characters = characters
+        self.excess_chars = excess_chars
 
 
 class OutputNotWritable(PrintingError):
@@ -102,6 +119,8 @@ class BatchInput:
     count: int
     layout: str = "a4-4up"
     mode: str = "duplex"
+    design: str = designs.VARIED
+    language: str = ""  # "ru" or "be" where the prisoner accepts it; "": the usual one
 
 
 @dataclass(frozen=True)
@@ -171,17 +190,9 @@ def cards_sent(prisoner_ids: Sequence[int]) -> dict[int, int]:
     return totals
 
 
-def batch_message(occasion: Occasion, language: AddressLanguage) -> str:
-    """The occasion's reviewed phrases in ``language``, its own first, joined into one text."""
-    phrases = db.session.scalars(
-        select(Phrase)
-        .where(
-            Phrase.is_reviewed.is_(True),
-            or_(Phrase.occasion_id == occasion.id, Phrase.occasion_id.is_(None)),
-        )
-        .order_by(Phrase.occasion_id.is_(None), Phrase.position, Phrase.id)
-    )
-    return " ".join(phrase.text(language.value).strip() for phrase in phrases).strip()
+def batch_message(phrases: Sequence[Phrase], language: str) -> str:
+    """The phrases in ``language``, joined into one text."""
+    return " ".join(phrase.text(language).strip() for phrase in phrases).strip()
 
 
 def _why_not_printable(prisoner: Prisoner) -> str | None:
@@ -216,6 +227,10 @@ def plan_batch(data: BatchInput) -> Batch:
         raise PrintingError(f"Unknown layout {data.layout!r}: choose {', '.join(LAYOUTS)}.")
     if data.mode not in MODES:
         raise PrintingError(f"Unknown mode {data.mode!r}: choose {', '.join(MODES)}.")
+    if data.design != designs.VARIED and data.design not in {a.value for a in Artwork}:
+        raise PrintingError(f"Unknown design {data.design!r}.")
+    if data.language not in CARD_LANGUAGES:
+        raise PrintingError(f"Unknown card language {data.language!r}: choose ru or be.")
     occasion = db.session.scalar(
         select(Occasion).where(Occasion.slug == data.occasion_slug, Occasion.is_active.is_(True))
     )
@@ -233,16 +248,19 @@ def plan_batch(data: BatchInput) -> Batch:
     if not writable:
         raise NoWritablePrisoners(skipped)
     picks = round_robin(writable, cards_sent([p.id for p in writable]), data.count)
-    templates: dict[int, Card] = {}
-    for prisoner in writable:
-        templates[prisoner.id] = _card(prisoner, occasion)
+    phrases = phrasebook.list_phrases(occasion, utcnow().date())
+    if not phrases:
+        raise NoPhrases(occasion)
+    cards = tuple(
+        _card(prisoner, occasion, index, phrases, data) for index, prisoner in enumerate(picks)
+    )
     counts = Counter(pick.id for pick in picks)
     shares = tuple(Share(p.slug, p.name_latin, counts[p.id]) for p in writable if counts[p.id])
     return Batch(
         occasion=occasion,
         layout=data.layout,
         mode=data.mode,
-        cards=tuple(templates[prisoner.id] for prisoner in picks),
+        cards=cards,
         shares=shares,
         skipped=tuple(skipped),
     )
@@ -260,27 +278,35 @@ def _chosen_prisoners(slugs: Sequence[str]) -> list[Prisoner]:
     return [found[slug] for slug in wanted]
 
 
-def _card(prisoner: Prisoner, occasion: Occasion) -> Card:
+def _card(
+    prisoner: Prisoner,
+    occasion: Occasion,
+    index: int,
+    phrases: Sequence[Phrase],
+    data: BatchInput,
+) -> Card:
+    """Card ``index`` of the stack, for ``prisoner``: its phrase set, design and language."""
     from campaign_app.letters.pdf import Address, Card
 
-    language = prisoner.address_language
+    language = languages.choose_card_language(prisoner, data.language, "")
+    address_language = languages.address_language(prisoner, language)
     address = prisoner.latest_address
     assert address is not None  # checked by _why_not_printable
-    message = batch_message(occasion, language)
-    if not message:
-        raise NoPhrases(occasion)
-    front = occasion.front_title_be if language is AddressLanguage.BELARUSIAN else ""
+    title = languages.front_title(occasion, language)
+    message = batch_message(phrasebook.phrase_set(phrases, occasion, index), language)
+    if data.mode == "message-only" and title:
+        message = f"{title}\n{message}"  # no front is printed: the greeting heads the message
     return Card(
         occasion=occasion.name_en,
-        front_title=front or occasion.front_title_ru,
+        front_title=title,
         message=message,
         signature=SIGN_HERE,
         address=Address(
-            addressee=prisoner.addressee(),
-            lines=tuple(address.lines(language)),
+            addressee=prisoner.addressee(address_language),
+            lines=tuple(address.lines(address_language)),
             country_line=address.country_line,
         ),
-        artwork=occasion.artwork.value,
+        artwork=designs.stack_design(occasion, index, data.design).value,
     )
 
 
@@ -302,12 +328,14 @@ def write_batch(
         raise CardRefused(
             "A card has characters the font cannot print: "
             + ", ".join(repr(char) for char in error.characters)
-            + ". Ask an organiser to correct the phrase or the address."
+            + ". Ask an organiser to correct the phrase or the address.",
+            characters=tuple(error.characters),
         ) from None
     except pdf.MessageTooLong as error:
         raise CardRefused(
             f"The occasion's phrases do not fit on a card (about {error.excess_chars} "
-            "characters too many). Ask an organiser to shorten or unreview a phrase."
+            "characters too many). Ask an organiser to shorten or unreview a phrase.",
+            excess_chars=int(error.excess_chars),
         ) from None
     log.info(
         "Batch printed: occasion %s, %s cards, %s pages, %s prisoners",

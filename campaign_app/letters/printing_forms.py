@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from campaign_app.letters.designs import VARIED, design_choices
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.models import Occasion
 from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
 from campaign_app.prisoners.models import Prisoner
 
+
+class _LocalNumber:
+    """A number written the reader's way ("1,000", "1 000") when the message is shown."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return str(format_number(self.value))
+
+
 COUNT_MESSAGE = _l(
-    "Choose between 1 and %(max)s cards per request.", max=f"{MAX_CARDS_PER_REQUEST:,}"
+    "Choose between 1 and %(max)s cards per request.", max=_LocalNumber(MAX_CARDS_PER_REQUEST)
 )
 
 
@@ -37,6 +49,16 @@ class PrintForm(FlaskForm):
             InputRequired(COUNT_MESSAGE),
             NumberRange(min=1, max=MAX_CARDS_PER_REQUEST, message=COUNT_MESSAGE),
         ],
+    )
+    design = SelectField(_l("Design of the fronts"), choices=[], default=VARIED)
+    language = RadioField(
+        _l("Language of the cards"),
+        choices=[
+            SelectChoice("", _l("Each prisoner's usual language")),
+            SelectChoice("be", _l("Belarusian, where the prisoner accepts it")),
+            SelectChoice("ru", _l("Russian, where the prisoner accepts it")),
+        ],
+        default="",
     )
     layout = RadioField(
         _l("Paper"),
@@ -61,6 +83,10 @@ class PrintForm(FlaskForm):
         locale = str(get_locale())
         self.prisoners.choices = [SelectChoice(p.slug, p.name_in(locale)) for p in prisoners]
         self.occasion.choices = [SelectChoice(o.slug, occasion_name(o)) for o in occasions]
+        self.design.choices = [
+            SelectChoice(VARIED, _l("Varied, to suit the occasion")),
+            *design_choices(),
+        ]
 
     def to_input(self) -> BatchInput:
         return BatchInput(
@@ -69,4 +95,6 @@ class PrintForm(FlaskForm):
             count=int(self.count.data or 0),
             layout=str(self.layout.data),
             mode=str(self.mode.data),
+            design=str(self.design.data or VARIED),
+            language=str(self.language.data or ""),
         )

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 from flask import current_app, make_response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, calendar, printing
+from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.printing_forms import PrintForm
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import form_keeps_entries
@@ -37,6 +39,35 @@ def _render_print(form: PrintForm, error: str = "", status: int = 200) -> Respon
     )
 
 
+def _explain(error: printing.PrintingError) -> str:
+    """What went wrong, in the reader's language (the command prints the English)."""
+    if isinstance(error, printing.NoWritablePrisoners):
+        message = _(
+            "None of the chosen prisoners can receive a card now: they have been released,"
+            " or no address is on record."
+        )
+    elif isinstance(error, printing.NoPhrases):
+        message = _(
+            "The occasion “%(name)s” has no reviewed phrases to print yet.",
+            name=occasion_name(error.occasion),
+        )
+    elif isinstance(error, printing.CardRefused) and error.characters:
+        message = _(
+            "A card has characters the font cannot print: %(chars)s. Ask an organiser to"
+            " correct the phrase or the address.",
+            chars=" ".join(error.characters),
+        )
+    elif isinstance(error, printing.CardRefused):
+        message = _(
+            "The occasion's phrases do not fit on a card (about %(num)d characters too many)."
+            " Ask an organiser to shorten or unreview a phrase.",
+            num=error.excess_chars,
+        )
+    else:
+        message = _("These cards cannot be printed. Please check the form and try again.")
+    return str(message)
+
+
 @bp.get("/print")
 def print_form() -> ResponseReturnValue:
     form = _print_form()
@@ -46,6 +77,10 @@ def print_form() -> ResponseReturnValue:
         form.prisoners.data = [slug for slug in chosen if slug in offered]
         if request.args.get("occasion"):
             form.occasion.data = request.args["occasion"]
+        # Cards start in the reader's language when it is one of the cards' languages.
+        locale = get_locale()
+        if locale is not None and locale.language in ("ru", "be"):
+            form.language.data = locale.language
     return _render_print(form)
 
 
@@ -64,7 +99,7 @@ def print_cards() -> ResponseReturnValue:
         printing.write_batch(batch, out)
     except printing.PrintingError as error:
         out.close()
-        return _render_print(form, error=str(error), status=422)
+        return _render_print(form, error=_explain(error), status=422)
     except BaseException:
         out.close()
         raise

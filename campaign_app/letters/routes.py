@@ -16,18 +16,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from wtforms.fields.choices import SelectChoice
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
-from campaign_app.letters import bp, service
+from campaign_app.letters import bp, languages, service
 from campaign_app.letters.forms import (
     LANGUAGE_LABELS,
     ComposeForm,
     OccasionLanguageForm,
     PosterForm,
+    card_language_choices,
     make_sent_form,
     occasion_choices,
 )
@@ -58,12 +58,16 @@ def _not_writable(prisoner: Prisoner) -> ResponseReturnValue:
     return render_template("letters/not_writable.html", prisoner=prisoner), 409
 
 
+def _page_language() -> str:
+    """The page's language, which the composer's phrases start in."""
+    locale = get_locale()
+    code = locale.language if locale is not None else "en"
+    return code if code in LANGUAGE_LABELS else "en"
+
+
 def _compose_form(chosen: Occasion, occasions: list[Occasion], **kwargs: object) -> ComposeForm:
     form = ComposeForm(**kwargs)
-    form.occasion.choices = occasion_choices(occasions)
-    form.phrases.choices = [
-        SelectChoice(phrase.id, phrase.text_en) for phrase in service.list_phrases(chosen)
-    ]
+    form.set_choices(occasions, service.list_phrases(chosen))
     return form
 
 
@@ -75,12 +79,22 @@ def _render_write(
     status: int = 200,
 ) -> ResponseReturnValue:
     occasions = service.list_active_occasions()
+    sender_language = form.language.data
+    if sender_language not in LANGUAGE_LABELS:
+        sender_language = _page_language()
+    card_language = languages.choose_card_language(
+        prisoner, form.card_language.data, sender_language
+    )
+    accepted = languages.card_languages(prisoner)
     step = OccasionLanguageForm(
-        formdata=None, occasion=occasion.slug, language=form.language.data or "en"
+        formdata=None,
+        occasion=occasion.slug,
+        language=sender_language,
+        card_language=card_language,
     )
     step.occasion.choices = occasion_choices(occasions)
-    language = form.language.data if form.language.data in LANGUAGE_LABELS else "en"
-    card_language = prisoner.address_language.value
+    step.card_language.choices = card_language_choices(accepted)
+    address_language = languages.address_language(prisoner, card_language)
     return (
         render_template(
             "letters/write.html",
@@ -89,8 +103,11 @@ def _render_write(
             step=step,
             form=form,
             phrases=service.list_phrases(occasion),
-            sender_language=language,
+            sender_language=sender_language,
             card_language=card_language,
+            accepted_languages=accepted,
+            address_language=address_language,
+            front_title=languages.front_title(occasion, card_language),
             composition=composition,
             poster_form=PosterForm(),
             address=service.current_address(prisoner),
@@ -109,13 +126,19 @@ def write(prisoner_slug: str) -> ResponseReturnValue:
     occasion = _occasion_or_404(slug)
     if service.current_address(prisoner) is None:
         return _not_writable(prisoner)
-    language = request.args.get("language", "en")
+    language = request.args.get("language", "")
+    if language not in LANGUAGE_LABELS:
+        language = _page_language()
     form = _compose_form(
         occasion,
         occasions,
         formdata=None,
         occasion=occasion.slug,
-        language=language if language in LANGUAGE_LABELS else "en",
+        language=language,
+        card_language=languages.choose_card_language(
+            prisoner, request.args.get("card_language"), language
+        ),
+        design=occasion.artwork.value,
     )
     return _render_write(prisoner, occasion, form)
 
@@ -149,7 +172,10 @@ def compose(prisoner_slug: str) -> ResponseReturnValue:
             data = service.letter_pdf(composition, label)
         else:
             data = service.envelope_pdf(
-                prisoner, form.envelope_size.data or "DL", form.return_address.data or ""
+                prisoner,
+                form.envelope_size.data or "DL",
+                form.return_address.data or "",
+                form.card_language.data or "",
             )
     except service.EmptyMessage:
         form.phrases.errors = [_("Please tick at least one phrase or write a few words.")]

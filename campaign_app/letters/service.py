@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
-from campaign_app.letters import checker, pdf
-from campaign_app.letters.models import CardSent, Occasion, Phrase, PostalRoute
-from campaign_app.prisoners.models import Prisoner, PrisonerAddress
+from campaign_app.letters import checker, pdf, phrasebook
+from campaign_app.letters.languages import address_language, choose_card_language, front_title
+from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase, PostalRoute
+from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerAddress
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class CompositionInput:
     free_text: str
     signature: str
     return_address: str
+    card_language: str = ""  # "" or one the prisoner does not accept: the usual one
+    design: str = ""  # "" or unknown: the occasion's own
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,18 @@ class TranslationRow:
 
 @dataclass(frozen=True)
 class Composition:
-    """A card's content, in the prisoner's language, with the sender's translation."""
+    """A card's content, all in one language the prisoner accepts.
+
+    ``translation`` pairs each phrase in the sender's language with the card's; it is empty
+    when the sender reads the card's language.
+    """
 
     prisoner: Prisoner
     occasion: Occasion
+    sender_language: str
     card_language: str
+    address_language: AddressLanguage
+    design: Artwork
     front_title: str
     message: str
     signature: str
@@ -126,17 +137,8 @@ def get_active_occasion(slug: str) -> Occasion | None:
 
 
 def list_phrases(occasion: Occasion) -> list[Phrase]:
-    """Reviewed phrases for ``occasion``: its own first, then those for any occasion."""
-    return list(
-        db.session.scalars(
-            select(Phrase)
-            .where(
-                Phrase.is_reviewed.is_(True),
-                or_(Phrase.occasion_id == occasion.id, Phrase.occasion_id.is_(None)),
-            )
-            .order_by(Phrase.occasion_id.is_(None), Phrase.position, Phrase.id)
-        )
-    )
+    """Reviewed phrases a card for ``occasion`` may carry today: its own first, then any."""
+    return phrasebook.list_phrases(occasion, utcnow().date())
 
 
 def get_postal_route(country: str) -> PostalRoute | None:
@@ -178,11 +180,11 @@ def current_address(prisoner: Prisoner) -> PrisonerAddress | None:
 
 
 def compose(prisoner: Prisoner, occasion: Occasion, data: CompositionInput) -> Composition:
-    """Build the card's text in the prisoner's language from the chosen phrases and text."""
+    """Build the card's text in one language the prisoner accepts, from the chosen phrases."""
     if current_address(prisoner) is None:
         raise PrisonerNotWritable(prisoner.slug)
-    card_language = prisoner.address_language.value
     sender_language = data.sender_language if data.sender_language in SENDER_LANGUAGES else "en"
+    card_language = choose_card_language(prisoner, data.card_language, sender_language)
     wanted = set(data.phrase_ids)
     phrases = [phrase for phrase in list_phrases(occasion) if phrase.id in wanted]
     rows = [TranslationRow(p.text(sender_language), p.text(card_language)) for p in phrases]
@@ -191,16 +193,19 @@ def compose(prisoner: Prisoner, occasion: Occasion, data: CompositionInput) -> C
     if free_text:
         parts.append(free_text)
         rows.append(TranslationRow("", free_text))
-    front_title = occasion.front_title_be if card_language == "be" else occasion.front_title_ru
+    design = data.design if data.design in {a.value for a in Artwork} else occasion.artwork
     return Composition(
         prisoner=prisoner,
         occasion=occasion,
+        sender_language=sender_language,
         card_language=card_language,
-        front_title=front_title or occasion.front_title_ru,
+        address_language=address_language(prisoner, card_language),
+        design=Artwork(design),
+        front_title=front_title(occasion, card_language),
         message="\n\n".join(parts),
         signature=data.signature.strip(),
         return_address=data.return_address.strip(),
-        translation=tuple(rows),
+        translation=tuple(rows) if sender_language != card_language else (),
         findings=tuple(checker.check(free_text)),
     )
 
@@ -212,13 +217,13 @@ def _printable(composition: Composition) -> None:
         raise MessageFlagged(composition.findings)
 
 
-def _address(prisoner: Prisoner) -> pdf.Address:
+def _address(prisoner: Prisoner, language: AddressLanguage) -> pdf.Address:
     address = current_address(prisoner)
     if address is None:
         raise PrisonerNotWritable(prisoner.slug)
     return pdf.Address(
-        addressee=prisoner.addressee(),
-        lines=tuple(address.lines(prisoner.address_language)),
+        addressee=prisoner.addressee(language),
+        lines=tuple(address.lines(language)),
         country_line=address.country_line,
     )
 
@@ -229,9 +234,9 @@ def _card(composition: Composition) -> pdf.Card:
         front_title=composition.front_title,
         message=composition.message,
         signature=composition.signature,
-        address=_address(composition.prisoner),
+        address=_address(composition.prisoner, composition.address_language),
         return_address=composition.return_address,
-        artwork=composition.occasion.artwork.value,
+        artwork=composition.design.value,
     )
 
 
@@ -254,8 +259,11 @@ def postcard_pdf(composition: Composition) -> bytes:
 
 
 def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
-    """The A4 letter with an appendix page translating it for the sender only."""
+    """The A4 letter, with an appendix page translating it for the sender only when the
+    sender reads another language than the letter's."""
     _printable(composition)
+    if not composition.translation:
+        return _render(pdf.letter_pdf, _card(composition), None, sender_language_label)
     translation = "\n".join(
         f"{row.sender_text} = {row.card_text}" if row.sender_text else row.card_text
         for row in composition.translation
@@ -271,11 +279,12 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
     )
 
 
-def envelope_pdf(prisoner: Prisoner, size: str, return_address: str) -> bytes:
-    """An envelope (DL or C6) addressed to the prisoner."""
+def envelope_pdf(prisoner: Prisoner, size: str, return_address: str, card_language: str) -> bytes:
+    """An envelope (DL or C6) addressed to the prisoner, in the form that suits the card."""
+    language = address_language(prisoner, choose_card_language(prisoner, card_language, ""))
     return _render(
         pdf.envelope_pdf,
-        _address(prisoner),
+        _address(prisoner, language),
         size=size,
         return_address=return_address.strip(),
     )

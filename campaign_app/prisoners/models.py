@@ -24,6 +24,14 @@ class AddressLanguage(enum.StrEnum):
     BELARUSIAN = "be"
 
 
+class CardLanguages(enum.StrEnum):
+    """The languages a prisoner receives cards in; with both, the sender chooses."""
+
+    RUSSIAN = "ru"
+    BELARUSIAN = "be"
+    BOTH = "both"
+
+
 class Prisoner(Translatable, Base):
     """A political prisoner, with names in Latin, Russian and Belarusian Cyrillic.
 
@@ -58,6 +66,11 @@ class Prisoner(Translatable, Base):
     address_language: Mapped[AddressLanguage] = mapped_column(
         enum_column(AddressLanguage, length=5),
         default=AddressLanguage.RUSSIAN,
+    )
+    card_languages: Mapped[CardLanguages] = mapped_column(
+        enum_column(CardLanguages, length=5),
+        default=CardLanguages.BOTH,
+        server_default=CardLanguages.BOTH.value,
     )
     bio: Mapped[str] = mapped_column(Text, default="")
     interests: Mapped[str] = mapped_column(Text, default="")
@@ -95,11 +108,19 @@ class Prisoner(Translatable, Base):
         had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - (0 if had_birthday else 1)
 
-    def addressee(self) -> str:
-        """The addressee line in the chosen Cyrillic form (dative case)."""
-        if self.address_language is AddressLanguage.BELARUSIAN:
+    def addressee(self, language: AddressLanguage | None = None) -> str:
+        """The addressee line (dative case) in ``language``, by default the chosen form."""
+        if (language or self.address_language) is AddressLanguage.BELARUSIAN:
             return self.full_name_dative_be
         return self.full_name_dative_ru
+
+    @property
+    def card_language_options(self) -> tuple[AddressLanguage, ...]:
+        """The languages a card to this prisoner may be printed in, the address's form first."""
+        if self.card_languages is CardLanguages.BOTH:
+            other = (set(AddressLanguage) - {self.address_language}).pop()
+            return (self.address_language, other)
+        return (AddressLanguage(self.card_languages.value),)
 
     @property
     def accepts_mail(self) -> bool:

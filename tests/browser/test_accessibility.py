@@ -84,7 +84,7 @@ def test_public_pages(live_server: LiveServer, page: Page) -> None:
     if violations := axe_violations(page):
         found["petition page with errors"] = violations
     page.goto(f"{live_server.url}/letters/write/{PRISONER_SLUG}?occasion=birthday&language=en")
-    page.get_by_label("Happy birthday!").check()
+    page.get_by_label("We wish you joy and warmth on your birthday.").check()
     page.get_by_label("Sign with a first name or pseudonym").fill("Мария")
     page.get_by_role("button", name="Preview", exact=True).click()
     expect(page.locator("#preview")).to_be_visible()

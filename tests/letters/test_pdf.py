@@ -14,6 +14,7 @@ from campaign_app.letters.pdf import (
     MissingGlyphs,
     postcard_pdf,
 )
+from campaign_app.letters.pdf.model import ARTWORKS
 from tests.support.pdf import (
     A6,
     ADDRESS,
@@ -57,7 +58,7 @@ def test_front_has_the_title_and_no_address() -> None:
     assert front == "С Новым годом!"
 
 
-@pytest.mark.parametrize("artwork", ["balloons", "snowflake", "candle", "flowers", "blank"])
+@pytest.mark.parametrize("artwork", ARTWORKS)
 @pytest.mark.parametrize("return_address", ["", "Anna Smith\n12 Long Road\nLondon N1 1AA\nUK"])
 def test_everything_drawn_stays_6_mm_inside_the_card(artwork: str, return_address: str) -> None:
     data = postcard_pdf(make_card(artwork=artwork, return_address=return_address))
@@ -72,14 +73,25 @@ def test_everything_drawn_stays_6_mm_inside_the_card(artwork: str, return_addres
             assert not strays, strays[:3]
 
 
-def test_blank_card_front_is_a_frame_without_artwork_colours() -> None:
+def test_blank_card_front_is_an_empty_frame_to_draw_in() -> None:
     data = postcard_pdf(make_card(artwork="blank", front_title=""))
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         front = pdf.pages[0]
         assert not front.chars
-        frame = front.curves + front.rects
-        assert len(frame) == 1
-        assert frame[0]["width"] > 80 * mm and frame[0]["height"] > 130 * mm
+        shapes = front.curves + front.rects
+        frame = max(shapes, key=lambda shape: shape["width"] * shape["height"])
+        assert frame["width"] > 80 * mm and frame["height"] > 120 * mm
+        inside = [
+            shape
+            for shape in shapes
+            if shape is not frame
+            and shape["x1"] > frame["x0"] + 1
+            and shape["x0"] < frame["x1"] - 1
+            and shape["bottom"] > frame["top"] + 1
+            and shape["top"] < frame["bottom"] - 1
+        ]
+        assert not inside, "the drawing area is left empty"
+        assert len(shapes) > 20  # edged with dots in crayon colours
 
 
 def test_belarusian_letters_and_apostrophe_are_printed() -> None:

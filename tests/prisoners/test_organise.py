@@ -13,6 +13,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.prisoners.models import (
     AddressLanguage,
+    CardLanguages,
     Prisoner,
     PrisonerAddress,
     PrisonerStatus,
@@ -475,3 +476,16 @@ def test_existing_prisoner_page_shows_only_the_newest_address_after_edits(team, 
     assert "Jan 1, 2020 current" in edit
     assert "ИК-3" in text_of(client.get("/prisoners/ales"))
     assert prisoner.status is PrisonerStatus.IMPRISONED
+
+
+def test_the_languages_cards_are_printed_in(team, client):
+    prisoner = team["prisoner"]
+    log_in(client, team["organiser"])
+    edit = f"/organise/prisoners/{prisoner.id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    both = '<input checked id="card_languages-0" name="card_languages" type="radio" value="both">'
+    assert both in page
+    form = prisoner_as_form(prisoner, card_languages="ru")
+    assert post_form(client, edit, form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Prisoner, prisoner.id).card_languages is CardLanguages.RUSSIAN

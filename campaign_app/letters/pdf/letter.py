@@ -4,8 +4,9 @@ Layout (A4 portrait, 20 mm margins): the return address (if any, 9 pt) top left 
 prisoner's address block (11 pt down to 8 pt) top right, side by side; the message (12 pt down
 to 9 pt) below them across the full width, the signature right-aligned after it. Page 2 is
 headed "For you, the sender — do not post this page" and carries the translation, both in the
-sender's language (11 pt down to 8 pt). A letter is one page: longer text is refused with
-how much to cut (prisons prefer short letters anyway).
+sender's language (11 pt down to 8 pt); with no translation (the sender reads the letter's
+language) there is no page 2. A letter is one page: longer text is refused with how much to
+cut (prisons prefer short letters anyway).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import io
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 
 from campaign_app.fonts import BOLD, REGULAR
 from campaign_app.letters.pdf.card import fit_address, new_canvas
 from campaign_app.letters.pdf.model import Card
-from campaign_app.letters.pdf.text import draw_block, draw_line, fit
+from campaign_app.letters.pdf.text import Fitted, draw_block, draw_line, fit
 
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
@@ -28,18 +30,20 @@ HALF_W = TEXT_W / 2 - 5 * mm
 ADDRESS_X = PAGE_W - MARGIN - HALF_W
 BODY_GAP = 15 * mm
 SENDER_HEADING = "For you, the sender — do not post this page"
+POST_NOTE = "Page 1 is the letter: post only page 1."
 
 
 def letter_pdf(
     card: Card,
-    translation: str,
+    translation: str | None,
     sender_language_label: str,
     *,
     sender_heading: str = SENDER_HEADING,
     translation_label: str | None = None,
-    post_note: str = "Page 1 is the letter: post only page 1.",
+    post_note: str = POST_NOTE,
 ) -> bytes:
-    """A4 letter to card.address with card.message and card.signature, + the sender's page.
+    """A4 letter to card.address with card.message and card.signature, + the sender's page
+    when there is a translation (None: the letter alone, one page).
 
     ``sender_heading``, ``translation_label`` and ``post_note`` are the sender page's texts in
     the sender's interface language (English when not given).
@@ -75,6 +79,30 @@ def letter_pdf(
             if sender_language_label.strip()
             else "Translation"
         )
+    sender_page = None
+    if translation is not None:
+        sender_page = _fit_sender_page(translation, sender_heading, translation_label)
+
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
+    if return_address is not None:
+        canvas.setFillGray(0.3)
+        draw_block(canvas, return_address, MARGIN, TOP, HALF_W)
+        canvas.setFillGray(0)
+    draw_block(canvas, address, ADDRESS_X, TOP, HALF_W)
+    draw_block(canvas, body, MARGIN, body_top, TEXT_W)
+    canvas.showPage()
+
+    if sender_page is not None:
+        _draw_sender_page(canvas, *sender_page, post_note)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _fit_sender_page(
+    translation: str, sender_heading: str, translation_label: str
+) -> tuple[Fitted, Fitted, Fitted]:
+    """The sender's page's heading, label and translation, fitted (or refused) before drawing."""
     label = fit(
         translation_label,
         font=BOLD,
@@ -103,18 +131,13 @@ def letter_pdf(
         min_size=8.0,
         field="translation",
     )
+    return heading, label, translated
 
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
-    if return_address is not None:
-        canvas.setFillGray(0.3)
-        draw_block(canvas, return_address, MARGIN, TOP, HALF_W)
-        canvas.setFillGray(0)
-    draw_block(canvas, address, ADDRESS_X, TOP, HALF_W)
-    draw_block(canvas, body, MARGIN, body_top, TEXT_W)
-    canvas.showPage()
 
-    # The sender's page: a grey band across the top so it is not posted by mistake.
+def _draw_sender_page(
+    canvas: Canvas, heading: Fitted, label: Fitted, translated: Fitted, post_note: str
+) -> None:
+    """The sender's page: a grey band across the top so it is not posted by mistake."""
     band_h = heading.height + 8 * mm
     canvas.setFillGray(0.88)
     canvas.rect(MARGIN, TOP - band_h, TEXT_W, band_h, stroke=0, fill=1)
@@ -134,5 +157,3 @@ def letter_pdf(
         "left",
     )
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

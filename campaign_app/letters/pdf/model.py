@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-Artwork = Literal["balloons", "snowflake", "candle", "flowers", "blank"]
+Artwork = Literal["balloons", "cake", "snowflake", "fir", "candle", "flowers", "ornament", "blank"]
 SheetLayout = Literal["a4-4up", "letter-2up"]
 SheetMode = Literal["duplex", "message-only", "fronts-only"]
 EnvelopeSize = Literal["DL", "C6"]

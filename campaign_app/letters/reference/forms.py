@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from campaign_app.letters.designs import design_choices
 from campaign_app.letters.labels import occasion_name
-from campaign_app.letters.models import Artwork, Occasion, OccasionKind, Phrase, PostalRoute
+from campaign_app.letters.models import (
+    Artwork,
+    Occasion,
+    OccasionKind,
+    Phrase,
+    PostalRoute,
+    Season,
+)
 from campaign_app.letters.reference.service import (
     MAX_TRANSIT_DAYS,
     OccasionInput,
@@ -53,17 +63,7 @@ class OccasionForm(FlaskForm):
     front_title_be = StringField(
         _l("Card title (Belarusian)"), [Optional(), Length(max=120), PlainText()], [clean_line]
     )
-    artwork = SelectField(
-        _l("Front artwork"),
-        choices=[
-            SelectChoice(Artwork.BALLOONS.value, _l("Balloons")),
-            SelectChoice(Artwork.SNOWFLAKE.value, _l("Snowflake")),
-            SelectChoice(Artwork.CANDLE.value, _l("Candle")),
-            SelectChoice(Artwork.FLOWERS.value, _l("Flowers")),
-            SelectChoice(Artwork.BLANK.value, _l("Blank frame (for a drawing)")),
-        ],
-        default=Artwork.FLOWERS.value,
-    )
+    artwork = SelectField(_l("Front artwork"), choices=[], default=Artwork.FLOWERS.value)
     on_date = DateField(_l("Date (custom occasions)"), [Optional()])
     is_active = BooleanField(_l("Offered in the composer"), default=True)
     position = IntegerField(
@@ -74,6 +74,10 @@ class OccasionForm(FlaskForm):
         _l("The name in other languages"),
         languages=tuple(code for code in CONTENT_LANGUAGES if code != "en"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.artwork.choices = design_choices()
 
     def fill(self, occasion: Occasion) -> None:
         self.slug.data = occasion.slug
@@ -106,6 +110,17 @@ class PhraseForm(FlaskForm):
     """A phrasebook entry in every language, for one occasion or any."""
 
     occasion = SelectField(_l("For"), choices=[], default=GENERAL)
+    season = SelectField(
+        _l("Season"),
+        choices=[
+            SelectChoice(Season.ANY.value, _l("Any time of year")),
+            SelectChoice(Season.SPRING.value, _l("Spring only")),
+            SelectChoice(Season.SUMMER.value, _l("Summer only")),
+            SelectChoice(Season.AUTUMN.value, _l("Autumn only")),
+            SelectChoice(Season.WINTER.value, _l("Winter only")),
+        ],
+        default=Season.ANY.value,
+    )
     text_en = StringField(
         _l("English"),
         [DataRequired(_l("Please give the English text.")), Length(max=300), PlainText()],
@@ -128,6 +143,7 @@ class PhraseForm(FlaskForm):
 
     def fill(self, phrase: Phrase) -> None:
         self.occasion.data = str(phrase.occasion_id) if phrase.occasion_id else GENERAL
+        self.season.data = phrase.season.value
         for name in ("text_en", "text_ru", "text_be", "text_fr", "is_reviewed", "position"):
             getattr(self, name).data = getattr(phrase, name)
 
@@ -135,6 +151,7 @@ class PhraseForm(FlaskForm):
         occasion = self.occasion.data or GENERAL
         return PhraseInput(
             occasion_id=None if occasion == GENERAL else int(occasion),
+            season=Season(self.season.data or Season.ANY.value),
             text_en=self.text_en.data or "",
             text_ru=self.text_ru.data or "",
             text_be=self.text_be.data or "",

@@ -18,7 +18,15 @@ from campaign_app.db import apply_changes
 from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors, InvalidFields, check_not_future
 from campaign_app.letters.card_text import check_censor, check_printable
-from campaign_app.letters.models import Artwork, Occasion, OccasionKind, Phrase, PostalRoute
+from campaign_app.letters.models import (
+    Artwork,
+    Occasion,
+    OccasionKind,
+    Phrase,
+    PostalRoute,
+    Season,
+)
+from campaign_app.letters.phrasebook import SEASONAL_KINDS
 from campaign_app.validators import SLUG
 
 log = logging.getLogger(__name__)
@@ -149,6 +157,7 @@ def update_occasion(occasion: Occasion, data: OccasionInput) -> list[str]:
 @dataclass(frozen=True)
 class PhraseInput:
     occasion_id: int | None
+    season: Season
     text_en: str
     text_ru: str
     text_be: str
@@ -165,8 +174,21 @@ def _check_phrase(data: PhraseInput) -> None:
         "be": _("Belarusian"),
         "fr": _("French"),
     }
-    if data.occasion_id is not None and get_occasion(data.occasion_id) is None:
+    occasion = get_occasion(data.occasion_id) if data.occasion_id is not None else None
+    if data.occasion_id is not None and occasion is None:
         errors.add("occasion_id", _("Please choose an occasion from the list."))
+    if (
+        data.season is not Season.ANY
+        and occasion is not None
+        and occasion.kind not in SEASONAL_KINDS
+    ):
+        errors.add(
+            "season",
+            _(
+                "A seasonal phrase is printed only on cards for any time: choose “Any"
+                " occasion” or an occasion for any time, or “Any time of year”."
+            ),
+        )
     for lang in PHRASE_LANGUAGES:
         # Every language is printed: ru/be on the card, en/fr on the sender's translation page.
         check_printable(errors, f"text_{lang}", labels[lang], getattr(data, f"text_{lang}"))

@@ -8,7 +8,12 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerStatus
+from campaign_app.prisoners.models import (
+    AddressLanguage,
+    CardLanguages,
+    Prisoner,
+    PrisonerStatus,
+)
 from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
 from campaign_app.translated import clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_text
@@ -60,6 +65,15 @@ class PrisonerForm(FlaskForm):
         ],
         default=AddressLanguage.RUSSIAN.value,
     )
+    card_languages = RadioField(
+        _l("Cards printed in"),
+        choices=[
+            SelectChoice(CardLanguages.BOTH.value, _l("Russian or Belarusian: the sender chooses")),
+            SelectChoice(CardLanguages.RUSSIAN.value, _l("Russian only")),
+            SelectChoice(CardLanguages.BELARUSIAN.value, _l("Belarusian only")),
+        ],
+        default=CardLanguages.BOTH.value,
+    )
     bio = TextAreaField(
         _l("Biography"), [Optional(), Length(max=5000), PlainText(single_line=False)], [clean_text]
     )
@@ -100,6 +114,7 @@ class PrisonerForm(FlaskForm):
         self.translations.process(None, prisoner.translations or {})
         self.status.data = prisoner.status.value
         self.address_language.data = prisoner.address_language.value
+        self.card_languages.data = prisoner.card_languages.value
         state = prisoner.is_mail_getting_through
         self.is_mail_getting_through.data = UNKNOWN if state is None else (YES if state else NO)
 
@@ -123,6 +138,7 @@ class PrisonerForm(FlaskForm):
             arrest_date=self.arrest_date.data,
             status=PrisonerStatus(self.status.data),
             address_language=AddressLanguage(self.address_language.data),
+            card_languages=CardLanguages(self.card_languages.data),
             bio=text("bio"),
             interests=text("interests"),
             is_mail_getting_through=_MAIL_STATES[self.is_mail_getting_through.data or UNKNOWN],

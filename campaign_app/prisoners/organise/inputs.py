@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from campaign_app.prisoners.models import AddressLanguage, PrisonerStatus
+from campaign_app.prisoners.models import AddressLanguage, CardLanguages, PrisonerStatus
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class PrisonerInput:
     arrest_date: date | None
     status: PrisonerStatus
     address_language: AddressLanguage
+    card_languages: CardLanguages
     bio: str
     interests: str
     is_mail_getting_through: bool | None
