@@ -136,6 +136,10 @@ class Keyring:
             raise UndecryptableValue("A signer's stored data was altered or is damaged.") from None
         return _unpad(opened).decode()
 
+    def ciphers(self) -> dict[bytes, AESGCM]:
+        """The configured keys' ciphers by key id."""
+        return dict(self._ciphers)
+
     def is_current(self, stored: bytes | None) -> bool:
         """Whether a stored value is encrypted under the first (current) key already."""
         return stored is None or stored[1:HEADER_SIZE] == self.primary_id
@@ -208,15 +212,36 @@ def blind_index(value: str, purpose: str) -> str:
 def raw_reader(column: Any) -> Callable[[Any], str]:
     """For a column of type EncryptedText, a function that decrypts the values as the driver
     returns them (bytes or NULL); for code that reads the driver's rows directly, such as a
-    million-row export, where the per-row cost counts."""
+    million-row export, where the per-row cost counts (the same as ``Keyring.decrypt``, with
+    the associated data of each key made once)."""
     column_type = column.type
     if not isinstance(column_type, EncryptedText):
         raise TypeError(f"{column} is not an encrypted column")
-    decrypt = keyring().decrypt
+    ring = keyring()
     purpose = column_type.purpose.encode()
+    opening = {
+        ident: (cipher, bytes([VERSION]) + ident + purpose)
+        for ident, cipher in ring.ciphers().items()
+    }
 
     def read(value: Any) -> str:
-        return "" if value is None else decrypt(bytes(value), purpose)
+        if value is None:
+            return ""
+        if type(value) is not bytes:
+            value = bytes(value)
+        found = opening.get(value[1:HEADER_SIZE])
+        if found is None or value[0] != VERSION:
+            return ring.decrypt(value, purpose)  # raises with the explanation
+        cipher, associated = found
+        try:
+            opened = cipher.decrypt(
+                value[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE],
+                value[HEADER_SIZE + NONCE_SIZE :],
+                associated,
+            )
+        except InvalidTag:
+            return ring.decrypt(value, purpose)  # raises with the explanation
+        return _unpad(opened).decode()
 
     return read
 

@@ -164,7 +164,7 @@ def normalise_domain(raw: str) -> str:
 
 def matching(petition_id: int, criteria: Criteria) -> list[ColumnElement[bool]]:
     """The WHERE conditions of the petition's signatures that match ``criteria``, except the
-    name (see ``name_filter``)."""
+    name, which the database cannot compare (see ``name_matches`` and ``count_where``)."""
     conditions: list[ColumnElement[bool]] = [Signature.petition_id == petition_id]
     if criteria.signature_id is not None:
         conditions.append(Signature.id == criteria.signature_id)
