@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/campaign_app_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: help install browser-deps run admin worker test lint typecheck pytest bench fuzz messages translations clean
+.PHONY: help install signer-keys browser-deps run admin worker test lint typecheck pytest bench fuzz messages translations clean
 
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
@@ -40,7 +40,14 @@ instance/config.py:
 	@$(PYTHON) -c 'import secrets; print("# Written by make run for local use. Do not use in production.\nSECRET_KEY = " + repr(secrets.token_hex(32)) + "\nSESSION_COOKIE_SECURE = False")' > $@
 	@echo "Wrote instance/config.py with a new random SECRET_KEY."
 
-run: install $(MO_FILES) instance/config.py
+# Random signer-data keys for this checkout, added to instance/config.py once (also to one
+# written before they existed). Losing them makes the local signers' data unreadable.
+SIGNER_KEYS := $(PYTHON) -c 'import base64, os; key = lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(); print("\n\# Signer data at rest (keep apart from database backups).\nSIGNER_DATA_KEYS = " + repr(key()) + "\nSIGNER_INDEX_KEY = " + repr(key()))'
+signer-keys: instance/config.py
+	@grep -q '^SIGNER_DATA_KEYS' instance/config.py || { $(SIGNER_KEYS) >> instance/config.py && \
+	  echo "Added random SIGNER_DATA_KEYS and SIGNER_INDEX_KEY to instance/config.py."; }
+
+run: install $(MO_FILES) signer-keys
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Mail goes to instance/outbox/ and the confirmation links are logged below."
@@ -51,12 +58,12 @@ run: install $(MO_FILES) instance/config.py
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The first organiser account: asks for its password (twice) on the terminal.
-admin: install instance/config.py
+admin: install signer-keys
 	@test -n "$(EMAIL)" || { echo "Usage: make admin EMAIL=you@example.org"; exit 2; }
 	$(FLASK) db upgrade
 	$(FLASK) users create-admin "$(EMAIL)"
 
-worker: install $(MO_FILES) instance/config.py
+worker: install $(MO_FILES) signer-keys
 	$(FLASK) queue work
 
 lint: install

@@ -6,6 +6,7 @@ subprocesses from their own modules, so whatever this imports counts in their ti
 
 from __future__ import annotations
 
+import base64
 import os
 import platform
 import secrets
@@ -45,9 +46,17 @@ def new_work_dir(kind: str) -> Path:
     return work
 
 
+def signer_keys() -> dict[str, str]:
+    """New random signer-data keys (one data key, the index key), as production sets them."""
+    return {
+        "CAMPAIGN_SIGNER_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "CAMPAIGN_SIGNER_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
 def server_env(instance: Path, database_url: str) -> dict[str, str]:
     """The app's settings for a bench run (rate limits off); the same for gunicorn."""
-    return {
+    return signer_keys() | {
         "CAMPAIGN_SECRET_KEY": secrets.token_hex(32),
         "CAMPAIGN_INSTANCE_PATH": str(instance),
         "CAMPAIGN_RATELIMIT_ENABLED": "0",

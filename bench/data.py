@@ -25,6 +25,7 @@ from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
+from campaign_app.petitions.blind_index import domain_hash, email_hash
 from campaign_app.petitions.models import (
     Petition,
     PetitionState,
@@ -133,14 +134,17 @@ def _signature_rows(
 ) -> Iterator[dict[str, Any]]:
     """Confirmed signatures spread evenly over the ``days`` days after ``start``."""
     step = timedelta(days=days) / max(total, 1)
+    example_org = domain_hash("example.org")
     for i in range(total):
         created_at = start + step * i
         yield {
             "petition_id": petition_id,
             "first_name": FIRST_NAMES[i % len(FIRST_NAMES)],
             "last_name": f"Signer{i}",
+            # Encrypted by the column type as the rows are written, as signing does.
             "email": f"signer{i}@example.org",
-            "email_normalized": f"signer{i}@example.org",
+            "email_hash": email_hash(f"signer{i}@example.org"),
+            "email_domain_hash": example_org,
             "country": COUNTRY_CYCLE[(i * COUNTRY_STRIDE) % len(COUNTRY_CYCLE)],
             "city": "",
             # One in seven signs anonymously, so the "latest signers" query must skip some.

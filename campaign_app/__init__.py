@@ -137,6 +137,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def _init_core(app: Flask) -> None:
     """The extensions and services every feature builds on."""
+    from campaign_app.crypto import init_crypto
     from campaign_app.errors import init_error_handlers
     from campaign_app.extensions import csrf, db, login_manager, migrate
     from campaign_app.form_messages import init_app as init_form_messages
@@ -146,6 +147,7 @@ def _init_core(app: Flask) -> None:
     from campaign_app.ratelimits import init_rate_limits
     from campaign_app.security import init_security
 
+    init_crypto(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
     init_i18n(app)

@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from campaign_app.crypto import missing_keys_message
+
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside debug/testing
 
 
@@ -18,6 +20,10 @@ class Defaults:
     """Settings with their defaults; names here are the only ones read from the environment."""
 
     SECRET_KEY = DEV_SECRET_KEY
+    # Signers' names, e-mails and cities are stored encrypted (campaign_app.crypto): AES-256
+    # keys in base64, comma-separated, the first encrypts; and the key of the blind indexes.
+    SIGNER_DATA_KEYS = ""  # empty: refused outside debug/testing (derived from SECRET_KEY there)
+    SIGNER_INDEX_KEY = ""
     DATABASE_URL = ""  # empty: SQLite file in the instance folder
     REDIS_URL = ""  # empty: no Redis; queue in SQLite, rate limits in memory
 
@@ -77,6 +83,9 @@ class Defaults:
     LOGIN_LOCKOUT_MINUTES = 15
     ORGANISER_IDLE_MINUTES = 60  # an organiser session ends after this long without a request
     ORGANISER_SESSION_HOURS = 12  # and after this long in any case
+
+    # Moderation: a name condition reads (decrypts) at most this many signatures at once
+    MODERATION_NAME_SCAN_LIMIT = 50_000
 
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
@@ -142,7 +151,8 @@ def database_uri(url: str, instance_path: str) -> str:
 
 
 def check_production_ready(config: Mapping[str, Any]) -> None:
-    """Refuse to run outside debug/testing with a missing or weak SECRET_KEY."""
+    """Refuse to run outside debug/testing with a missing or weak SECRET_KEY, or without the
+    signer-data keys (their format is checked by ``crypto.init_crypto`` in every mode)."""
     if config.get("DEBUG") or config.get("TESTING"):
         return
     key = config.get("SECRET_KEY") or ""
@@ -152,3 +162,8 @@ def check_production_ready(config: Mapping[str, Any]) -> None:
             "(or SECRET_KEY) to a random value of at least 32 characters, for example the "
             'output of: python -c "import secrets; print(secrets.token_hex(32))"'
         )
+    if (
+        not str(config.get("SIGNER_DATA_KEYS") or "").strip()
+        or not str(config.get("SIGNER_INDEX_KEY") or "").strip()
+    ):
+        raise RuntimeError(missing_keys_message())

@@ -18,6 +18,7 @@ from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
+from campaign_app.petitions.blind_index import domain_hash, domain_of, email_hash
 from campaign_app.petitions.models import Petition, PetitionState, Signature, SignatureState
 from campaign_app.prisoners.models import Prisoner, PrisonerAddress
 
@@ -79,18 +80,24 @@ def make_petition(**overrides: Any) -> Petition:
 
 
 def make_signature(petition: Petition, **overrides: Any) -> Signature:
-    """A signature row; confirmed ones are added to the counter as confirming would."""
+    """A signature row; confirmed ones are added to the counter as confirming would.
+
+    ``email_normalized`` (default: the e-mail) is stored as signing stores it: as the blind
+    indexes of the address and of its domain.
+    """
     n = next(_sequence)
     values: dict[str, Any] = {
         "petition_id": petition.id,
         "first_name": "Anna",
         "last_name": f"Test{n}",
         "email": f"anna{n}@example.org",
-        "email_normalized": f"anna{n}@example.org",
         "country": "NL",
         "state": SignatureState.CONFIRMED,
     }
     values |= overrides
+    normalized = values.pop("email_normalized", values["email"])
+    values.setdefault("email_hash", email_hash(normalized))
+    values.setdefault("email_domain_hash", domain_hash(domain_of(normalized)))
     if values["state"] is SignatureState.CONFIRMED:
         values.setdefault("confirmed_at", utcnow())
     signature = Signature(**values)

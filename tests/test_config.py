@@ -13,6 +13,11 @@ from campaign_app.extensions import db
 from tests.factories import make_petition
 
 GOOD_KEY = "0123456789abcdef" * 4  # 64 characters
+# Signer-data keys (32 bytes in base64), required outside debug/testing like SECRET_KEY.
+SIGNER_KEYS = {
+    "SIGNER_DATA_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "SIGNER_INDEX_KEY": "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +31,9 @@ def clean_environment(monkeypatch, tmp_path):
 
 def production(**settings):
     """create_app as a production server would call it (not testing, not debug)."""
-    return campaign_app.create_app({"TESTING": False, "DATABASE_URL": "sqlite://", **settings})
+    return campaign_app.create_app(
+        {"TESTING": False, "DATABASE_URL": "sqlite://", **SIGNER_KEYS, **settings}
+    )
 
 
 # Secret key -----------------------------------------------------------------------------
@@ -74,7 +81,7 @@ def test_session_cookie_is_secure_by_default():
 
 
 def test_session_cookie_header_on_the_sign_form(make_app):
-    app = make_app(TESTING=False, SECRET_KEY=GOOD_KEY)
+    app = make_app(TESTING=False, SECRET_KEY=GOOD_KEY, **SIGNER_KEYS)
     with app.app_context():
         slug = make_petition().slug
         db.session.commit()  # the requests below run in app contexts of their own
@@ -174,5 +181,5 @@ def test_database_defaults_to_sqlite_in_the_instance_folder():
 
 def test_app_maps_database_url_from_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.internal/campaign")
-    app = campaign_app.create_app({"TESTING": False, "SECRET_KEY": GOOD_KEY})
+    app = campaign_app.create_app({"TESTING": False, "SECRET_KEY": GOOD_KEY, **SIGNER_KEYS})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.internal/campaign"

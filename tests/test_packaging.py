@@ -159,6 +159,8 @@ def test_installed_build_serves_pages_and_migrates(
         PYTHONPATH=str(site),
         CAMPAIGN_INSTANCE_PATH=str(instance),
         CAMPAIGN_SECRET_KEY="k" * 64,
+        CAMPAIGN_SIGNER_DATA_KEYS="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        CAMPAIGN_SIGNER_INDEX_KEY="ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
         CAMPAIGN_RATELIMIT_ENABLED="false",
     )
     result = subprocess.run(

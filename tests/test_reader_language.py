@@ -18,6 +18,7 @@ from campaign_app.accounts.models import Role
 from campaign_app.demo.data import load_demo
 from campaign_app.extensions import db
 from campaign_app.letters.models import Occasion, PostalRoute
+from campaign_app.petitions.blind_index import email_hash
 from campaign_app.petitions.models import (
     Petition,
     PetitionTranslation,
@@ -288,7 +289,7 @@ def _russian_petition_with(total: int) -> Petition:
                 "first_name": "Вера",
                 "last_name": f"Подписантка{i}",
                 "email": f"s{i}@example.org",
-                "email_normalized": f"s{i}@example.org",
+                "email_hash": email_hash(f"s{i}@example.org"),
                 "country": "DE" if i % 2 else "BY",
                 "display": PublicDisplay.ANONYMOUS
                 if i == 0

@@ -185,7 +185,10 @@ def _boom() -> str:
 
 @pytest.mark.parametrize("testing", [True, False])
 def test_unexpected_exception_renders_the_500_page(make_app, testing, caplog):
-    app = make_app(TESTING=testing, SECRET_KEY="k" * 64)
+    # Outside testing the app needs its signer-data keys too (32 bytes each, in base64).
+    keys = {"SIGNER_DATA_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+    keys["SIGNER_INDEX_KEY"] = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA="
+    app = make_app(TESTING=testing, SECRET_KEY="k" * 64, **keys)
     app.add_url_rule("/boom", "boom", view_func=_boom)
     client = app.test_client()
 

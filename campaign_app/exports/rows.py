@@ -3,7 +3,8 @@
 What a row shows follows the signer's public-display choice, which governs the delivered list
 too: signers who agreed to be shown appear with their full name and city; anonymous signers
 appear as "Anonymous" with no city (their country and date still count). E-mail addresses are
-never exported. Rows are streamed in batches from one query, so memory stays flat on any size.
+never exported. Rows are streamed in batches from one query, so memory stays flat on any size;
+names and cities are stored encrypted and decrypted here row by row (anonymous rows never).
 Every format is written from these rows in this order (exports.writers), so the PDF's
 fingerprint of the CSV export identifies the list in any format.
 """
@@ -17,8 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from babel import Locale
-from sqlalchemy import ColumnElement, String, func, select, type_coerce
+from sqlalchemy import ColumnElement, LargeBinary, String, func, select, type_coerce
 
+from campaign_app.crypto import raw_reader
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
 
@@ -143,9 +145,10 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
     # ("id > last ORDER BY id LIMIT n") made SQLite sort the whole selection for every page.
     query = (
         select(
-            Signature.first_name,
-            Signature.last_name,
-            Signature.city,
+            # The stored bytes: decrypted below, and only for the rows that show them.
+            type_coerce(Signature.first_name, LargeBinary),
+            type_coerce(Signature.last_name, LargeBinary),
+            type_coerce(Signature.city, LargeBinary),
             Signature.country,
             type_coerce(Signature.display, String),  # plain text: no enum built per row
             # As the driver returns it: parsing a datetime per row (and UTCDateTime's
@@ -156,6 +159,9 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
         .order_by(Signature.id)
     )
     anonymous = PublicDisplay.ANONYMOUS.value
+    first_name = raw_reader(Signature.first_name)
+    last_name = raw_reader(Signature.last_name)
+    city_name = raw_reader(Signature.city)
     # Core, not the ORM: plain rows, no ORM loading step per batch.
     connection = db.session.connection()
     batches: Iterator[Sequence[Any]]
@@ -170,11 +176,13 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
     number = 0
     try:
         for batch in batches:
-            for first, last, city, country, display, confirmed_at in batch:
+            for first_stored, last_stored, city_stored, country, display, confirmed_at in batch:
                 number += 1
                 if display == anonymous:
                     name, city = ANONYMOUS, ""
                 else:
+                    first, last = first_name(first_stored), last_name(last_stored)
+                    city = city_name(city_stored)
                     name = f"{first} {last}" if first and last else first or last
                 yield ExportRow(
                     number,

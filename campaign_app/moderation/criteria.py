@@ -1,25 +1,51 @@
-"""Search conditions on a petition's signatures: the record, and the SQL it matches.
+"""Search conditions on a petition's signatures: the record, the SQL it matches, and the
+name check that runs on decrypted rows.
 
 Shared by the pages (searching, previewing), the service that records a batch and the job
 that runs it. ``Criteria`` is stored as JSON in a batch; personal conditions (e-mail, name)
-are never kept there, in audit details, in URLs or in logs.
+are never kept there in the clear, nor in audit details, URLs or logs.
+
+Names and addresses are stored encrypted (campaign_app.crypto), so the database compares
+only keyed hashes: an address by the hash of its normalised form, a domain by the hash of
+the domain (blind indexes written at signing). A name is not indexed at all: the rows that
+the other conditions select are read and their decrypted names compared, up to
+MODERATION_NAME_SCAN_LIMIT rows at once (a search page goes on from where it stopped; a
+count or a bulk invalidation asks for narrower conditions first).
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, select
 
+from campaign_app.crypto import keyring
 from campaign_app.db import as_utc
+from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.petitions.blind_index import domain_hash, email_hash
 from campaign_app.petitions.models import Signature, SignatureState
 
 ACTIVE_STATES = (SignatureState.PENDING, SignatureState.CONFIRMED)
 # Criteria that identify a person: never in audit details, URLs or logs.
 PERSONAL = ("email", "name")
+# The associated data of a name kept encrypted in a batch record while its job runs.
+_SEALED_NAME = b"invalidation_batch.criteria.name"
+SCAN_BATCH = 1_000
+
+
+class NameSearchTooBroad(CampaignError):
+    """A name condition would read more rows than MODERATION_NAME_SCAN_LIMIT at once."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(rows, limit)
+        self.rows = rows
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,7 @@ class Criteria:
     ``email`` is the normalised address; ``signed_to`` is inclusive to the minute.
     ``signature_id`` and ``up_to_id`` are set by the app (one signature; what the preview
     counted). ``given`` names personal conditions that were used and then dropped.
+    ``sealed_name`` is ``name`` encrypted, as a batch record keeps it while its job runs.
     """
 
     email: str = ""
@@ -42,6 +69,7 @@ class Criteria:
     signature_id: int | None = None
     up_to_id: int | None = None
     given: tuple[str, ...] = field(default=())
+    sealed_name: str = ""
 
     def is_empty(self) -> bool:
         """True when no condition narrows the petition's signatures.
@@ -53,6 +81,7 @@ class Criteria:
                 self.email,
                 self.domain,
                 self.name,
+                self.sealed_name,
                 self.country,
                 self.signed_from,
                 self.signed_to,
@@ -95,7 +124,29 @@ class Criteria:
     def without_personal(self) -> Criteria:
         """The same record with names and e-mails dropped and noted in ``given``."""
         used = tuple(key for key in PERSONAL if getattr(self, key))
-        return replace(self, email="", name="", given=tuple(dict.fromkeys(self.given + used)))
+        if self.sealed_name:
+            used += ("name",)
+        return replace(
+            self,
+            email="",
+            name="",
+            sealed_name="",
+            given=tuple(dict.fromkeys(self.given + used)),
+        )
+
+    def sealed(self) -> Criteria:
+        """The record as a batch keeps it: a name condition encrypted (a dump shows none)."""
+        if not self.name:
+            return self
+        stored = keyring().encrypt(self.name, _SEALED_NAME)
+        return replace(self, name="", sealed_name=base64.b64encode(stored).decode())
+
+    def unsealed(self) -> Criteria:
+        """The record with a sealed name condition readable again (for the job)."""
+        if not self.sealed_name:
+            return self
+        name = keyring().decrypt(base64.b64decode(self.sealed_name), _SEALED_NAME)
+        return replace(self, name=name, sealed_name="")
 
     def for_audit(self) -> dict[str, Any]:
         """Flat audit details: filters, with only the fact that a personal one was used."""
@@ -106,27 +157,23 @@ class Criteria:
 
 
 def normalise_domain(raw: str) -> str:
-    """What an e-mail domain looks like inside ``email_normalized``."""
+    """An e-mail domain as the normalised address holds it (and its blind index hashes)."""
     domain = raw.strip().lower().lstrip("@")
     return "gmail.com" if domain == "googlemail.com" else domain
 
 
 def matching(petition_id: int, criteria: Criteria) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of the petition's signatures that match ``criteria``."""
+    """The WHERE conditions of the petition's signatures that match ``criteria``, except the
+    name, which the database cannot compare (see ``name_matches`` and ``count_where``)."""
     conditions: list[ColumnElement[bool]] = [Signature.petition_id == petition_id]
     if criteria.signature_id is not None:
         conditions.append(Signature.id == criteria.signature_id)
     if criteria.up_to_id is not None:
         conditions.append(Signature.id <= criteria.up_to_id)
     if criteria.email:
-        conditions.append(Signature.email_normalized == criteria.email)
+        conditions.append(Signature.email_hash == email_hash(criteria.email))
     if criteria.domain:
-        conditions.append(
-            Signature.email_normalized.endswith("@" + criteria.domain, autoescape=True)
-        )
-    if criteria.name:
-        full_name = Signature.first_name + " " + Signature.last_name
-        conditions.append(_lower(full_name).contains(criteria.name.lower(), autoescape=True))
+        conditions.append(Signature.email_domain_hash == domain_hash(criteria.domain))
     if criteria.country:
         conditions.append(Signature.country == criteria.country)
     if criteria.signed_from is not None:
@@ -141,21 +188,51 @@ def matching(petition_id: int, criteria: Criteria) -> list[ColumnElement[bool]]:
 
 
 def active(petition_id: int, criteria: Criteria) -> list[ColumnElement[bool]]:
-    """The matching signatures still pending or confirmed: what an invalidation takes."""
+    """The matching signatures still pending or confirmed: what an invalidation takes (except
+    the name condition, as for ``matching``)."""
     return [*matching(petition_id, criteria), Signature.state.in_(ACTIVE_STATES)]
 
 
-def _lower(expression: Any) -> Any:
-    """Unicode lower-casing in SQL: PostgreSQL's lower(); SQLite's only folds ASCII."""
-    connection: Any = db.session.connection()  # the DB-API connection is untyped
-    if connection.dialect.name != "sqlite":
-        return func.lower(expression)
-    # Registered per connection (cheap); deterministic so SQLite may use it freely.
-    connection.connection.driver_connection.create_function(
-        "moderation_lower", 1, _py_lower, deterministic=True
-    )
-    return func.moderation_lower(expression)
+def name_matches(needle: str, first_name: str, last_name: str) -> bool:
+    """Whether "first last" contains ``needle``, ignoring case (Unicode case folding)."""
+    return needle.casefold() in f"{first_name} {last_name}".casefold()
 
 
-def _py_lower(value: str | None) -> str | None:
-    return None if value is None else value.lower()
+def name_scan_limit() -> int:
+    """The most rows a name condition reads at once (MODERATION_NAME_SCAN_LIMIT)."""
+    return int(current_app.config["MODERATION_NAME_SCAN_LIMIT"])
+
+
+def check_name_scan(conditions: list[ColumnElement[bool]], criteria: Criteria) -> None:
+    """NameSearchTooBroad if a name condition would read more than the limit of rows."""
+    if not criteria.name:
+        return
+    limit = name_scan_limit()
+    rows = int(db.session.scalar(select(func.count()).where(*conditions)) or 0)
+    if rows > limit:
+        raise NameSearchTooBroad(rows, limit)
+
+
+def count_where(conditions: list[ColumnElement[bool]], criteria: Criteria) -> int:
+    """How many rows match ``conditions`` and the name condition (NameSearchTooBroad if the
+    name would need too many rows read)."""
+    if not criteria.name:
+        return int(db.session.scalar(select(func.count()).where(*conditions)) or 0)
+    check_name_scan(conditions, criteria)
+    query = select(Signature.id, Signature.first_name, Signature.last_name).where(*conditions)
+    found = 0
+    for _row in named_rows(query, criteria.name):
+        found += 1
+    return found
+
+
+def named_rows(query: Select[*tuple[Any, ...]], needle: str) -> Iterator[Any]:
+    """The rows of ``query`` (which selects first_name and last_name) whose name matches,
+    read in batches and decrypted as they come; the caller bounds how many it reads."""
+    result = db.session.execute(query.execution_options(yield_per=SCAN_BATCH))
+    try:
+        for row in result:
+            if name_matches(needle, row.first_name, row.last_name):
+                yield row
+    finally:
+        result.close()

@@ -19,7 +19,7 @@ from campaign_app.audit.service import record
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.moderation import changes
-from campaign_app.moderation.criteria import Criteria, active
+from campaign_app.moderation.criteria import Criteria, active, name_matches
 from campaign_app.moderation.models import BatchState, InvalidationBatch
 from campaign_app.petitions.models import Petition, Signature, SignatureState
 
@@ -41,15 +41,15 @@ def run_invalidation(batch_id: int) -> None:
     batch.state = BatchState.RUNNING
     batch.error = ""
     db.session.commit()
-    criteria = Criteria.from_json(batch.criteria)
-    query = select(Signature.id).where(*active(batch.petition_id, criteria))
+    criteria = Criteria.from_json(batch.criteria).unsealed()
+    conditions = active(batch.petition_id, criteria)
     last = 0
     try:
-        while ids := _next_ids(query, last):
-            changed = changes.invalidate_ids(batch, ids)
+        while chunk := _next_chunk(conditions, criteria.name, last):
+            ids, last = chunk
+            changed = changes.invalidate_ids(batch, ids) if ids else 0
             batch.done += changed
             batch.invalidated += changed
-            last = ids[-1]
             db.session.commit()
             db.session.refresh(batch)
             if batch.state is not BatchState.RUNNING:  # restored or stopped meanwhile
@@ -121,6 +121,24 @@ def _next_ids(query: Select[Any], after: int) -> list[int]:
     return list(
         db.session.scalars(query.where(Signature.id > after).order_by(Signature.id).limit(CHUNK))
     )
+
+
+def _next_chunk(conditions: list[Any], name: str, after: int) -> tuple[list[int], int] | None:
+    """The next CHUNK rows after id ``after``: the ids among them that match (a name is
+    compared decrypted), and the last id read; None when no rows are left."""
+    if not name:
+        ids = _next_ids(select(Signature.id).where(*conditions), after)
+        return (ids, ids[-1]) if ids else None
+    rows = db.session.execute(
+        select(Signature.id, Signature.first_name, Signature.last_name)
+        .where(*conditions, Signature.id > after)
+        .order_by(Signature.id)
+        .limit(CHUNK)
+    ).all()
+    if not rows:
+        return None
+    ids = [row.id for row in rows if name_matches(name, row.first_name, row.last_name)]
+    return ids, rows[-1].id
 
 
 def _fail(batch_id: int, error: Exception) -> None:

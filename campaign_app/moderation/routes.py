@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.countries import country_name
 from campaign_app.moderation import bp, forms
-from campaign_app.moderation.criteria import Criteria
+from campaign_app.moderation.criteria import Criteria, NameSearchTooBroad
 from campaign_app.moderation.models import BatchState, InvalidationBatch
 from campaign_app.moderation.service import invalidating, reporting, searching
 from campaign_app.petitions.models import Petition
@@ -67,6 +67,8 @@ def describe(criteria: Criteria) -> list[tuple[str, str]]:
         lines.append((_("E-mail domain"), criteria.domain))
     if criteria.name:
         lines.append((_("Name contains"), criteria.name))
+    if criteria.sealed_name:
+        lines.append((_("Name contains"), _("(kept encrypted until the batch has run)")))
     for key in criteria.given:
         label = _("E-mail address") if key == "email" else _("Name contains")
         lines.append((label, _("(given; not kept)")))
@@ -142,6 +144,20 @@ def search(petition_id: int) -> ResponseReturnValue:
 # Bulk invalidation ------------------------------------------------------------------------
 
 
+def _too_broad(petition: Petition, token: str, error: NameSearchTooBroad) -> ResponseReturnValue:
+    flash(
+        _(
+            "Names are stored encrypted, so a name condition reads them one by one: at most"
+            " %(limit)s signatures at once, and the other conditions select %(rows)s. Narrow"
+            " them (dates, country, e-mail domain) first.",
+            limit=format_number(error.limit),
+            rows=format_number(error.rows),
+        ),
+        "error",
+    )
+    return redirect(url_for(".index", petition_id=petition.id, search=token))
+
+
 def _preview_page(
     petition: Petition,
     criteria: Criteria,
@@ -177,6 +193,8 @@ def preview(petition_id: int) -> ResponseReturnValue:
         return _expired(petition)
     try:
         count = invalidating.preview(petition, criteria)
+    except NameSearchTooBroad as error:
+        return _too_broad(petition, token, error)
     except invalidating.NoConditions:
         flash(
             _("Choose at least one condition besides the state before invalidating in bulk."),
@@ -195,13 +213,15 @@ def invalidate(petition_id: int) -> ResponseReturnValue:
     criteria = _recall(petition.id, token)
     if criteria is None:
         return _expired(petition)
-    if not form.validate_on_submit():
-        count = invalidating.count_active(petition, criteria)
-        return _preview_page(petition, criteria, token, count, form), 400
     try:
+        if not form.validate_on_submit():
+            count = invalidating.count_active(petition, criteria)
+            return _preview_page(petition, criteria, token, count, form), 400
         batch = invalidating.start_invalidation(
             petition, criteria, form.reason.data or "", form.expected.data or 0, current_user()
         )
+    except NameSearchTooBroad as error:
+        return _too_broad(petition, token, error)
     except invalidating.NoConditions:
         flash(
             _("Choose at least one condition besides the state before invalidating in bulk."),

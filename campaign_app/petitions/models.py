@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
+from campaign_app.crypto import EncryptedText
 from campaign_app.db import Base, BigIntPK, UTCDateTime, enum_column, utcnow
 
 
@@ -127,20 +128,29 @@ class Signature(Base):
 
     __tablename__ = "signature"
     __table_args__ = (
-        UniqueConstraint("petition_id", "email_normalized", name="uq_signature_petition_email"),
+        # One signature per mailbox and petition, through the keyed hash of the address.
+        UniqueConstraint("petition_id", "email_hash", name="uq_signature_petition_email"),
         Index("ix_signature_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
         # Moderation reports: the last hour's signatures of a petition.
         Index("ix_signature_petition_created", "petition_id", "created_at"),
+        # Moderation by e-mail domain (search, bulk invalidation, the busiest domains).
+        Index("ix_signature_petition_domain", "petition_id", "email_domain_hash"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"))
-    first_name: Mapped[str] = mapped_column(String(80))
-    last_name: Mapped[str] = mapped_column(String(80))
-    email: Mapped[str] = mapped_column(String(254))
-    email_normalized: Mapped[str] = mapped_column(String(254))
+    # Personal data, stored encrypted (campaign_app.crypto): a stolen database file, dump or
+    # backup holds no name or address. "" is stored as NULL (erased rows hold nothing). The
+    # forms bound the lengths (80, 80, 254 and 80 characters); the database cannot.
+    first_name: Mapped[str] = mapped_column(EncryptedText("signature.first_name"), nullable=True)
+    last_name: Mapped[str] = mapped_column(EncryptedText("signature.last_name"), nullable=True)
+    email: Mapped[str] = mapped_column(EncryptedText("signature.email"), nullable=True)
+    city: Mapped[str] = mapped_column(EncryptedText("signature.city"), nullable=True, default="")
+    # Blind indexes (petitions.blind_index): keyed hashes of the normalised address and of its
+    # domain. An erased row's email_hash is "erased:<id>" and its domain hash NULL.
+    email_hash: Mapped[str] = mapped_column(String(64))
+    email_domain_hash: Mapped[str | None] = mapped_column(String(64))
     country: Mapped[str] = mapped_column(String(2))
-    city: Mapped[str] = mapped_column(String(80), default="")
     display: Mapped[PublicDisplay] = mapped_column(
         enum_column(PublicDisplay), default=PublicDisplay.FIRST_NAME_AND_COUNTRY
     )

@@ -19,6 +19,7 @@ from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
+from campaign_app.petitions.blind_index import domain_hash, domain_of, email_hash
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.jobs import send_signature_mail
 from campaign_app.petitions.models import (
@@ -203,12 +204,15 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
     except InvalidEmail:
         raise InvalidEmailAddress() from None
+    address_hash = email_hash(email_normalized)
     row = {
         "petition_id": petition_id,
+        # Encrypted by the columns' type; only the keyed hashes are comparable.
         "first_name": data.first_name,
         "last_name": data.last_name,
         "email": email,
-        "email_normalized": email_normalized,
+        "email_hash": address_hash,
+        "email_domain_hash": domain_hash(domain_of(email_normalized)),
         "country": data.country,
         "city": data.city,
         "display": data.display,
@@ -225,7 +229,7 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
     except IntegrityError:
         # Same mailbox already signed (possibly a concurrent request a moment ago).
         db.session.rollback()
-        signature_id = _claim_resend(petition_id, email_normalized, now)
+        signature_id = _claim_resend(petition_id, address_hash, now)
         if signature_id is not None:
             log.info("Signature %s signed again; e-mail re-sent", signature_id)
     if signature_id is not None:
@@ -250,14 +254,14 @@ def _queue_signature_mail(signature_id: int) -> None:
     db.session.commit()
 
 
-def _claim_resend(petition_id: int, email_normalized: str, now: datetime) -> int | None:
+def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | None:
     """Atomically take the right to re-send; None if sent too recently (or withdrawn)."""
     interval = timedelta(seconds=current_app.config["CONFIRM_RESEND_INTERVAL"])
     signature_id = db.session.execute(
         update(Signature)
         .where(
             Signature.petition_id == petition_id,
-            Signature.email_normalized == email_normalized,
+            Signature.email_hash == address_hash,
             Signature.state != SignatureState.INVALIDATED,
             or_(
                 Signature.confirmation_sent_at.is_(None),
@@ -316,7 +320,7 @@ def resend_confirmation(slug: str, token: str) -> None:
         raise InvalidToken()
     if signature.state is not SignatureState.PENDING:
         return
-    claimed = _claim_resend(signature.petition_id, signature.email_normalized, utcnow())
+    claimed = _claim_resend(signature.petition_id, signature.email_hash, utcnow())
     if claimed is not None:
         _queue_signature_mail(claimed)
 

@@ -1,4 +1,4 @@
-"""`flask privacy ...` commands: the retention purge, for cron."""
+"""`flask privacy ...` commands: the retention purge, for cron; the signer-data key rotation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import click
 
 from campaign_app.privacy import bp, retention
+from campaign_app.privacy.service import rotating
 
 
 @bp.cli.command("purge")
@@ -37,3 +38,42 @@ def purge(dry_run: bool, as_json: bool) -> None:
     click.echo(f"{report.erasure_requests_deleted} expired erasure request(s) {verb} deleted.")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
+
+
+@bp.cli.command("rotate-key")
+@click.option("--check", is_flag=True, help="Only count the rows still under an older key.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def rotate_key(check: bool, as_json: bool) -> None:
+    """Re-encrypt signers' names, e-mails and cities under the first key of
+    CAMPAIGN_SIGNER_DATA_KEYS, in batches. Safe to stop and run again; when it reports
+    nothing left, the older keys can be removed from the setting."""
+    if check:
+        left = rotating.count_stale()
+        if as_json:
+            click.echo(json.dumps({"rows_under_older_keys": left}))
+        else:
+            click.echo(f"{left} row(s) hold data encrypted under an older key.")
+        return
+    with click.progressbar(length=1, label="Re-encrypting", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = rotating.rotate_key(progress=progress)
+    # Rows written meanwhile by a server still running with the old setting show up here.
+    left = rotating.count_stale()
+    if as_json:
+        click.echo(json.dumps(report.as_dict() | {"rows_left": left}, indent=2, sort_keys=True))
+        return
+    click.echo(f"{report.rows} row(s) re-encrypted under the current key.")
+    if left:
+        click.echo(
+            f"{left} row(s) were written under an older key meanwhile: make sure every server "
+            "and worker runs with the new key first, then run this again."
+        )
+        return
+    click.echo(
+        "Every row is under the current key now: the older keys can be removed from "
+        "CAMPAIGN_SIGNER_DATA_KEYS."
+    )

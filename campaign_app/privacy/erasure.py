@@ -24,6 +24,7 @@ from campaign_app.audit import service as audit
 from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.petitions.blind_index import email_hash
 from campaign_app.petitions.models import Petition, Signature, SignatureState
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1_000
 # Petition ids looked up per statement: each lookup is one probe of the unique index
-# (petition_id, email_normalized); the table is never scanned for an address.
+# (petition_id, email_hash); the table is never scanned for an address.
 _PETITIONS_PER_LOOKUP = 500
 SIGNATURES = typing.cast(Table, Signature.__table__)
 
@@ -71,8 +72,9 @@ def erase(signature_ids: Sequence[int], now: datetime | None = None) -> tuple[in
     """Erase these signatures in batched statements; flushes only, the caller commits.
 
     Returns (rows blanked, unconfirmed rows deleted). Blanked rows keep state, country and
-    confirmation time (so counts stay true); ``email_normalized`` becomes "erased:<id>",
-    which keeps the unique index and lets the same person sign again later.
+    confirmation time (so counts stay true); the encrypted columns and the domain hash become
+    NULL and ``email_hash`` "erased:<id>", which keeps the unique index and lets the same
+    person sign again later.
     """
     now = now or utcnow()
     blanked = deleted = 0
@@ -91,12 +93,13 @@ def erase(signature_ids: Sequence[int], now: datetime | None = None) -> tuple[in
                 table.update()
                 .where(table.c.id.in_(chunk), table.c.erased_at.is_(None))
                 .values(
-                    first_name="",
-                    last_name="",
-                    email="",
-                    city="",
+                    first_name=None,
+                    last_name=None,
+                    email=None,
+                    city=None,
                     ip_hash=None,
-                    email_normalized=literal("erased:", String) + cast(table.c.id, String),
+                    email_hash=literal("erased:", String) + cast(table.c.id, String),
+                    email_domain_hash=None,
                     erased_at=now,
                 )
             )
@@ -104,17 +107,18 @@ def erase(signature_ids: Sequence[int], now: datetime | None = None) -> tuple[in
     return blanked, deleted
 
 
-def normalized_address(email: str) -> str:
-    """The comparable form of an address, as signing stores it."""
+def address_hash(email: str) -> str:
+    """The keyed hash of an address's normalised form: what signing stores, and all that
+    is compared (the address is never looked for in the clear)."""
     domains = str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")
     try:
-        return normalize_email(email, domains)[1]
+        return email_hash(normalize_email(email, domains)[1])
     except InvalidEmail:
         raise InvalidEmailAddress() from None
 
 
-def find_signatures(email_normalized: str) -> list[PetitionMatch]:
-    """Every petition holding a signature under this normalised address, by petition id."""
+def find_signatures(address: str) -> list[PetitionMatch]:
+    """Every petition holding a signature under this address hash (``address_hash``)."""
     petitions = db.session.execute(
         select(Petition.id, Petition.campaign_id, Petition.title).order_by(Petition.id)
     ).all()
@@ -123,7 +127,7 @@ def find_signatures(email_normalized: str) -> list[PetitionMatch]:
         ids = [row.id for row in petitions[start : start + _PETITIONS_PER_LOOKUP]]
         rows = db.session.execute(
             select(Signature.petition_id, Signature.id).where(
-                Signature.petition_id.in_(ids), Signature.email_normalized == email_normalized
+                Signature.petition_id.in_(ids), Signature.email_hash == address
             )
         ).all()
         for petition_id, signature_id in rows:

@@ -38,13 +38,17 @@ def send_erasure_link(request_id: int) -> None:
     if request is None or request.mail_sent_at is not None or request.expires_at <= utcnow():
         log.info("Erasure request %s gone, sent or expired; no mail", request_id)
         return
-    matches = find_signatures(request.email_normalized)
+    matches = find_signatures(request.email_hash)
     if not matches:
         log.info("Erasure request %s: nothing left to erase; no mail", request_id)
         return
-    # Send to the address as the signer typed it when signing (it reached them before).
+    # Send to the address as the signer typed it when signing (it reached them before);
+    # the request holds only the address's hash.
     first = db.session.get(Signature, matches[0].signature_ids[0])
-    to = (first.email if first is not None else "") or request.email_normalized
+    to = first.email if first is not None else ""
+    if not to:
+        log.info("Erasure request %s: its signature is gone; no mail", request_id)
+        return
     token, request.token_hash = new_token()
     db.session.commit()
     base = str(current_app.config["BASE_URL"]).rstrip("/")

@@ -18,7 +18,8 @@ class ErasureRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # SHA-256 of the token in the e-mailed link: a database leak does not give working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    email_normalized: Mapped[str] = mapped_column(String(254))
+    # The keyed hash of the normalised address (petitions.blind_index), never the address.
+    email_hash: Mapped[str] = mapped_column(String(64))
     # The language of the page the request came from: the e-mail is written in it.
     locale: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

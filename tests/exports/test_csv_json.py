@@ -211,7 +211,7 @@ def test_keyset_pagination_across_batches(app, runner, out_dir):
                 "first_name": "Signer",
                 "last_name": f"N{i:05d}",
                 "email": f"s{i}@example.org",
-                "email_normalized": f"s{i}@example.org",
+                "email_hash": f"hash-{i}",
                 "country": "NL",
                 "display": PublicDisplay.FIRST_NAME_AND_COUNTRY,
                 "state": SignatureState.CONFIRMED,

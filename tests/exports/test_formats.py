@@ -45,7 +45,7 @@ def bulk_signatures(petition, total, *, country="NL", day="2012-09-10"):
                 "first_name": "Signer",
                 "last_name": f"N{i:04d}",
                 "email": f"s{i}@example.org",
-                "email_normalized": f"s{i}@example.org",
+                "email_hash": f"hash-{i}",
                 "country": country,
                 "display": PublicDisplay.FIRST_NAME_AND_COUNTRY,
                 "state": SignatureState.CONFIRMED,

@@ -143,7 +143,7 @@ def test_database_errors_never_log_personal_data(make_app, caplog):
         "first_name": "Secretname",
         "last_name": "X",
         "email": "secret@example.org",
-        "email_normalized": "secret@example.org",
+        "email_hash": "secret@example.org",  # what a unique violation quotes
         "country": "NL",
     }
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
+from campaign_app.petitions.blind_index import email_hash
 from campaign_app.petitions.models import Signature, SignatureState
 from tests.factories import make_petition
 from tests.support.petitions import confirmation_path, sign
@@ -16,12 +17,13 @@ from tests.support.web import text_of
 
 
 def signature_rows(petition_id: int) -> list[tuple[str, str, SignatureState]]:
+    """(first name, blind index of the normalised address, state) of each row."""
     rows = db.session.execute(
-        select(Signature.first_name, Signature.email_normalized, Signature.state).where(
+        select(Signature.first_name, Signature.email_hash, Signature.state).where(
             Signature.petition_id == petition_id
         )
     )
-    return [(first, email, state) for first, email, state in rows]
+    return [(first, address, state) for first, address, state in rows]
 
 
 def last_mail_sent_minutes_ago(minutes: int) -> None:
@@ -43,7 +45,7 @@ def test_sign_confirm_and_count(app, client, mailbox):
 
     # Nothing counts and nothing is sent inside the request: the mail waits in the queue.
     assert signature_rows(petition.id) == [
-        ("Алесь", "ales.friend@example.org", SignatureState.PENDING)
+        ("Алесь", email_hash("ales.friend@example.org"), SignatureState.PENDING)
     ]
     assert mailbox.messages == []
     assert "0 confirmed signatures" in text_of(client.get(f"/petitions/{petition.slug}"))
@@ -95,10 +97,10 @@ def test_same_mailbox_signs_once_and_page_reveals_nothing(app, client, mailbox):
         client.get(fresh.headers["Location"])
     )
     rows = signature_rows(petition.id)
-    assert sorted(email for _, email, _ in rows) == [
-        "namesurname@gmail.com",
-        "someone.new@example.org",
-    ]
+    assert sorted(address for _, address, _ in rows) == sorted(
+        email_hash(normalized)
+        for normalized in ("namesurname@gmail.com", "someone.new@example.org")
+    )
     assert client.get(f"/api/v1/petitions/{petition.slug}").json["signature_count"] == 1
 
     # The mailbox owner (only) learns that they had already signed, once the resend

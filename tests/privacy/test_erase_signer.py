@@ -103,7 +103,8 @@ def test_find_then_erase_everywhere(app, client, caplog):
             "",
             None,
         )
-        assert row.email_normalized == f"erased:{row_id}"
+        assert row.email_hash == f"erased:{row_id}"
+        assert row.email_domain_hash is None
         assert row.erased_at is not None
         assert row.state is SignatureState.CONFIRMED  # still counted
     assert db.session.get(Signature, pending_id) is None  # never counted: deleted

@@ -74,11 +74,7 @@ def scenario():
             live, state=SignatureState.PENDING, created_at=days_ago(29)
         ),
     }
-    db.session.add(
-        ErasureRequest(
-            token_hash="f" * 64, email_normalized="x@example.org", expires_at=days_ago(1)
-        )
-    )
+    db.session.add(ErasureRequest(token_hash="f" * 64, email_hash="0" * 32, expires_at=days_ago(1)))
     db.session.commit()
     ids = {name: row.id for name, row in rows.items()}
     petitions = {"old": old.id, "by_hand": by_hand.id, "recent": recent.id, "live": live.id}

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
+from campaign_app.petitions.blind_index import email_hash
 from campaign_app.petitions.models import Signature
 from campaign_app.privacy.models import ErasureRequest
 from tests.factories import make_petition, make_signature
@@ -119,7 +120,8 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(app, client, mailbox):
     assert SAME_ANSWER in text_of(response)
     known = ask(client, "known@example.org")
     assert text_of(known) == text_of(response)
-    assert db.session.scalar(select(ErasureRequest.email_normalized)) == "known@example.org"
+    # The request holds the address's keyed hash only.
+    assert db.session.scalar(select(ErasureRequest.email_hash)) == email_hash("known@example.org")
     run_queue(app)
     assert mailbox.to("stranger@example.org") == []
     assert len(mailbox.to("known@example.org")) == 1
@@ -192,10 +194,7 @@ def test_erased_signer_no_longer_in_the_public_list(app, client):
     erasing.erase_signer("z@example.org", via="cli")
     page = text_of(client.get(f"/petitions/{petition.slug}"))
     assert "Zinaida" not in page and "Visible" in page
-    assert (
-        db.session.scalar(select(Signature.first_name).where(Signature.first_name == "Zinaida"))
-        is None
-    )
+    assert "Zinaida" not in db.session.scalars(select(Signature.first_name)).all()
 
 
 def test_a_link_mail_lost_by_the_queue_is_sent_later(app, client, mailbox):

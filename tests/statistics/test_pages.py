@@ -234,7 +234,7 @@ def test_signatures_never_grouped_from_the_signature_table(app, client):
             first_name="Uncounted",
             last_name="Row",
             email="uncounted@example.org",
-            email_normalized="uncounted@example.org",
+            email_hash="uncounted",
             country="DE",
             state=SignatureState.CONFIRMED,
             confirmed_at=utcnow(),

@@ -17,8 +17,9 @@ from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.moderation import changes, jobs
-from campaign_app.moderation.criteria import Criteria, active
+from campaign_app.moderation.criteria import Criteria, active, count_where
 from campaign_app.moderation.models import BatchState, InvalidationBatch
+from campaign_app.petitions.blind_index import email_hash
 from campaign_app.petitions.models import Petition, Signature
 from campaign_app.queue import enqueue
 
@@ -52,8 +53,12 @@ class NotRestorable(CampaignError):
 
 
 def count_active(petition: Petition, criteria: Criteria) -> int:
-    """How many pending or confirmed signatures match: what a bulk invalidation would take."""
-    return int(db.session.scalar(select(func.count()).where(*active(petition.id, criteria))) or 0)
+    """How many pending or confirmed signatures match: what a bulk invalidation would take.
+
+    A name condition reads the names of the rows the other conditions select: more than
+    MODERATION_NAME_SCAN_LIMIT of them raise criteria.NameSearchTooBroad.
+    """
+    return count_where(active(petition.id, criteria), criteria)
 
 
 def preview(petition: Petition, criteria: Criteria) -> int:
@@ -73,7 +78,7 @@ def _pinned(petition: Petition, criteria: Criteria) -> Criteria:
         signature_id = db.session.scalar(
             select(Signature.id).where(
                 Signature.petition_id == petition.id,
-                Signature.email_normalized == criteria.email,
+                Signature.email_hash == email_hash(criteria.email),
             )
         )
         given = tuple(dict.fromkeys((*criteria.given, "email")))
@@ -84,6 +89,7 @@ def _pinned(petition: Petition, criteria: Criteria) -> Criteria:
             given=given,
             signature_id=-1 if signature_id is None else signature_id,
         )
+    # The newest row the other conditions select: the name condition only narrows them.
     newest = db.session.scalar(select(func.max(Signature.id)).where(*active(petition.id, criteria)))
     return replace(criteria, up_to_id=int(newest) if newest is not None else 0)
 
@@ -107,7 +113,8 @@ def start_invalidation(
     batch = InvalidationBatch(
         petition_id=petition.id,
         created_by_id=user.id,
-        criteria=pinned.to_json(),
+        # A name condition is kept encrypted until the job is done with it.
+        criteria=pinned.sealed().to_json(),
         reason=reason,
         state=BatchState.QUEUED,
         expected=count,

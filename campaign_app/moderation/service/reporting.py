@@ -1,15 +1,20 @@
-"""Reports: the IP hashes and e-mail domains with most signatures lately (floods stand out)."""
+"""Reports: the IP hashes and e-mail domains with most signatures lately (floods stand out).
+
+Domains are grouped by their blind index (the keyed hash stored at signing); the name of
+each of the busiest is read from one of its rows' decrypted address.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
+from campaign_app.moderation.criteria import normalise_domain
+from campaign_app.petitions.blind_index import domain_of
 from campaign_app.petitions.models import Petition, Signature
 
 REPORT_ROWS = 10
@@ -42,22 +47,27 @@ def busiest(petition: Petition, hours: int) -> Report:
         .order_by(n.desc(), Signature.ip_hash)
         .limit(REPORT_ROWS)
     ).all()
-    domain = _domain_of(Signature.email_normalized).label("domain")
+    sample = func.min(Signature.id).label("sample")
     domain_rows = db.session.execute(
-        select(domain, n)
-        .where(*recent, Signature.email_normalized.contains("@"))
-        .group_by(domain)
-        .order_by(n.desc(), domain)
+        select(Signature.email_domain_hash, n, sample)
+        .where(*recent, Signature.email_domain_hash.is_not(None))
+        .group_by(Signature.email_domain_hash)
+        .order_by(n.desc(), Signature.email_domain_hash)
         .limit(REPORT_ROWS)
     ).all()
+    addresses = dict(
+        db.session.execute(
+            select(Signature.id, Signature.email).where(
+                Signature.id.in_([row.sample for row in domain_rows])
+            )
+        ).all()
+    )
+    domains = [
+        Busiest(value=normalise_domain(domain_of(addresses.get(row.sample, ""))), count=row.n)
+        for row in domain_rows
+    ]
     return Report(
         since=since,
         ip_hashes=[Busiest(value=str(value), count=int(count)) for value, count in ip_rows],
-        domains=[Busiest(value=str(value), count=int(count)) for value, count in domain_rows],
+        domains=sorted(domains, key=lambda busiest: (-busiest.count, busiest.value)),
     )
-
-
-def _domain_of(column: Any) -> Any:
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.split_part(column, "@", 2)
-    return func.substr(column, func.instr(column, "@") + 1)

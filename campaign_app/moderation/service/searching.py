@@ -1,15 +1,21 @@
-"""Searching a petition's signatures: one page of matches at a time, newest first."""
+"""Searching a petition's signatures: one page of matches at a time, newest first.
+
+Names and e-mails are decrypted for the page; a name condition reads at most
+MODERATION_NAME_SCAN_LIMIT rows per page (see moderation.criteria).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from campaign_app.extensions import db
-from campaign_app.moderation.criteria import Criteria, matching
+from campaign_app.moderation.criteria import Criteria, matching, name_matches, name_scan_limit
 from campaign_app.petitions.models import Petition, Signature
 
 PAGE_SIZE = 50
@@ -35,8 +41,12 @@ class Row:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of results. ``scanned`` is set when a name search stopped after reading
+    that many signatures without filling the page; ``next_before`` then goes on from there."""
+
     rows: list[Row]
     next_before: int | None
+    scanned: int | None = None
 
 
 def search(petition: Petition, criteria: Criteria, before: int | None = None) -> Page:
@@ -53,8 +63,50 @@ def search(petition: Petition, criteria: Criteria, before: int | None = None) ->
     ).where(*matching(petition.id, criteria))
     if before is not None:
         query = query.where(Signature.id < before)
-    found = db.session.execute(query.order_by(Signature.id.desc()).limit(PAGE_SIZE + 1)).all()
-    rows = [
+    query = query.order_by(Signature.id.desc())
+    if criteria.name:
+        return _search_names(query, criteria.name)
+    found = db.session.execute(query.limit(PAGE_SIZE + 1)).all()
+    return _page(found)
+
+
+def _search_names(query: Select[*tuple[Any, ...]], needle: str) -> Page:
+    """Read names newest first until a page (and one more) matches or the scan limit is
+    reached; then load the whole rows of the matches only."""
+    limit = name_scan_limit()
+    matched: list[int] = []
+    scanned = 0
+    last_read: int | None = None
+    names = db.session.execute(
+        query.with_only_columns(Signature.id, Signature.first_name, Signature.last_name).limit(
+            limit
+        )
+    )
+    try:
+        for row in names:
+            scanned += 1
+            last_read = row.id
+            if name_matches(needle, row.first_name, row.last_name):
+                matched.append(row.id)
+                if len(matched) > PAGE_SIZE:
+                    break
+    finally:
+        names.close()
+    found = db.session.execute(query.where(Signature.id.in_(matched))).all() if matched else []
+    if len(matched) <= PAGE_SIZE and scanned >= limit:
+        # Stopped by the limit, not by the end of the rows: the next page goes on from here.
+        return Page(rows=_rows(found), next_before=last_read, scanned=scanned)
+    return _page(found)
+
+
+def _page(found: Sequence[Any]) -> Page:
+    rows = _rows(found[:PAGE_SIZE])
+    next_before = rows[-1].id if len(found) > PAGE_SIZE else None
+    return Page(rows=rows, next_before=next_before)
+
+
+def _rows(found: Sequence[Any]) -> list[Row]:
+    return [
         Row(
             id=row.id,
             name=f"{row.first_name} {row.last_name}".strip(),
@@ -64,10 +116,8 @@ def search(petition: Petition, criteria: Criteria, before: int | None = None) ->
             state=row.state.value,
             ip_hash=row.ip_hash or "",
         )
-        for row in found[:PAGE_SIZE]
+        for row in found
     ]
-    next_before = rows[-1].id if len(found) > PAGE_SIZE else None
-    return Page(rows=rows, next_before=next_before)
 
 
 def get_signature(petition: Petition, signature_id: int) -> Signature | None:

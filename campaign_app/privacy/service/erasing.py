@@ -6,15 +6,15 @@ from campaign_app.accounts.models import User
 from campaign_app.privacy.erasure import (
     ErasureResult,
     PetitionMatch,
+    address_hash,
     erase_matches,
     find_signatures,
-    normalized_address,
 )
 
 
 def find_signer(email: str) -> list[PetitionMatch]:
     """The petitions holding a signature of this address; InvalidEmailAddress if none."""
-    return find_signatures(normalized_address(email))
+    return find_signatures(address_hash(email))
 
 
 def erase_signer(email: str, *, actor: User | None = None, via: str = "web") -> ErasureResult:

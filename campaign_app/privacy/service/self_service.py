@@ -20,9 +20,9 @@ from campaign_app.privacy import jobs
 from campaign_app.privacy.erasure import (
     ErasureResult,
     PetitionMatch,
+    address_hash,
     erase_matches,
     find_signatures,
-    normalized_address,
 )
 from campaign_app.privacy.models import ErasureRequest
 from campaign_app.privacy.tokens import hash_token, new_token
@@ -48,15 +48,15 @@ def request_erasure(email: str, locale: str = "en") -> None:
     ``locale`` (the language of the page the request came from).
     Raises InvalidEmailAddress.
     """
-    normalized = normalized_address(email)
-    if not find_signatures(normalized):
+    hashed = address_hash(email)
+    if not find_signatures(hashed):
         return
     now = utcnow()
     interval = timedelta(seconds=int(current_app.config["CONFIRM_RESEND_INTERVAL"]))
     recent = db.session.scalar(
         select(ErasureRequest.id)
         .where(
-            ErasureRequest.email_normalized == normalized,
+            ErasureRequest.email_hash == hashed,
             ErasureRequest.created_at > now - interval,
         )
         .limit(1)
@@ -67,7 +67,7 @@ def request_erasure(email: str, locale: str = "en") -> None:
     request = ErasureRequest(
         # Replaced by the mail job's token: until then no link works.
         token_hash=new_token()[1],
-        email_normalized=normalized,
+        email_hash=hashed,
         locale=locale,
         created_at=now,
         expires_at=now + timedelta(seconds=int(current_app.config["ERASURE_LINK_MAX_AGE"])),
@@ -94,16 +94,16 @@ def erasure_request_for(token: str) -> ErasureRequest:
 
 def matches_for(request: ErasureRequest) -> list[PetitionMatch]:
     """What the request would erase: the address's signatures, by petition."""
-    return find_signatures(request.email_normalized)
+    return find_signatures(request.email_hash)
 
 
 def confirm_erasure(token: str) -> ErasureResult:
     """Carry out a signer's request (POST only): erase, then forget the request."""
     request = erasure_request_for(token)
-    matches = find_signatures(request.email_normalized)
+    matches = find_signatures(request.email_hash)
     db.session.execute(
         delete(ErasureRequest)
-        .where(ErasureRequest.email_normalized == request.email_normalized)
+        .where(ErasureRequest.email_hash == request.email_hash)
         .execution_options(synchronize_session=False)
     )
     return erase_matches(matches, actor=None, via="signer")
