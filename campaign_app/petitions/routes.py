@@ -8,13 +8,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
+from campaign_app.letters import calendar
 from campaign_app.microcache import microcache
 from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
 from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
+from campaign_app.prisoners import service as prisoners_service
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import client_ip_hash, form_keeps_entries
 
@@ -38,6 +41,7 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
             form=form,
             counts=counts,
             signers=signers,
+            prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
         ),
         status,
     )
@@ -47,6 +51,9 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
 def index() -> ResponseReturnValue:
     return render_template("petitions/index.html", petitions=service.list_public_petitions())
 
+
+# Birthdays and anniversaries shown after signing, soonest first.
+NEXT_DATES_SHOWN = 3
 
 # Stands in for the visitor's CSRF token in a cached page; the token differs per session.
 _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
@@ -94,9 +101,24 @@ def sign(slug: str) -> ResponseReturnValue:
     return redirect(url_for(".check_email", slug=slug))
 
 
+def _next_steps(petition: Petition) -> dict[str, object]:
+    """What the pages after signing lead on to: the petition in the reader's language (to
+    share it), the campaign's prisoners (to write them a card) and their next dates."""
+    prisoners = prisoners_service.list_campaign_prisoners(petition.campaign_id)
+    upcoming = calendar.upcoming_events(
+        utcnow().date(), prisoner_ids=[prisoner.id for prisoner in prisoners]
+    )
+    return {
+        "petition": petition,
+        "text": service.petition_text(petition, str(get_locale())),
+        "prisoners": prisoners,
+        "events": upcoming.events[:NEXT_DATES_SHOWN],
+    }
+
+
 @bp.get("/<slug>/check-email")
 def check_email(slug: str) -> ResponseReturnValue:
-    return render_template("petitions/check_email.html", petition=_petition_or_404(slug))
+    return render_template("petitions/check_email.html", **_next_steps(_petition_or_404(slug)))
 
 
 @bp.get("/<slug>/confirm/<token>")
@@ -112,9 +134,11 @@ def confirm(slug: str, token: str) -> ResponseReturnValue:
         return render_template("petitions/token_invalid.html", petition=petition), 404
     except service.PetitionNotOpen:
         return render_template("petitions/confirm_closed.html", petition=petition), 409
-    counts = service.get_counts(petition)
     return render_template(
-        "petitions/confirmed.html", petition=petition, counts=counts, is_new=confirmation.is_new
+        "petitions/confirmed.html",
+        counts=service.get_counts(petition),
+        is_new=confirmation.is_new,
+        **_next_steps(petition),
     )
 
 

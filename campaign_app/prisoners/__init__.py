@@ -6,10 +6,13 @@ bp = Blueprint("prisoners", __name__, url_prefix="/prisoners")
 
 
 def init_app(app: Flask) -> None:
-    """Register the public prisoner pages and the organiser's prisoner pages."""
+    """Register the public prisoner pages, the organiser's prisoner pages, and the name in
+    the reader's language as a template helper."""
     # Importing the module attaches its views to the blueprint.
     from campaign_app.prisoners import routes  # noqa: F401
+    from campaign_app.prisoners.names import local_name
     from campaign_app.prisoners.organise.routes import bp as organise_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)
+    app.jinja_env.globals["local_name"] = local_name

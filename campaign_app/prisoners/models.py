@@ -76,6 +76,20 @@ class Prisoner(Base):
     def name_latin(self) -> str:
         return f"{self.given_name_latin} {self.surname_latin}"
 
+    def name_in(self, language: str) -> str:
+        """Given name and surname as a reader of ``language`` reads them: Cyrillic for
+        Russian and Belarusian readers (the other Cyrillic form if one is missing), else Latin."""
+        forms = {
+            "ru": (self.given_name_ru, self.surname_ru),
+            "be": (self.given_name_be, self.surname_be),
+        }
+        order = {"ru": ("ru", "be"), "be": ("be", "ru")}.get(language, ())
+        for form in order:
+            given, surname = forms[form]
+            if given and surname:
+                return f"{given} {surname}"
+        return self.name_latin
+
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
             return None

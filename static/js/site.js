@@ -3,8 +3,10 @@
 (function () {
   "use strict";
   var article = document.querySelector("[data-count-url]");
-  var target = document.querySelector("[data-live-count]");
-  if (!article || !target || !window.fetch) { return; }
+  // The count, and its echo in the progress bar's label ("1 234 of 10 000").
+  var targets = document.querySelectorAll("[data-live-count], [data-live-count-echo]");
+  var bar = article && article.querySelector("progress[data-live-progress]");
+  if (!article || !targets.length || !window.fetch) { return; }
   var url = article.getAttribute("data-count-url");
   var format = new Intl.NumberFormat(document.documentElement.lang || "en");
   function refresh() {
@@ -13,7 +15,10 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (data && typeof data.signature_count === "number") {
-          target.textContent = format.format(data.signature_count);
+          Array.prototype.forEach.call(targets, function (target) {
+            target.textContent = format.format(data.signature_count);
+          });
+          if (bar) { bar.value = Math.min(data.signature_count, bar.max); }
         }
       })
       .catch(function () { /* keep the number we have */ });
