@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
 from campaign_app.db import utcnow
@@ -32,6 +32,9 @@ from campaign_app.letters.forms import (
     occasion_choices,
 )
 from campaign_app.letters.models import Occasion
+from campaign_app.petitions import service as petitions_service
+from campaign_app.petitions.models import Petition
+from campaign_app.petitions.service import PetitionText
 from campaign_app.prisoners import service as prisoners_service
 from campaign_app.prisoners.models import Prisoner
 from campaign_app.ratelimits import config_limit
@@ -67,6 +70,16 @@ def _compose_form(chosen: Occasion, occasions: list[Occasion], **kwargs: object)
     return form
 
 
+def _campaign_petitions(prisoner: Prisoner) -> list[tuple[Petition, PetitionText]]:
+    """The petitions of the prisoner's campaign, in the reader's language (the composer
+    links on to them)."""
+    locale = str(get_locale())
+    return [
+        (petition, petitions_service.petition_text(petition, locale))
+        for petition in petitions_service.list_public_petitions(prisoner.campaign_id)
+    ]
+
+
 def _render_write(
     prisoner: Prisoner,
     occasion: Occasion,
@@ -96,6 +109,7 @@ def _render_write(
             address=service.current_address(prisoner),
             today=utcnow().date(),
             language_labels=LANGUAGE_LABELS,
+            petitions=_campaign_petitions(prisoner),
         ),
         status,
     )
