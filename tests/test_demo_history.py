@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from campaign_app.accounts.models import Role
 from campaign_app.db import as_utc
 from campaign_app.demo import history
 from campaign_app.demo.data import PETITION_SLUG, PRISONER_SLUG, load_demo
@@ -17,7 +18,8 @@ from campaign_app.letters.models import CardSent
 from campaign_app.petitions import counting
 from campaign_app.petitions.models import Petition, Signature, SignatureState
 from campaign_app.prisoners.models import Prisoner
-from tests.factories import make_petition, make_prisoner, make_signature
+from tests.auth import log_in
+from tests.factories import make_petition, make_prisoner, make_signature, make_user
 from tests.petitions.helpers import text_of
 
 EXAMPLE_NOTE = "Example data. This page shows the campaign as it was in 2011-2013"
@@ -162,3 +164,17 @@ def test_pages_show_the_history_as_example_data(app, client):
     cards = db.session.scalar(select(func.sum(CardSent.count)))
     assert f"{cards} cards and letters reported sent" in prisoner_page
     assert "Example data" in home and "3,412 confirmed signatures" in home
+
+
+def test_organiser_pages_mark_the_demo_as_example_data(app, client):
+    petition, prisoner = demo_rows()
+    history.load_history(petition, prisoner)
+    log_in(client, make_user(Role.ADMIN))
+
+    for path in (
+        f"/organise/petitions/{petition.id}",
+        f"/organise/petitions/{petition.id}/statistics",
+        f"/organise/campaigns/{petition.campaign_id}/statistics",
+    ):
+        assert EXAMPLE_NOTE in text_of(client.get(path)), path
+    assert "Example data" in text_of(client.get("/organise/"))
