@@ -13,8 +13,8 @@ year so that a calendar app updates an event instead of duplicating it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -62,6 +62,12 @@ class CalendarEvent:
     years: int  # the age reached, or the years since the arrest
     post_by: date
     is_late: bool  # the post-by date has already passed
+    # The name in Cyrillic for Russian and Belarusian readers ({"ru": .., "be": ..}).
+    local_names: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def name_in(self, language: str) -> str:
+        """The prisoner's name as a reader of ``language`` reads it (Latin by default)."""
+        return self.local_names.get(language) or self.prisoner_name
 
     @property
     def occasion_slug(self) -> str:
@@ -110,15 +116,25 @@ def next_anniversary(original: date, today: date) -> date:
     raise AssertionError("unreachable: next year's anniversary is always after today")
 
 
-def upcoming_events(today: date, sender_country: str | None = None, locale: str = "en") -> Calendar:
+def upcoming_events(
+    today: date,
+    sender_country: str | None = None,
+    locale: str = "en",
+    *,
+    prisoner_ids: Collection[int] | None = None,
+) -> Calendar:
     """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first;
-    prisoners named as a reader of ``locale`` writes them."""
+    prisoners named as a reader of ``locale`` writes them.
+
+    With ``prisoner_ids``, only theirs (the prisoners of one campaign).
+    """
     transit = transit_from(sender_country, locale)
-    prisoners = db.session.scalars(
-        public_prisoners()
-        .where(Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED]))
-        .order_by(Prisoner.id)
+    query = public_prisoners().where(
+        Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED])
     )
+    if prisoner_ids is not None:
+        query = query.where(Prisoner.id.in_(prisoner_ids))
+    prisoners = db.session.scalars(query.order_by(Prisoner.id))
     events = [
         event
         for prisoner in prisoners
@@ -152,6 +168,7 @@ def _events_of(
             years=on.year - original.year,
             post_by=post_by,
             is_late=post_by < today,
+            local_names={language: prisoner.name_in(language) for language in ("ru", "be")},
         )
 
 

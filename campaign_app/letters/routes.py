@@ -32,6 +32,9 @@ from campaign_app.letters.forms import (
     occasion_choices,
 )
 from campaign_app.letters.models import Occasion
+from campaign_app.petitions import service as petitions_service
+from campaign_app.petitions.models import Petition
+from campaign_app.petitions.texts import PetitionText, petition_text
 from campaign_app.prisoners import service as prisoners_service
 from campaign_app.prisoners.models import Prisoner
 from campaign_app.ratelimits import config_limit
@@ -69,6 +72,16 @@ def _compose_form(chosen: Occasion, occasions: list[Occasion], **kwargs: object)
     form = ComposeForm(**kwargs)
     form.set_choices(occasions, service.list_phrases(chosen))
     return form
+
+
+def _campaign_petitions(prisoner: Prisoner) -> list[tuple[Petition, PetitionText]]:
+    """The petitions of the prisoner's campaign, in the reader's language (the composer
+    links on to them)."""
+    locale = str(get_locale())
+    return [
+        (petition, petition_text(petition, locale))
+        for petition in petitions_service.list_public_petitions(prisoner.campaign_id)
+    ]
 
 
 def _render_write(
@@ -113,6 +126,7 @@ def _render_write(
             address=service.current_address(prisoner),
             today=utcnow().date(),
             language_labels=LANGUAGE_LABELS,
+            petitions=_campaign_petitions(prisoner),
         ),
         status,
     )

@@ -176,6 +176,11 @@ def current_address(prisoner: Prisoner) -> PrisonerAddress | None:
     return address
 
 
+def can_write(prisoner: Prisoner) -> bool:
+    """Whether the composer can make a card for ``prisoner`` (pages link to it only then)."""
+    return current_address(prisoner) is not None
+
+
 # Use cases ------------------------------------------------------------------------------
 
 

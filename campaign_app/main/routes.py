@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import text
@@ -49,6 +49,12 @@ def home() -> ResponseReturnValue:
 @bp.get("/privacy")
 def privacy() -> ResponseReturnValue:
     return render_template("main/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The icon where browsers and feed readers look for it without reading a page."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/healthz")

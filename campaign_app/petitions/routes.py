@@ -8,7 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
+from campaign_app.letters import calendar
 from campaign_app.microcache import microcache
 from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
@@ -16,6 +18,7 @@ from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
+from campaign_app.prisoners import service as prisoners_service
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import client_ip_hash, form_keeps_entries
 
@@ -39,6 +42,7 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
             form=form,
             counts=counts,
             signers=signers,
+            prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
         ),
         status,
     )
@@ -48,6 +52,9 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
 def index() -> ResponseReturnValue:
     return render_template("petitions/index.html", petitions=service.list_public_petitions())
 
+
+# Birthdays and anniversaries shown after signing, soonest first.
+NEXT_DATES_SHOWN = 3
 
 # Stands in for the visitor's CSRF token in a cached page; the token differs per session.
 _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
@@ -95,9 +102,26 @@ def sign(slug: str) -> ResponseReturnValue:
     return redirect(url_for(".check_email", slug=slug))
 
 
+def _next_steps(petition: Petition) -> dict[str, object]:
+    """What the pages after signing lead on to: the petition in the reader's language (to
+    share it), the campaign's prisoners (to write them a card) and their next dates."""
+    prisoners = prisoners_service.list_campaign_prisoners(petition.campaign_id)
+    upcoming = calendar.upcoming_events(
+        utcnow().date(),
+        locale=str(get_locale()),
+        prisoner_ids=[prisoner.id for prisoner in prisoners],
+    )
+    return {
+        "petition": petition,
+        "text": petition_text(petition, str(get_locale())),
+        "prisoners": prisoners,
+        "events": upcoming.events[:NEXT_DATES_SHOWN],
+    }
+
+
 @bp.get("/<slug>/check-email")
 def check_email(slug: str) -> ResponseReturnValue:
-    return render_template("petitions/check_email.html", petition=_petition_or_404(slug))
+    return render_template("petitions/check_email.html", **_next_steps(_petition_or_404(slug)))
 
 
 @bp.get("/<slug>/confirm/<token>")
@@ -113,9 +137,11 @@ def confirm(slug: str, token: str) -> ResponseReturnValue:
         return render_template("petitions/token_invalid.html", petition=petition), 404
     except service.PetitionNotOpen:
         return render_template("petitions/confirm_closed.html", petition=petition), 409
-    counts = service.get_counts(petition)
     return render_template(
-        "petitions/confirmed.html", petition=petition, counts=counts, is_new=confirmation.is_new
+        "petitions/confirmed.html",
+        counts=service.get_counts(petition),
+        is_new=confirmation.is_new,
+        **_next_steps(petition),
     )
 
 

@@ -137,16 +137,21 @@ def get_signing_window(slug: str) -> SigningWindow | None:
     return None if row is None else SigningWindow(*row)
 
 
-def list_public_petitions() -> list[Petition]:
-    """Open petitions first, then closed ones, newest first; no drafts or archived ones."""
+def list_public_petitions(campaign_id: int | None = None) -> list[Petition]:
+    """Open petitions first, then closed ones, newest first; no drafts or archived ones.
+
+    With ``campaign_id``, only that campaign's (the petitions a prisoner's page links to).
+    """
     states = [PetitionState.OPEN, PetitionState.CLOSED]
-    rows = db.session.scalars(
+    query = (
         select(Petition)
         .join(Campaign)
         .where(Petition.state.in_(states), Campaign.state.in_(PUBLIC_CAMPAIGN_STATES))
         .order_by(Petition.opens_at.desc())
     )
-    return sorted(rows, key=lambda p: p.state is not PetitionState.OPEN)
+    if campaign_id is not None:
+        query = query.where(Petition.campaign_id == campaign_id)
+    return sorted(db.session.scalars(query), key=lambda p: p.state is not PetitionState.OPEN)
 
 
 def petition_titles(petition_ids: list[int], locale: str) -> dict[int, str]:

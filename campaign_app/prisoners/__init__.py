@@ -6,18 +6,16 @@ bp = Blueprint("prisoners", __name__, url_prefix="/prisoners")
 
 
 def init_app(app: Flask) -> None:
-    """Register the public prisoner pages and the organiser's prisoner pages."""
+    """Register the public prisoner pages, the organiser's prisoner pages, and the name in
+    the reader's language as a template helper."""
     # Importing the module attaches its views to the blueprint.
     from campaign_app.prisoners import routes  # noqa: F401
+    from campaign_app.prisoners.names import local_name
     from campaign_app.prisoners.organise.routes import bp as organise_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)
-    app.jinja_env.globals["prisoner_name"] = _prisoner_name
-
-
-def _prisoner_name(prisoner: object) -> str:
-    """Template helper: the prisoner's name as a reader of the page's language writes it."""
-    from flask_babel import get_locale
-
-    return str(prisoner.name_in(str(get_locale())))  # type: ignore[attr-defined]
+    # One helper under two names: ``prisoner_name`` (content's templates) and ``local_name``
+    # (journeys' templates; it also names calendar events).
+    app.jinja_env.globals["prisoner_name"] = local_name
+    app.jinja_env.globals["local_name"] = local_name

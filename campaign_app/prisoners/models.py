@@ -95,11 +95,16 @@ class Prisoner(Translatable, Base):
 
     def name_in(self, locale: str) -> str:
         """The name as a reader of ``locale`` writes it: Cyrillic for Russian and
-        Belarusian (given name and surname, as in the press), else the Latin spelling."""
-        if locale == "be" and self.surname_be:
-            return " ".join(part for part in (self.given_name_be, self.surname_be) if part)
-        if locale in ("ru", "be") and self.surname_ru:
-            return " ".join(part for part in (self.given_name_ru, self.surname_ru) if part)
+        Belarusian readers (given name and surname, as in the press; the other Cyrillic
+        form if one is missing), else the Latin spelling."""
+        forms = {
+            "ru": (self.given_name_ru, self.surname_ru),
+            "be": (self.given_name_be, self.surname_be),
+        }
+        for form in {"ru": ("ru", "be"), "be": ("be", "ru")}.get(locale, ()):
+            given, surname = forms[form]
+            if surname:
+                return " ".join(part for part in (given, surname) if part)
         return self.name_latin
 
     def age_on(self, day: date) -> int | None:

@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from campaign_app.db import utcnow
+from campaign_app.petitions import service as petitions_service
+from campaign_app.petitions.texts import petition_text
 from campaign_app.prisoners import bp, service
 from campaign_app.prisoners.models import Prisoner
 
@@ -25,23 +28,38 @@ def render_prisoner_page(
 ) -> ResponseReturnValue:
     """The prisoner page, with cards sent, postal advice and the "I sent it" form."""
     # Imported here: the letters package imports the prisoner models at import time.
+    from campaign_app.letters import calendar
     from campaign_app.letters import service as letters_service
     from campaign_app.letters.forms import PostingCountryForm, make_sent_form
 
     posting = PostingCountryForm(request.args)
     country = posting.country.data if posting.validate() else ""
     occasions = letters_service.list_active_occasions()
+    locale = str(get_locale())
+    today = utcnow().date()
+    petitions = [
+        (
+            petition,
+            petition_text(petition, locale),
+            petitions_service.get_counts(petition).total,
+        )
+        for petition in petitions_service.list_public_petitions(prisoner.campaign_id)
+    ]
     return (
         render_template(
             "prisoners/show.html",
             prisoner=prisoner,
-            today=utcnow().date(),
+            today=today,
             can_write=letters_service.current_address(prisoner) is not None,
             cards=letters_service.count_cards_sent(prisoner),
             posting=posting,
             country=country,
             route=letters_service.get_postal_route(country or ""),
             sent_form=sent_form or make_sent_form(occasions, formdata=None),
+            petitions=petitions,
+            events=calendar.upcoming_events(
+                today, locale=locale, prisoner_ids=[prisoner.id]
+            ).events,
         ),
         status,
     )

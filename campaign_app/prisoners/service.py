@@ -26,6 +26,18 @@ def get_prisoner(slug: str) -> Prisoner | None:
     )
 
 
+def list_campaign_prisoners(campaign_id: int) -> list[Prisoner]:
+    """The public prisoners of one campaign (those a petition of it is about), by surname."""
+    return list(
+        db.session.scalars(
+            public_prisoners()
+            .where(Prisoner.campaign_id == campaign_id)
+            .options(selectinload(Prisoner.addresses))
+            .order_by(Prisoner.surname_latin, Prisoner.id)
+        )
+    )
+
+
 def list_prisoners() -> list[Prisoner]:
     """The public prisoners, by surname."""
     return list(db.session.scalars(public_prisoners().order_by(Prisoner.surname_latin)))

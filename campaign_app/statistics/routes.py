@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 
 from babel import dates as babel_dates
 from flask import render_template, request
@@ -16,7 +17,20 @@ from campaign_app.countries import country_name
 from campaign_app.letters.labels import occasion_name
 from campaign_app.petitions.texts import petition_text
 from campaign_app.statistics import bp, service
-from campaign_app.statistics.charts import Bar, bar_chart, column_chart, integer_format
+from campaign_app.statistics.charts import (
+    NARROW_FONT,
+    NARROW_WIDTH,
+    Bar,
+    bar_chart,
+    column_chart,
+    integer_format,
+    responsive,
+)
+
+# On a phone: fewer axis labels, values written on at most a dozen columns, short names.
+NARROW_TICKS = 4
+NARROW_VALUE_LABELS = 12
+NARROW_LABEL_CHARS = 16
 
 
 class _Formats:
@@ -60,15 +74,44 @@ def _time_chart(
     summary: str,
     empty_message: str,
 ) -> Markup:
-    """A column chart over time; ``summary`` names the first and last bar."""
-    return column_chart(
+    """A column chart over time, for screens and for phones; ``summary`` names the first and
+    last bar."""
+    draw = partial(
+        column_chart,
         bars,
-        chart_id=chart_id,
         title=title,
         summary=summary % {"first": bars[0].label, "last": bars[-1].label}
         + (f.peak(bars) if any(bar.value for bar in bars) else ""),
         empty_message=empty_message,
         number=f.number,
+    )
+    return responsive(
+        draw(chart_id=chart_id),
+        draw(
+            chart_id=f"{chart_id}-narrow",
+            width=NARROW_WIDTH,
+            font=NARROW_FONT,
+            max_ticks=NARROW_TICKS,
+            value_labels_up_to=NARROW_VALUE_LABELS,
+        ),
+    )
+
+
+def _ranked(
+    bars: list[Bar], f: _Formats, *, chart_id: str, title: str, summary: str, empty_message: str
+) -> Markup:
+    """A horizontal bar chart, for screens and for phones."""
+    draw = partial(
+        bar_chart, bars, title=title, summary=summary, empty_message=empty_message, number=f.number
+    )
+    return responsive(
+        draw(chart_id=chart_id),
+        draw(
+            chart_id=f"{chart_id}-narrow",
+            width=NARROW_WIDTH,
+            font=NARROW_FONT,
+            max_label_chars=NARROW_LABEL_CHARS,
+        ),
     )
 
 
@@ -98,13 +141,13 @@ def _ranked_chart(
     bars: list[Bar], f: _Formats, *, chart_id: str, title: str, empty_message: str
 ) -> Markup:
     """A horizontal bar chart of named totals, with the largest one named in its summary."""
-    return bar_chart(
+    return _ranked(
         bars,
+        f,
         chart_id=chart_id,
         title=title,
         summary=f.peak(bars) if bars else "",
         empty_message=empty_message,
-        number=f.number,
     )
 
 
@@ -121,8 +164,9 @@ def _hour_chart(per_hour: list[tuple[datetime, int]], f: _Formats) -> Markup:
 
 def _country_chart(by_country: list[tuple[str, int]], f: _Formats) -> Markup:
     bars = [Bar(country_name(code), n) for code, n in by_country]
-    return bar_chart(
+    return _ranked(
         bars,
+        f,
         chart_id="by-country",
         title=_("Confirmed signatures by country"),
         summary=(
@@ -131,7 +175,6 @@ def _country_chart(by_country: list[tuple[str, int]], f: _Formats) -> Markup:
             else ""
         ),
         empty_message=_("No signatures yet."),
-        number=f.number,
     )
 
 

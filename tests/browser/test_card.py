@@ -26,7 +26,8 @@ def test_birthday_card_with_the_phrasebook(live_server: LiveServer, page: Page) 
     load_demo()
 
     page.goto(f"{live_server.url}/prisoners/ales-bialiatski")
-    page.get_by_role("link", name="Write a card").click()
+    # The button in the page's first screen, named with the prisoner's name.
+    page.get_by_role("link", name="Write a card to Ales Bialiatski").click()
     expect(page.locator("h1")).to_have_text("Write a card to Ales Bialiatski")
 
     page.get_by_label("Occasion", exact=True).select_option("birthday")
@@ -62,7 +63,7 @@ def test_birthday_card_in_russian(
 
     page.goto(f"{live_server.url}/prisoners/ales-bialiatski?lang=ru")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    page.get_by_role("link", name="Написать открытку").click()
+    page.get_by_role("link", name="Написать открытку: Алесь Беляцкий").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("h1")).to_have_text("Написать открытку: Алесь Беляцкий")
 

@@ -11,14 +11,20 @@ from werkzeug.test import TestResponse
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def svgs(response: TestResponse) -> dict[str, ET.Element]:
-    """Every inline chart of the page, parsed as XML, by the id of its <title>."""
+def svgs(response: TestResponse, *, narrow: bool = False) -> dict[str, ET.Element]:
+    """Every inline chart of the page, parsed as XML, by the id of its <title>.
+
+    Each chart is drawn twice, for screens and for phones (its id ending in "-narrow"); these
+    are the screen ones, or with ``narrow`` the phone ones (by the id without the ending).
+    """
     charts = {}
     for markup in re.findall(r"<svg\b.*?</svg>", response.get_data(as_text=True), flags=re.S):
         root = ET.fromstring(markup)
         title = root.find(f"{SVG_NS}title")
         assert title is not None
-        charts[title.get("id", "").removesuffix("-title")] = root
+        name = title.get("id", "").removesuffix("-title")
+        if name.endswith("-narrow") == narrow:
+            charts[name.removesuffix("-narrow")] = root
     return charts
 
 
