@@ -49,10 +49,6 @@ class TaskQueue:
             lambda: self._run_job(path, [])
         )
 
-    def check_job(self, job: Callable[..., Any]) -> None:
-        """Raise ValueError unless ``job`` is a module-level function of campaign_app."""
-        self._path_of(job)
-
     @staticmethod
     def _path_of(job: Callable[..., Any]) -> str:
         path = f"{job.__module__}:{job.__qualname__}"
@@ -60,9 +56,19 @@ class TaskQueue:
             raise ValueError(f"not a campaign_app job: {path}")
         return path
 
-    def enqueue(self, job: Callable[..., Any], *args: Any) -> None:
-        """Queue ``job(*args)``; ``job`` must be a module-level function of campaign_app."""
-        self._run(self._path_of(job), list(args))
+    def enqueue(self, job: Callable[..., Any], *args: Any) -> bool:
+        """Queue ``job(*args)``; False, logged, when the queue's storage is unreachable.
+
+        ``job`` must be a module-level function of campaign_app: anything else is a
+        programming error and raises ValueError.
+        """
+        path = self._path_of(job)
+        try:
+            self._run(path, list(args))
+        except Exception:
+            log.exception("Queue unavailable; %s(%s) left for the periodic re-queue", path, args)
+            return False
+        return True
 
     def _run_job(self, path: str, args: list[Any]) -> None:
         module_name, _, name = path.partition(":")
@@ -146,16 +152,7 @@ def enqueue(job: Callable[..., Any], *args: Any) -> bool:
     a periodic job finds again (see :func:`requeue_lost`). So a queue outage delays the work
     but never turns a request into a 500 or into a different answer.
     """
-    queue = get_queue()
-    queue.check_job(job)  # a job outside campaign_app is a programming error: raise it
-    try:
-        queue.enqueue(job, *args)
-    except Exception:
-        log.exception(
-            "Queue unavailable; %s(%s) left for the periodic re-queue", job.__name__, args
-        )
-        return False
-    return True
+    return get_queue().enqueue(job, *args)
 
 
 # Work still waiting after this long was lost by the queue (it was down when asked).

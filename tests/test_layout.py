@@ -108,6 +108,23 @@ def test_no_import_cycle_but_the_typed_models() -> None:
     assert [group for group in cycles if not all(n.endswith(".models") for n in group)] == []
 
 
+def test_no_job_imports_the_service_that_queues_it() -> None:
+    """Services enqueue their jobs after commit; a job importing its service would close a
+    cycle (README: Adding a feature)."""
+    jobs = sorted(PACKAGE.glob("*/jobs.py"))
+    assert len(jobs) >= 4
+    offending = {
+        _module_name(path): sorted(
+            name
+            for name in _imports(path)
+            if name == f"campaign_app.{path.parent.name}.service"
+            or name.startswith(f"campaign_app.{path.parent.name}.service.")
+        )
+        for path in jobs
+    }
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
 def test_no_module_is_over_450_lines() -> None:
     long = {
         name: lines

@@ -4,9 +4,7 @@ upgraded rows; the downgrade gives the plain columns back. On SQLite and on Post
 
 from __future__ import annotations
 
-import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +13,6 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from campaign_app.db import Base
 from campaign_app.extensions import db
@@ -24,7 +21,14 @@ from campaign_app.petitions.models import Signature, SignatureState
 from campaign_app.privacy.erasure import find_signatures
 from campaign_app.privacy.models import ErasureRequest
 from tests.support.petitions import sign
-from tests.support.scratch_database import KINDS, dispose, migrate, scratch_app, scratch_database
+from tests.support.scratch_database import (
+    KINDS,
+    dispose,
+    dump,
+    migrate,
+    scratch_app,
+    scratch_database,
+)
 
 # Each test migrates and writes a database of its own, for real (commits).
 pytestmark = pytest.mark.commits
@@ -101,24 +105,6 @@ def install_0006(app: Flask) -> None:
         db.engine.dispose()
 
 
-def dump(app: Flask) -> str:
-    with app.app_context():
-        url = db.engine.url
-        if url.get_backend_name() == "sqlite":
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.engine.dispose()
-            path = Path(str(url.database))
-            files = [path, path.with_name(path.name + "-wal")]
-            data = b"".join(file.read_bytes() for file in files if file.exists())
-            return data.decode("utf-8", errors="replace")
-        db.engine.dispose()
-    plain = make_url(str(url)).set(drivername="postgresql").render_as_string(hide_password=False)
-    return subprocess.run(
-        ["pg_dump", "--no-owner", plain], capture_output=True, check=True, timeout=120
-    ).stdout.decode()
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_upgrade_encrypts_the_signers_of_an_existing_installation(
     kind, tmp_path, monkeypatch, smtp_server
@@ -127,12 +113,12 @@ def test_upgrade_encrypts_the_signers_of_an_existing_installation(
     with scratch_database(kind, tmp_path) as url:
         app = scratch_app(url, MAIL_TRANSPORT="smtp", MAIL_SMTP_PORT=smtp_server.port)
         install_0006(app)
-        before = dump(app)
+        before = dump(app).decode("utf-8", errors="replace")
         assert "Surname00042" in before and "old-install.example" in before  # the control
 
         migrate(app)
 
-        after = dump(app)
+        after = dump(app).decode("utf-8", errors="replace")
         assert "Old petition" in after
         leaks = ["Migrant", "Мігрант", "Surname0", "old-install", "Hrodna-Old-Town"]
         assert [word for word in leaks if word.casefold() in after.casefold()] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -40,10 +42,15 @@ class Refusing(Mailbox):
         return "550 5.1.1 No such user here"
 
 
-def _server(handler: Mailbox, **options: Any) -> Controller:
+@contextmanager
+def running(handler: Mailbox, **options: Any) -> Iterator[Controller]:
+    """A real SMTP server on loopback with ``handler``, for the block's duration."""
     controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
-    return controller
+    try:
+        yield controller
+    finally:
+        controller.stop()
 
 
 @pytest.mark.parametrize("address", ["анна@пример.рф", "josé@example.org"])
@@ -57,39 +64,32 @@ def test_a_non_latin_local_part_is_refused_at_the_form(client, address):
 
 def test_an_international_domain_is_sent_in_its_ascii_form(make_app):
     handler = Recipients()
-    server = _server(handler)
-    try:
+    with running(handler) as server:
         app = make_app(MAIL_SMTP_PORT=server.port)
         with app.app_context():
             petition = make_petition()
             response = sign(app.test_client(), petition.slug, email="anna@пример.рф")
             assert response.status_code == 302
             run_queue(app)
-    finally:
-        server.stop()
     assert handler.envelope_to == ["anna@xn--e1afmkfd.xn--p1ai"]
     assert [m["To"] for m in handler.messages] == ["anna@xn--e1afmkfd.xn--p1ai"]
 
 
 def test_with_smtputf8_a_non_latin_local_part_is_accepted_and_sent(make_app):
     handler = Recipients()
-    server = _server(handler, enable_SMTPUTF8=True)
-    try:
+    with running(handler, enable_SMTPUTF8=True) as server:
         app = make_app(MAIL_SMTP_PORT=server.port, MAIL_SMTPUTF8=True)
         with app.app_context():
             petition = make_petition()
             response = sign(app.test_client(), petition.slug, email="анна@пример.рф")
             assert response.status_code == 302
             run_queue(app)
-    finally:
-        server.stop()
     assert handler.envelope_to == ["анна@xn--e1afmkfd.xn--p1ai"]
 
 
 def test_a_permanent_refusal_is_recorded_and_not_retried(make_app):
     handler = Refusing()
-    server = _server(handler)
-    try:
+    with running(handler) as server:
         app = make_app(MAIL_SMTP_PORT=server.port)
         with app.app_context():
             petition = make_petition()
@@ -100,8 +100,6 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(make_app):
             state, refused_at = db.session.execute(
                 select(Signature.state, Signature.mail_refused_at)
             ).one()
-    finally:
-        server.stop()
     assert state is SignatureState.PENDING
     assert refused_at is not None
     assert handler.messages == []

@@ -9,15 +9,12 @@ its own (tests/support/scratch_database.py), on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import csv
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from campaign_app.accounts.models import Role, User
 from campaign_app.db import utcnow
@@ -31,7 +28,14 @@ from campaign_app.privacy.service import erasing, self_service
 from tests.factories import make_petition, make_user
 from tests.support.petitions import confirmation_path, sign
 from tests.support.queue import run_queue
-from tests.support.scratch_database import KINDS, dispose, migrate, scratch_app, scratch_database
+from tests.support.scratch_database import (
+    KINDS,
+    dispose,
+    dump,
+    migrate,
+    scratch_app,
+    scratch_database,
+)
 
 # Each test migrates and writes a database of its own, for real (commits).
 pytestmark = pytest.mark.commits
@@ -80,30 +84,6 @@ def own_app(request, tmp_path, monkeypatch, smtp_server) -> Iterator[Flask]:
             dispose(app)
 
 
-def database_dump(app: Flask) -> bytes:
-    """Everything a thief of the database would have: pg_dump's output, or the SQLite file
-    (and its write-ahead log) after a checkpoint."""
-    with app.app_context():
-        db.session.remove()
-        url = db.engine.url
-        if url.get_backend_name() == "sqlite":
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.engine.dispose()
-            path = Path(str(url.database))
-            files = [path, path.with_name(path.name + "-wal")]
-            return b"".join(file.read_bytes() for file in files if file.exists())
-        db.engine.dispose()
-    plain = make_url(str(url)).set(drivername="postgresql")
-    dumped = subprocess.run(
-        ["pg_dump", "--no-owner", plain.render_as_string(hide_password=False)],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    return dumped.stdout
-
-
 def assert_no_secrets(dump: bytes) -> None:
     folded = dump.decode("utf-8", errors="replace").casefold()
     assert [secret for secret in SECRETS if secret.casefold() in folded] == []
@@ -142,9 +122,9 @@ def test_a_dump_of_a_petition_with_signers_holds_no_name_or_address(own_app, mai
         self_service.request_erasure("Alena.Piatrouskaja@googlemail.com")
         assert db.session.scalar(select(func.count()).select_from(ErasureRequest)) == 1
 
-    dump = database_dump(app)
-    assert TITLE.encode() in dump  # the dump is real and holds the petition's rows
-    assert_no_secrets(dump)
+    stolen = dump(app)
+    assert TITLE.encode() in stolen  # the dump is real and holds the petition's rows
+    assert_no_secrets(stolen)
 
 
 def test_the_app_reads_what_it_encrypted(own_app, mailbox, tmp_path):

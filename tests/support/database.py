@@ -30,7 +30,7 @@ from tests.support.settings import settings
 # Making and dropping the databases -------------------------------------------------------
 
 
-def _postgres_admin_engine(url: str) -> sa.Engine:
+def admin_engine(url: str) -> sa.Engine:
     admin_url = make_url(url).set(drivername="postgresql+psycopg", database="postgres")
     return sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
 
@@ -38,7 +38,7 @@ def _postgres_admin_engine(url: str) -> sa.Engine:
 def create_postgres_database(url: str) -> str:
     """(Re)create the database of ``url``; the URL with the psycopg driver."""
     parsed = make_url(url).set(drivername="postgresql+psycopg")
-    engine = _postgres_admin_engine(url)
+    engine = admin_engine(url)
     try:
         with engine.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
@@ -54,7 +54,7 @@ def create_postgres_database(url: str) -> str:
 
 
 def drop_postgres_database(url: str) -> None:
-    engine = _postgres_admin_engine(url)
+    engine = admin_engine(url)
     with engine.connect() as connection:
         connection.execute(
             sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')

@@ -4,7 +4,7 @@ from an older revision."""
 
 from __future__ import annotations
 
-import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,14 +17,10 @@ from sqlalchemy.engine import make_url
 
 from campaign_app import create_app
 from campaign_app.extensions import db
+from tests.support.database import admin_engine
+from tests.support.settings import TEST_DATABASE_URL, settings
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 KINDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-
-
-def _admin(url: str) -> sa.Engine:
-    admin_url = make_url(url).set(drivername="postgresql+psycopg", database="postgres")
-    return sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
 
 
 @contextmanager
@@ -36,7 +32,7 @@ def scratch_database(kind: str, folder: Path) -> Iterator[str]:
         return
     base = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
     url = base.set(database=f"{base.database}_scratch_{uuid.uuid4().hex[:8]}")
-    engine = _admin(TEST_DATABASE_URL)
+    engine = admin_engine(TEST_DATABASE_URL)
     with engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     try:
@@ -48,22 +44,9 @@ def scratch_database(kind: str, folder: Path) -> Iterator[str]:
 
 
 def scratch_app(url: str, **overrides: Any) -> Flask:
-    """An app on ``url`` with the suite's usual test settings (queue in memory, mail to the
-    outbox, no rate limits); ``overrides`` win. Set CAMPAIGN_INSTANCE_PATH first."""
-    settings: dict[str, Any] = {
-        "TESTING": True,
-        "SECRET_KEY": "scratch-test-secret-key-0123456789abcdef",
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "QUEUE_BACKEND": "memory",
-        "RATELIMIT_ENABLED": False,
-        "MICROCACHE_SECONDS": 0,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "MAIL_TRANSPORT": "outbox",
-        "BASE_URL": "http://campaign.test",
-        "SERVER_NAME": None,
-    }
-    return create_app(settings | overrides)
+    """An app on ``url`` with the suite's usual test settings; ``overrides`` win. Set
+    CAMPAIGN_INSTANCE_PATH first."""
+    return create_app(settings(url, **overrides))
 
 
 def migrate(app: Flask, revision: str = "head") -> None:
@@ -80,3 +63,23 @@ def dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def dump(app: Flask) -> bytes:
+    """Everything a thief of the database would have: pg_dump's output, or the SQLite file
+    (and its write-ahead log) after a checkpoint."""
+    with app.app_context():
+        db.session.remove()
+        url = db.engine.url
+        if url.get_backend_name() == "sqlite":
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.engine.dispose()
+            path = Path(str(url.database))
+            files = [path, path.with_name(path.name + "-wal")]
+            return b"".join(file.read_bytes() for file in files if file.exists())
+        db.engine.dispose()
+    plain = make_url(str(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+    return subprocess.run(
+        ["pg_dump", "--no-owner", plain], capture_output=True, check=True, timeout=120
+    ).stdout
