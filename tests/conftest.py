@@ -67,6 +67,7 @@ def smtp_server() -> Iterator[Controller]:
 def mailbox(smtp_server: Controller) -> Mailbox:
     box: Mailbox = smtp_server.handler
     box.messages.clear()
+    box.peers.clear()
     return box
 
 

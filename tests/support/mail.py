@@ -14,11 +14,18 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        # The client's (host, port) of each message: one per connection it came over.
+        self.peers: list[tuple[str, int]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        return len(set(self.peers))
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
