@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 
 from campaign_app import mail
+from campaign_app.db import commit_without_waiting_for_disk
 from campaign_app.extensions import db
 from campaign_app.outbox import Backlog, MailSource, Outgoing
 from campaign_app.petitions.models import (
@@ -234,7 +235,8 @@ class SignatureMail(MailSource):
 
     def _mark(self, statement: Any, item: Outgoing, **values: Any) -> None:
         db.session.execute(statement, {"key": item.key, "claimed_due": item.claimed_due, **values})
-        db.session.commit()
+        # A mark lost in a database crash means one e-mail sent twice, never one lost.
+        commit_without_waiting_for_disk(db.session)
 
     # Watching -----------------------------------------------------------------------------
 
