@@ -233,16 +233,14 @@ class MessageTemplate:
         self.markers = markers
         self.domain = _sender_domain(config)
         boundary = f"=_{uuid.uuid4().hex}"
-        head = "".join(
-            SMTP.fold(name, value)
-            for name, value in (
-                ("From", str(config["MAIL_SENDER"])),
-                ("Subject", subject),
-                ("Auto-Submitted", "auto-generated"),
-                ("MIME-Version", "1.0"),
-                ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
-            )
-        )
+        # Headers encoded by the email package once (RFC 2047 words for a Cyrillic subject).
+        headers = EmailMessage(policy=SMTP)
+        headers["From"] = str(config["MAIL_SENDER"])
+        headers["Subject"] = subject
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["MIME-Version"] = "1.0"
+        headers["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
+        head = headers.as_bytes().decode("ascii").split("\r\n\r\n", 1)[0] + "\r\n"
         self.head = head
         self.body = (
             f"\r\n--{boundary}\r\n"

@@ -68,6 +68,7 @@ def mailbox(smtp_server: Controller) -> Mailbox:
     box: Mailbox = smtp_server.handler
     box.messages.clear()
     box.peers.clear()
+    box.raw.clear()
     return box
 
 

@@ -136,6 +136,7 @@ def test_queue_outage_changes_nothing_for_signing_or_its_mail(make_app, mailbox)
 
 
 def test_the_confirmation_mail_in_russian_is_rendered_once_and_filled_in(app, client, mailbox):
+    app.config["MAIL_SENDER"] = "Кампанія Свабоду Алесю <campaign@example.org>"
     petition = make_petition(title="Free Ales Bialiatski")
     petition.translations.append(
         PetitionTranslation(locale="ru", title="Свободу Алесю Беляцкому", summary="", body="")
@@ -150,6 +151,10 @@ def test_the_confirmation_mail_in_russian_is_rendered_once_and_filled_in(app, cl
     [message] = mailbox.to("ales@example.org")
     assert message["Subject"] == "Пожалуйста, подтвердите свою подпись: Свободу Алесю Беляцкому"
     assert message["Auto-Submitted"] == "auto-generated"
+    assert message["From"].addresses[0].display_name == "Кампанія Свабоду Алесю"
+    # On the wire the headers are ASCII (RFC 2047 words); the 8-bit parts carry the UTF-8.
+    raw_headers = mailbox.raw[0].split(b"\r\n\r\n", 1)[0]
+    assert raw_headers.isascii() and b"=?utf-8?" in raw_headers
     assert message["Message-ID"] and message["Date"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()

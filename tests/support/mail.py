@@ -14,12 +14,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # as the server received them
         # The client's (host, port) of each message: one per connection it came over.
         self.peers: list[tuple[str, int]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        self.raw.append(envelope.original_content)
         self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
