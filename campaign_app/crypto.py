@@ -158,6 +158,17 @@ def _development_key(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
+def development_key_settings(secret: str) -> dict[str, str]:
+    """SIGNER_DATA_KEYS and SIGNER_INDEX_KEY as debug/testing derive them from ``secret``, in
+    the settings' format: for a second process that must read the same rows."""
+    data = _development_key(secret, "campaign_app development signer data key")
+    index = _development_key(secret, "campaign_app development signer index key")
+    return {
+        "SIGNER_DATA_KEYS": base64.urlsafe_b64encode(data).decode(),
+        "SIGNER_INDEX_KEY": base64.urlsafe_b64encode(index).decode(),
+    }
+
+
 def keyring_from_config(config: Mapping[str, Any]) -> Keyring:
     """Build the keyring from the settings; in debug/testing, missing keys come from SECRET_KEY.
 
