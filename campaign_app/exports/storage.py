@@ -6,7 +6,9 @@ EXPORT_STORAGE chooses the store for new files:
   would need that folder on a disk they all share.
 - ``database``: the file in rows of 1 MiB (table ``export_file_chunk``), written in the
   transaction that marks the job done and read back one chunk at a time. Every node downloads
-  what any node's worker built, with nothing shared but the database.
+  what any node's worker built, with nothing shared but the database. Each chunk is encrypted
+  like the signers' columns (AES-256-GCM under the first SIGNER_DATA_KEYS key, its export and
+  place authenticated with it), so a database dump or backup holds no export in the clear.
 - ``auto`` (the default): the database on PostgreSQL (the set-up that runs on several nodes),
   the folder on SQLite (one node anyway; no 150 MB of rows in the main database file).
 
@@ -27,8 +29,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from flask import Flask, current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
+from campaign_app.crypto import HEADER_SIZE, UndecryptableValue, keyring
 from campaign_app.exports.models import ExportFileChunk, ExportJob
 from campaign_app.extensions import db
 
@@ -122,8 +125,9 @@ class DatabaseStore(ExportStore):
                 if not piece and seq:
                     break
                 # An empty file still gets one (empty) chunk: no chunk at all means "gone".
+                data = keyring().encrypt_bytes(piece, _purpose(export_id, seq))
                 db.session.execute(
-                    insert(ExportFileChunk).values(export_id=export_id, seq=seq, data=piece)
+                    insert(ExportFileChunk).values(export_id=export_id, seq=seq, data=data)
                 )
                 seq += 1
                 if len(piece) < CHUNK_SIZE:
@@ -139,13 +143,20 @@ class DatabaseStore(ExportStore):
         return 0 if last is None else last + 1
 
     def has(self, job: ExportJob) -> bool:
-        return self._chunks(job.id) > 0
+        # Only the first chunk's header: is it there, and under a key still configured (a
+        # data key removed after a rotation leaves older files unreadable)?
+        header = db.session.scalar(
+            select(func.substr(ExportFileChunk.data, 1, HEADER_SIZE)).where(
+                ExportFileChunk.export_id == job.id, ExportFileChunk.seq == 0
+            )
+        )
+        return header is not None and keyring().can_decrypt(bytes(header))
 
     def read(self, job: ExportJob) -> Iterator[bytes] | None:
         count = self._chunks(job.id)
         if not count:
             return None
-        export_id = job.id
+        export_id, ring = job.id, keyring()
 
         def pieces() -> Iterator[bytes]:
             # One chunk in memory at a time: a query per MiB.
@@ -158,12 +169,22 @@ class DatabaseStore(ExportStore):
                 if data is None:  # expired meanwhile: the client sees a short body
                     log.warning("Export %s was deleted while it was downloaded", export_id)
                     return
-                yield bytes(data)
+                try:
+                    yield ring.decrypt_bytes(bytes(data), _purpose(export_id, seq))
+                except UndecryptableValue:
+                    log.error("Export %s has a chunk that cannot be decrypted", export_id)
+                    return
 
         return pieces()
 
     def delete(self, job: ExportJob) -> None:
         db.session.execute(delete(ExportFileChunk).where(ExportFileChunk.export_id == job.id))
+
+
+def _purpose(export_id: int, seq: int) -> bytes:
+    """What a chunk's encryption authenticates: its export and place, so that no chunk can be
+    moved to another file or position."""
+    return f"export_file_chunk:{export_id}:{seq}".encode()
 
 
 _STORES: dict[str, ExportStore] = {store.name: store for store in (FolderStore(), DatabaseStore())}

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role
-from campaign_app.exports.models import ExportJob
+from campaign_app.exports.models import ExportFileChunk, ExportJob
 from campaign_app.extensions import db
 from tests.factories import make_campaign, make_petition, make_signature, make_user
 from tests.support.queue import run_queue
@@ -61,3 +61,12 @@ def test_a_file_built_before_the_setting_changed_still_downloads(
 def test_an_unknown_storage_is_refused_at_start(make_app):
     with pytest.raises(RuntimeError, match="CAMPAIGN_EXPORT_STORAGE must be one of auto, folder"):
         make_app(EXPORT_STORAGE="s3")
+
+
+def test_files_in_the_database_are_encrypted(app, organiser_client, petition):
+    """A database dump taken while an export waits holds no signer's name in the clear."""
+    app.config["EXPORT_STORAGE"] = "database"
+    job_url = _built_export(app, organiser_client, petition)
+    stored = b"".join(db.session.scalars(select(ExportFileChunk.data)))
+    assert stored and b"Ales" not in stored and b"Friend" not in stored
+    assert "Ales Friend" in organiser_client.get(job_url + "/download").get_data(as_text=True)
