@@ -96,6 +96,7 @@ class Defaults:
 
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
+    EXPORT_STORAGE = "auto"  # "folder", "database", or "auto": database on PostgreSQL
     EXPORT_FOLDER = ""  # empty: instance/exports
     EXPORT_KEEP_HOURS = 24  # export files built in the browser are deleted after this
     ANONYMISE_AFTER_DAYS = 180  # signers of a closed petition are anonymised after this

@@ -118,6 +118,15 @@ class Keyring:
 
     def decrypt(self, stored: bytes, purpose: bytes) -> str:
         """The text of a stored value; UndecryptableValue if no configured key opens it."""
+        return _unpad(self.decrypt_bytes(stored, purpose)).decode()
+
+    def encrypt_bytes(self, data: bytes, purpose: bytes) -> bytes:
+        """Like ``encrypt``, for bytes and without padding (pieces of an export file)."""
+        nonce = os.urandom(NONCE_SIZE)
+        return self._header + nonce + self._primary.encrypt(nonce, data, self._header + purpose)
+
+    def decrypt_bytes(self, stored: bytes, purpose: bytes) -> bytes:
+        """The bytes of a value from ``encrypt_bytes`` (or, padded, from ``encrypt``)."""
         header = stored[:HEADER_SIZE]
         cipher = self._ciphers.get(header[1:])
         if cipher is None or header[0] != VERSION:
@@ -127,14 +136,18 @@ class Keyring:
                 "`flask signers rotate-key` finished?)."
             )
         try:
-            opened = cipher.decrypt(
+            return cipher.decrypt(
                 stored[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE],
                 stored[HEADER_SIZE + NONCE_SIZE :],
                 header + purpose,
             )
         except InvalidTag:
             raise UndecryptableValue("A signer's stored data was altered or is damaged.") from None
-        return _unpad(opened).decode()
+
+    def can_decrypt(self, header: bytes) -> bool:
+        """Whether a value starting with ``header`` (its first HEADER_SIZE bytes) is under a
+        configured key."""
+        return len(header) == HEADER_SIZE and header[0] == VERSION and header[1:] in self._ciphers
 
     def ciphers(self) -> dict[bytes, AESGCM]:
         """The configured keys' ciphers by key id."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 from flask import Flask
 from huey.consumer import Consumer
 from playwright.sync_api import Page, expect
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from campaign_app.accounts.models import User
 from tests.factories import PASSWORD
@@ -57,6 +61,20 @@ def link_in(message: EmailMessage, base_url: str) -> str:
     match = re.search(re.escape(base_url) + r"/\S+", body.get_content())
     assert match, body.get_content()
     return match.group(0)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` served by werkzeug in threads on 127.0.0.1 and a free port; yields its URL."""
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 def start_worker(app: Flask) -> Consumer:
