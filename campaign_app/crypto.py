@@ -4,7 +4,7 @@ Keys come from configuration, never from the database and never from SECRET_KEY:
 
 - ``SIGNER_DATA_KEYS``: comma-separated AES-256 keys (32 random bytes, URL-safe base64). The
   first encrypts; every one decrypts, so a new key goes first and the old one stays listed
-  until ``flask signers rotate-key`` has re-encrypted every row under the new one.
+  until ``flask privacy rotate-key`` has re-encrypted every row under the new one.
 - ``SIGNER_INDEX_KEY``: one HMAC key (same format) for the blind indexes, the keyed hashes
   that let the app find a row by a value without storing the value (the normalised e-mail
   address, its domain). It is long-lived: changing it needs ``flask signers reindex``.
@@ -133,7 +133,7 @@ class Keyring:
             raise UndecryptableValue(
                 "A signer's data is encrypted under a key that is not in "
                 "CAMPAIGN_SIGNER_DATA_KEYS (was an old key removed before "
-                "`flask signers rotate-key` finished?)."
+                "`flask privacy rotate-key` finished?)."
             )
         try:
             return cipher.decrypt(

@@ -5,7 +5,7 @@ so that every node downloads what any node's worker built. Existing jobs keep th
 the folder (stored_in = 'folder').
 
 Revision ID: 0011
-Revises: 0009 (the lead relinks it after 0010 at merge)
+Revises: 0010
 Create Date: 2026-12-05 17:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
