@@ -101,7 +101,7 @@ def live_server(
             with app.app_context():
                 yield LiveServer(app, url, mailbox, database, width)
         finally:
-            worker.stop(graceful=True)
+            worker.stop()
 
 
 @pytest.fixture

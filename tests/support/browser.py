@@ -77,8 +77,26 @@ def serving(app: Flask) -> Iterator[str]:
         server.server_close()
 
 
-def start_worker(app: Flask) -> Consumer:
-    """Huey's consumer in threads, polling often so the tests do not wait on back-off."""
+@dataclass
+class Worker:
+    """What `flask queue work` runs: Huey's consumer and a mail dispatcher, in threads."""
+
+    consumer: Consumer
+    stop_mail: threading.Event
+
+    def stop(self) -> None:
+        self.stop_mail.set()
+        self.consumer.stop(graceful=True)
+
+
+def start_worker(app: Flask) -> Worker:
+    """Huey's consumer and a mail dispatcher in threads, polling often so the tests do not
+    wait on back-off."""
+    from campaign_app.outbox import start_dispatchers
+
+    app.config["MAIL_IDLE_SECONDS"] = 0.05
+    stop_mail = threading.Event()
+    start_dispatchers(app, 1, stop_mail)
     huey = app.extensions["campaign_queue"].huey
     consumer: Consumer = huey.create_consumer(
         workers=2,
@@ -95,7 +113,7 @@ def start_worker(app: Flask) -> Consumer:
     consumer.start()
     for sig, handler in saved.items():
         signal.signal(sig, handler)
-    return consumer
+    return Worker(consumer, stop_mail)
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
