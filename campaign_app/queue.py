@@ -7,12 +7,14 @@ retried with exponential back-off, so an SMTP outage delays mail but loses none.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from huey import Huey, MemoryHuey, RedisHuey, crontab
 from huey.storage import SqliteStorage
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from campaign_app.db import utcnow
@@ -176,6 +179,30 @@ def requeue_lost(job: Callable[[int], Any], ids: Sequence[int], what: str) -> in
     if ids:
         log.warning("Queued %s %s again that had waited too long", len(ids), what)
     return len(ids)
+
+
+@contextmanager
+def exclusive(name: str) -> Iterator[bool]:
+    """Whether this process may run the periodic work ``name`` now, held until the block ends.
+
+    Every worker on every node runs the periodic jobs; work that must not run twice at once
+    (the daily purge) takes this PostgreSQL advisory lock first, on a connection of its own.
+    On SQLite (one node) it is always True: its write lock already serialises the work.
+    """
+    from campaign_app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with db.engine.connect() as connection:
+        mine = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        try:
+            yield mine
+        finally:
+            if mine:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
 @queue_cli.command("work")
