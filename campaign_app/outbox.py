@@ -179,7 +179,14 @@ class Dispatcher:
             now = utcnow()
             items = source.claim(now, now + self.lease, size)
             result.claimed += len(items)
+            # A slow server must not outlast the lease, or another dispatcher would take the
+            # same e-mails: past half of it, the rest goes back for the next round.
+            give_back_at = now + self.lease / 2
             for index, item in enumerate(items):
+                if utcnow() > give_back_at:
+                    source.release(items[index:])
+                    result.claimed -= len(items) - index
+                    break
                 if not self._deliver(source, item, transport, result):
                     source.release(items[index + 1 :])
                     result.transport_failed = True

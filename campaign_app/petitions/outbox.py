@@ -107,6 +107,7 @@ _GIVEN_UP = (
     .where(_CLAIMED)
     .values(mail_due_at=None, mail_lease_until=None, mail_attempts=_S.mail_attempts + 1)
 )
+_DROPPED = update(_SIGNATURE).where(_CLAIMED).values(mail_due_at=None, mail_lease_until=None)
 _RELEASED = update(_SIGNATURE).where(_CLAIMED).values(mail_lease_until=None)
 
 CONFIRM = "confirm_signature"
@@ -211,9 +212,11 @@ class SignatureMail(MailSource):
     # Marking ------------------------------------------------------------------------------
 
     def mark_sent(self, item: Outgoing, now: datetime) -> None:
+        if item.recipient is None:  # nothing was sent: no longer due, not counted as sent
+            self._mark(_DROPPED, item)
+            return
         self._mark(_SENT, item, at=now)
-        if item.recipient is not None:
-            log.info("Mail for signature %s accepted by the server", item.key)
+        log.info("Mail for signature %s accepted by the server", item.key)
 
     def mark_refused(self, item: Outgoing, now: datetime) -> None:
         # The signature stays pending (the signer may sign again with another address).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -18,20 +17,12 @@ from campaign_app.crypto import development_key_settings
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
 from tests.factories import make_petition
-from tests.support.mail import Mailbox, free_port
+from tests.support.mail import SlowMailbox, free_port
 from tests.support.petitions import sign
 from tests.support.settings import SECRET
 
 PROJECT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))
-
-
-class _SlowMailbox(Mailbox):
-    """Takes 20 ms per message, so a drain of a few dozen lasts long enough to be killed."""
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(0.02)
-        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.mark.commits
@@ -42,7 +33,7 @@ def test_a_dispatcher_killed_mid_drain_loses_no_mail(app, client, database_url, 
     for email in emails:
         assert sign(client, petition.slug, email=email).status_code == 302
 
-    mailbox = _SlowMailbox()
+    mailbox = SlowMailbox(0.02)  # a drain of a few dozen lasts long enough to be killed
     server = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     server.start()
     keys = development_key_settings(SECRET)  # the keys the test's app derives

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PetitionTranslation, Signature, SignatureState
 from tests.factories import make_petition
-from tests.support.mail import Mailbox, free_port
+from tests.support.mail import Mailbox, SlowMailbox, free_port
 from tests.support.petitions import confirmation_path, sign
 from tests.support.queue import run_queue
 
@@ -266,7 +267,41 @@ def test_a_withdrawn_signature_gets_no_mail(app, client, mailbox):
     result = _outbox(app).drain()
     assert (result.claimed, result.sent) == (1, 0)
     assert mailbox.messages == []
-    assert _mail_columns()[0] is None  # no longer due
+    due_at, _lease, _attempts, sent_at = _mail_columns()
+    assert due_at is None and sent_at is None  # no longer due, and not counted as sent
+
+
+@pytest.mark.commits
+def test_a_slow_server_never_outlasts_the_lease(app, client):
+    """Past half the lease a dispatcher gives the rest of its batch back, so a second
+    dispatcher never takes an e-mail the first is still sending."""
+    port = free_port()
+    mailbox = SlowMailbox(0.1)
+    server = Controller(mailbox, hostname="127.0.0.1", port=port)
+    server.start()
+    app.config.update(MAIL_SMTP_PORT=port, MAIL_LEASE_SECONDS=0.5, MAIL_BATCH=10)
+    petition = make_petition()
+    db.session.commit()
+    emails = [f"slow-{number}@example.org" for number in range(8)]
+    for email in emails:
+        sign(client, petition.slug, email=email)
+    results = []
+
+    def dispatcher(wait: float) -> None:
+        time.sleep(wait)
+        results.append(_outbox(app).drain())
+
+    # The second starts once the first's lease has run out, while it would still be sending.
+    threads = [threading.Thread(target=dispatcher, args=(wait,)) for wait in (0, 0.6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        server.stop()
+    assert sum(result.sent for result in results) == 8
+    assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)  # none twice
 
 
 def test_a_mail_job_queued_before_the_outbox_hands_over_to_it(app, client, mailbox):
