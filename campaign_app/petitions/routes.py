@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
 from campaign_app.letters import calendar
+from campaign_app.letters.service import can_write
 from campaign_app.microcache import microcache
 from campaign_app.petitions import bp, service
 from campaign_app.petitions.forms import ResendForm, SignForm
@@ -102,46 +115,79 @@ def sign(slug: str) -> ResponseReturnValue:
     return redirect(url_for(".check_email", slug=slug))
 
 
-def _next_steps(petition: Petition) -> dict[str, object]:
-    """What the pages after signing lead on to: the petition in the reader's language (to
+@dataclass(frozen=True)
+class NextSteps:
+    """What the pages after signing show that is the same for every reader of one petition
+    in one language: rendered once, then reused for MICROCACHE_SECONDS."""
+
+    slug: str
+    title: str
+    target: str
+    goal: int
+    # A card can be written to one of the campaign's prisoners.
+    writable: bool
+    # The example-data note, if any.
+    note: Markup
+    # Share links, a card to each prisoner, their next dates and the calendar.
+    journey: Markup
+
+
+def _next_steps(slug: str) -> NextSteps:
+    """Where the pages after signing lead on to: the petition in the reader's language (to
     share it), the campaign's prisoners (to write them a card) and their next dates."""
+    locale = str(get_locale())
+    key = ("next-steps", slug, locale)
+    steps: NextSteps | None = microcache().get(key)
+    if steps is not None:
+        return steps
+    petition = _petition_or_404(slug)
     prisoners = prisoners_service.list_campaign_prisoners(petition.campaign_id)
     upcoming = calendar.upcoming_events(
-        utcnow().date(),
-        locale=str(get_locale()),
-        prisoner_ids=[prisoner.id for prisoner in prisoners],
+        utcnow().date(), locale=locale, prisoner_ids=[prisoner.id for prisoner in prisoners]
     )
-    return {
-        "petition": petition,
-        "text": petition_text(petition, str(get_locale())),
-        "prisoners": prisoners,
-        "events": upcoming.events[:NEXT_DATES_SHOWN],
-    }
+    text = petition_text(petition, locale)
+    steps = NextSteps(
+        slug=petition.slug,
+        title=text.title,
+        target=text.target,
+        goal=petition.goal,
+        writable=any(can_write(prisoner) for prisoner in prisoners),
+        note=get_template_attribute("_macros/example.html", "example_note")(petition.campaign),
+        journey=get_template_attribute("petitions/_next_steps.html", "journey")(
+            petition, prisoners, upcoming.events[:NEXT_DATES_SHOWN]
+        ),
+    )
+    microcache().set(key, steps)
+    return steps
 
 
 @bp.get("/<slug>/check-email")
 def check_email(slug: str) -> ResponseReturnValue:
-    return render_template("petitions/check_email.html", **_next_steps(_petition_or_404(slug)))
+    return render_template("petitions/check_email.html", steps=_next_steps(slug))
 
 
 @bp.get("/<slug>/confirm/<token>")
 @limiter.limit(config_limit("CONFIRM_RATE_LIMIT_PER_IP"))
 def confirm(slug: str, token: str) -> ResponseReturnValue:
-    petition = _petition_or_404(slug)
+    # The hot path: one query for the signature and its petition, the counters, then a light
+    # page whose parts that are the same for every reader come from _next_steps.
     try:
         confirmation = service.confirm(slug, token)
     except ExpiredToken:
         form = ResendForm(token=token)
+        petition = _petition_or_404(slug)
         return render_template("petitions/token_expired.html", petition=petition, form=form), 410
     except InvalidToken:
+        petition = _petition_or_404(slug)
         return render_template("petitions/token_invalid.html", petition=petition), 404
     except service.PetitionNotOpen:
+        petition = _petition_or_404(slug)
         return render_template("petitions/confirm_closed.html", petition=petition), 409
     return render_template(
         "petitions/confirmed.html",
-        counts=service.get_counts(petition),
+        steps=_next_steps(slug),
+        total=service.get_total(confirmation.petition_id),
         is_new=confirmation.is_new,
-        **_next_steps(petition),
     )
 
 

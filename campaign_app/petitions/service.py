@@ -93,7 +93,9 @@ class SigningWindow:
 
 @dataclass(frozen=True)
 class Confirmation:
-    petition: Petition
+    """A confirmation link opened: the petition it counts on, and whether it counted now."""
+
+    petition_id: int
     is_new: bool
 
 
@@ -165,6 +167,11 @@ def petition_titles(petition_ids: list[int], locale: str) -> dict[int, str]:
 def get_counts(petition: Petition) -> Counts:
     """Confirmed signatures in total and by country, from the counter shards."""
     return counting.read_counts(db.session, petition.id)
+
+
+def get_total(petition_id: int) -> int:
+    """Confirmed signatures of a petition in all (one sum over the counter shards)."""
+    return counting.read_total(db.session, petition_id)
 
 
 def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
@@ -281,40 +288,66 @@ def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | N
     return signature_id
 
 
+# The signature with what confirming needs of its petition, in one prebuilt query; a
+# petition that is not public (draft, or its campaign draft or archived) finds nothing.
+_SIGNATURE_TO_CONFIRM = select(
+    _SIGNATURE_TABLE.c.state,
+    _PETITION_TABLE.c.id,
+    _PETITION_TABLE.c.state,
+    _PETITION_TABLE.c.opens_at,
+    _PETITION_TABLE.c.closes_at,
+).where(
+    _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+    _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
+    _PETITION_TABLE.c.slug == bindparam("slug"),
+    _PETITION_TABLE.c.state != PetitionState.DRAFT,
+    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
+)
+# The WHERE on state makes concurrent clicks (scanner + person) count once.
+_CONFIRM_PENDING = (
+    update(_SIGNATURE_TABLE)
+    .where(
+        _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+        _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+    )
+    .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
+    .returning(_SIGNATURE_TABLE.c.country)
+)
+
+
 def confirm(slug: str, token: str) -> Confirmation:
-    """Confirm the signature named by ``token``; opening the link twice is harmless."""
+    """Confirm the signature named by ``token``; opening the link twice is harmless.
+
+    Raises InvalidToken (damaged, unknown, withdrawn, or not this public petition's),
+    ExpiredToken, or PetitionNotOpen (closed before the link was opened).
+    """
     signature_id = signature_id_from(token)
-    signature = db.session.get(Signature, signature_id)
-    if signature is None or signature.petition.slug != slug:
+    row = db.session.execute(
+        _SIGNATURE_TO_CONFIRM, {"signature_id": signature_id, "slug": slug}
+    ).first()
+    if row is None:
         raise InvalidToken()
-    petition = signature.petition
-    if signature.state is SignatureState.CONFIRMED:
-        return Confirmation(petition, is_new=False)
-    if signature.state is SignatureState.INVALIDATED:
+    state, petition_id, petition_state, opens_at, closes_at = row
+    if state == SignatureState.CONFIRMED:
+        return Confirmation(petition_id, is_new=False)
+    if state == SignatureState.INVALIDATED:
         raise InvalidToken()
     now = utcnow()
-    if not petition.is_open_at(now):
+    if not accepts_signatures(petition_state, opens_at, closes_at, now):
         raise PetitionNotOpen()
-    # The WHERE on state makes concurrent clicks (scanner + person) count once.
-    confirmed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
-        .values(state=SignatureState.CONFIRMED, confirmed_at=now)
-        .returning(Signature.country)
-        .execution_options(synchronize_session=False)
+    country = db.session.execute(
+        _CONFIRM_PENDING, {"signature_id": signature_id, "now": now}
     ).scalar_one_or_none()
-    if confirmed is not None:
+    if country is not None:
         counting.add_to_count(
-            db.session,
-            petition.id,
-            confirmed,
-            current_app.config["COUNTER_SHARDS"],
-            confirmed_at=now,
+            db.session, petition_id, country, current_app.config["COUNTER_SHARDS"], confirmed_at=now
         )
     db.session.commit()
-    if confirmed is not None:
-        log.info("Signature %s confirmed on petition %s", signature_id, petition.id)
-    return Confirmation(petition, is_new=confirmed is not None)
+    if country is not None:
+        log.info("Signature %s confirmed on petition %s", signature_id, petition_id)
+    return Confirmation(petition_id, is_new=country is not None)
 
 
 def resend_confirmation(slug: str, token: str) -> None:
