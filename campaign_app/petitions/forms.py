@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,32 +16,45 @@ from wtforms.widgets import html_params
 
 from campaign_app.countries import country_codes, country_options_html
 from campaign_app.petitions.models import PublicDisplay
-from campaign_app.petitions.normalize import InvalidEmail, NeedsSmtpUtf8, normalize_email
+from campaign_app.petitions.normalize import InvalidEmail, ParsedEmail, parse_email
 from campaign_app.petitions.service import SignatureInput
 from campaign_app.validators import PersonName, PlainText, clean_line
 
 
+def parse_typed_email(raw: str) -> ParsedEmail:
+    """``normalize.parse_email``, once per request and address: the per-mailbox rate limit,
+    the form and the service all need it, and it is the costly part of signing's checks."""
+    parsed: dict[str, ParsedEmail | InvalidEmail] = g.setdefault("_parsed_emails", {})
+    if raw not in parsed:
+        try:
+            parsed[raw] = parse_email(raw)
+        except InvalidEmail as error:
+            parsed[raw] = error
+    result = parsed[raw]
+    if isinstance(result, InvalidEmail):
+        raise result
+    return result
+
+
 class EmailSyntax:
-    """Syntax-only e-mail check (no DNS), with email-validator's explanation."""
+    """Syntax-only e-mail check (no DNS), with a message a person understands."""
 
     def __call__(self, form: Any, field: Any) -> None:
         if not field.data:
             return
         try:
-            normalize_email(
-                field.data, [], allow_smtputf8=bool(current_app.config["MAIL_SMTPUTF8"])
-            )
-        except NeedsSmtpUtf8:
+            parsed = parse_typed_email(field.data)
+        except InvalidEmail:
+            raise ValidationError(
+                _l("Please enter a valid e-mail address, like name@example.org.")
+            ) from None
+        if parsed.needs_smtputf8 and not current_app.config["MAIL_SMTPUTF8"]:
             raise ValidationError(
                 _l(
                     "Our mail server can only deliver to addresses with Latin letters before"
                     " the @. Please use another address, such as name@example.org."
                 )
-            ) from None
-        except InvalidEmail:
-            raise ValidationError(
-                _l("Please enter a valid e-mail address, like name@example.org.")
-            ) from None
+            )
 
 
 class CountrySelect:
@@ -138,7 +151,7 @@ class SignForm(FlaskForm):
         return SignatureInput(
             first_name=self.first_name.data,
             last_name=self.last_name.data,
-            email=self.email.data,
+            email=parse_typed_email(self.email.data),  # parsed by EmailSyntax already
             country=self.country.data,
             city=self.city.data or "",
             display=PublicDisplay(self.display.data),

@@ -109,9 +109,6 @@ def sign(slug: str) -> ResponseReturnValue:
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
         return _render_petition(_petition_or_404(slug), form, 409)
-    except service.InvalidEmailAddress:
-        form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
-        return _render_petition(_petition_or_404(slug), form, 400)
     return redirect(url_for(".check_email", slug=slug))
 
 

@@ -30,7 +30,7 @@ from campaign_app.petitions.models import (
     SignatureState,
     accepts_signatures,
 )
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.normalize import ParsedEmail, mailbox_of
 from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
 from campaign_app.queue import enqueue
@@ -45,17 +45,13 @@ class PetitionNotOpen(CampaignError):
     """The petition does not accept signatures now (not yet open, or closed)."""
 
 
-class InvalidEmailAddress(CampaignError):
-    """The e-mail address is not valid."""
-
-
 @dataclass(frozen=True)
 class SignatureInput:
     """What a supporter typed into the signing form, already shape-checked."""
 
     first_name: str
     last_name: str
-    email: str
+    email: ParsedEmail  # the form checked its syntax, once per request
     country: str
     city: str
     display: PublicDisplay
@@ -212,10 +208,8 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
     if not window.is_open_at(now):
         raise PetitionNotOpen()
     petition_id = window.petition_id
-    try:
-        email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
-    except InvalidEmail:
-        raise InvalidEmailAddress() from None
+    email = data.email.address
+    email_normalized = mailbox_of(data.email, _dot_insensitive_domains())
     address_hash = email_hash(email_normalized)
     row = {
         "petition_id": petition_id,
