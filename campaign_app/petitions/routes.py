@@ -11,6 +11,7 @@ from flask import (
     get_template_attribute,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -26,7 +27,7 @@ from campaign_app.letters import calendar
 from campaign_app.letters.service import can_write
 from campaign_app.microcache import microcache
 from campaign_app.petitions import bp, service
-from campaign_app.petitions.forms import ResendForm, SignForm
+from campaign_app.petitions.forms import ResendForm, SignForm, quick_signature_input
 from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.texts import petition_text
@@ -101,14 +102,17 @@ def sign(slug: str) -> ResponseReturnValue:
         if window is None:
             abort(404)
         microcache().set(key, window)
-    form = SignForm()
-    if not form.validate_on_submit():
-        return _render_petition(_petition_or_404(slug), form, 400)
+    data = quick_signature_input(request.form)
+    if data is None:  # something to explain: the whole form, with what was typed
+        form = SignForm()
+        if not form.validate_on_submit():
+            return _render_petition(_petition_or_404(slug), form, 400)
+        data = form.to_input()
     try:
-        service.sign(window, form.to_input(), service.Client(ip_hash=client_ip_hash()))
+        service.sign(window, data, service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        return _render_petition(_petition_or_404(slug), form, 409)
+        return _render_petition(_petition_or_404(slug), SignForm(), 409)
     return redirect(url_for(".check_email", slug=slug))
 
 
