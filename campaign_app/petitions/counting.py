@@ -176,13 +176,16 @@ def begin_consistent_snapshot(session: AnySession) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
+_COUNTS = (
+    select(SignatureCount.country, func.sum(SignatureCount.count))
+    .where(SignatureCount.petition_id == bindparam("petition_id"))
+    .group_by(SignatureCount.country)
+)
+
+
 def read_counts(session: AnySession, petition_id: int) -> Counts:
     """Sum the shards: reads at most countries x shards rows, never the signatures."""
-    rows = session.execute(
-        select(SignatureCount.country, func.sum(SignatureCount.count))
-        .where(SignatureCount.petition_id == petition_id)
-        .group_by(SignatureCount.country)
-    ).all()
+    rows = session.execute(_COUNTS, {"petition_id": petition_id}).all()
     by_country = {country: int(total) for country, total in rows if total}
     return Counts(total=sum(by_country.values()), by_country=by_country)
 

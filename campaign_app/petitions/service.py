@@ -13,6 +13,7 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import contains_eager
 
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.db import utcnow
@@ -98,17 +99,25 @@ class Confirmation:
 # Queries ------------------------------------------------------------------------------
 
 
+# Prebuilt with a bound parameter (building a statement per request cost more than running
+# it); the campaign comes with the petition, as every page shows something of it.
+_PUBLIC_PETITION = (
+    select(Petition)
+    .join(Petition.campaign)
+    .options(contains_eager(Petition.campaign))
+    .where(
+        Petition.slug == bindparam("slug"),
+        Petition.state != PetitionState.DRAFT,
+        # Two plain compares rather than IN: an IN list is expanded again on every execution.
+        Campaign.state != CampaignState.DRAFT,
+        Campaign.state != CampaignState.ARCHIVED,
+    )
+)
+
+
 def get_public_petition(slug: str) -> Petition | None:
     """A petition anyone may see: not a draft, in a campaign that is neither draft nor archived."""
-    return db.session.scalar(
-        select(Petition)
-        .join(Campaign)
-        .where(
-            Petition.slug == slug,
-            Petition.state != PetitionState.DRAFT,
-            Campaign.state.in_(PUBLIC_CAMPAIGN_STATES),
-        )
-    )
+    return db.session.scalar(_PUBLIC_PETITION, {"slug": slug})
 
 
 _PETITION_TABLE = cast(Table, Petition.__table__)
@@ -170,20 +179,25 @@ def get_total(petition_id: int) -> int:
     return counting.read_total(db.session, petition_id)
 
 
+_LATEST_PUBLIC_SIGNERS = (
+    select(Signature.first_name, Signature.country, Signature.confirmed_at)
+    .where(
+        Signature.petition_id == bindparam("petition_id"),
+        Signature.state == SignatureState.CONFIRMED,
+        Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
+        Signature.erased_at.is_(None),
+    )
+    .order_by(Signature.confirmed_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
     """The most recent confirmed signers who chose to be shown, newest first (never erased)."""
     if petition.anonymised_at is not None:  # every row is erased: skip the scan
         return []
     rows = db.session.execute(
-        select(Signature.first_name, Signature.country, Signature.confirmed_at)
-        .where(
-            Signature.petition_id == petition.id,
-            Signature.state == SignatureState.CONFIRMED,
-            Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
-            Signature.erased_at.is_(None),
-        )
-        .order_by(Signature.confirmed_at.desc())
-        .limit(limit)
+        _LATEST_PUBLIC_SIGNERS, {"petition_id": petition.id, "limit": limit}
     ).all()
     return [PublicSigner(first, country, at) for first, country, at in rows if at is not None]
 
