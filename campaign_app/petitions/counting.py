@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
 from campaign_app.db import as_utc
@@ -72,7 +73,7 @@ def _add_statements(dialect: str) -> tuple[Any, Any]:
 
 
 def add_to_count(
-    session: AnySession,
+    session: AnySession | Connection,
     petition_id: int,
     country: str,
     shards: int,
@@ -86,7 +87,8 @@ def add_to_count(
     SQLite and PostgreSQL, so two confirmations only wait for each other when they pick the
     same shard.
     """
-    by_country, by_hour = _add_statements(session.get_bind().dialect.name)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    by_country, by_hour = _add_statements(dialect.name)
     shard = random.randrange(shards)  # noqa: S311 - load spreading, not security
     params = {"petition_id": petition_id, "shard": shard, "n": n}
     session.execute(by_country, params | {"country": country})
@@ -195,7 +197,7 @@ _TOTAL = select(func.coalesce(func.sum(SignatureCount.count), 0)).where(
 )
 
 
-def read_total(session: AnySession, petition_id: int) -> int:
+def read_total(session: AnySession | Connection, petition_id: int) -> int:
     """Confirmed signatures of one petition in all: one prebuilt sum over its shards."""
     return int(session.execute(_TOTAL, {"petition_id": petition_id}).scalar_one())
 
