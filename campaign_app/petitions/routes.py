@@ -135,8 +135,7 @@ def sign(slug: str) -> ResponseReturnValue:
         service.sign(window, data, service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        html, status = _render_petition(_petition_or_404(slug), SignForm(), 409)
-        return html.replace(_TOKEN_SLOT, generate_csrf()), status
+        return _render_petition(_petition_or_404(slug), SignForm(), 409)
     return redirect(url_for(".check_email", slug=slug))
 
 
