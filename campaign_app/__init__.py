@@ -88,6 +88,7 @@ def _configure_templates(app: Flask) -> None:
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
+    from campaign_app.fragments import init_app as init_fragments
     from campaign_app.labels import state_label
     from campaign_app.markdown import render_markdown
     from campaign_app.translated import init_app as init_translated
@@ -104,6 +105,7 @@ def _configure_templates(app: Flask) -> None:
         state_label=state_label,
     )
     init_translated(app)
+    init_fragments(app)
 
 
 def _configure_logging(app: Flask) -> None:
