@@ -30,6 +30,7 @@ def seed(count: int) -> dict[str, int]:
     from campaign_app.campaigns.models import Campaign, CampaignState
     from campaign_app.petitions import service
     from campaign_app.petitions.models import Petition, PetitionState, PublicDisplay
+    from campaign_app.petitions.normalize import parse_email
 
     campaign = Campaign(slug="mail-bench", name="Mail bench", state=CampaignState.OPEN)
     petition = Petition(
@@ -50,7 +51,7 @@ def seed(count: int) -> dict[str, int]:
             service.SignatureInput(
                 first_name="Алесь",
                 last_name="Бяляцкі",
-                email=f"signer-{number}@example.org",
+                email=parse_email(f"signer-{number}@example.org"),
                 country="NL",
                 city="",
                 display=PublicDisplay.FIRST_NAME_AND_COUNTRY,

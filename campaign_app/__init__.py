@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import select
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from campaign_app import config as settings
 
@@ -86,6 +88,7 @@ def _configure_templates(app: Flask) -> None:
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
+    from campaign_app.fragments import init_app as init_fragments
     from campaign_app.labels import state_label
     from campaign_app.markdown import render_markdown
     from campaign_app.translated import init_app as init_translated
@@ -102,6 +105,7 @@ def _configure_templates(app: Flask) -> None:
         state_label=state_label,
     )
     init_translated(app)
+    init_fragments(app)
 
 
 def _configure_logging(app: Flask) -> None:
@@ -115,7 +119,12 @@ def _configure_database(app: Flask) -> None:
     uri = settings.database_uri(app.config["DATABASE_URL"], app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     # hide_parameters: database errors in the log must not carry signers' names or e-mails.
-    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pre-ping (a SELECT 1 before every request's first statement): connections are
+    # replaced on a timer, and one the server has closed is replaced at checkout (below).
+    options: dict[str, Any] = {
+        "pool_recycle": int(app.config["DATABASE_POOL_RECYCLE"]),
+        "hide_parameters": True,
+    }
     if uri.startswith("sqlite"):
         # Writes take the lock up front (no deadlocked lock upgrades); readers never wait.
         options = {
@@ -133,6 +142,36 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "checkout")
+def _replace_closed_connection(
+    dbapi_connection: Any, connection_record: Any, connection_proxy: Any
+) -> None:
+    """Give a request a fresh connection instead of one the server has closed.
+
+    An idle PostgreSQL connection never has anything to read, unless the server has sent
+    something since: when it ends a session (a restart, ``pg_terminate_backend``, an idle
+    timeout) it sends an error and closes the socket. So a readable socket at checkout, a
+    system call with no round trip, says the connection is gone (or, rarely, holds a
+    notice): raising DisconnectionError makes the pool replace it and try once more.
+    A connection lost without a word (a network cut) fails its request; the pool then
+    replaces every connection older than the failure.
+    """
+    if type(dbapi_connection).__module__.startswith("psycopg") and _has_pending_input(
+        dbapi_connection
+    ):
+        raise DisconnectionError("the server has closed this connection")
+
+
+def _has_pending_input(dbapi_connection: Any) -> bool:
+    if dbapi_connection.closed:
+        return True  # closed on our side already
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _init_core(app: Flask) -> None:

@@ -26,6 +26,8 @@ class Defaults:
     SIGNER_INDEX_KEY = ""
     DATABASE_URL = ""  # empty: SQLite file in the instance folder
     REDIS_URL = ""  # empty: no Redis; queue in SQLite, rate limits in memory
+    # Seconds a pooled PostgreSQL connection is used before it is replaced by a fresh one.
+    DATABASE_POOL_RECYCLE = 300
 
     BASE_URL = "http://127.0.0.1:5000"  # used for links in emails (never the Host header)
     MAX_CONTENT_LENGTH = 64 * 1024

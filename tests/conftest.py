@@ -76,7 +76,7 @@ def mailbox(smtp_server: Controller) -> Mailbox:
 
 
 def _forget_request_caches() -> None:
-    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel"):
+    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel", "_petition_shares"):
         g.pop(key, None)
 
 

@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
 from campaign_app.db import as_utc
@@ -42,8 +44,36 @@ def _upsert(session: AnySession) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+@cache
+def _add_statements(dialect: str) -> tuple[Any, Any]:
+    """The two upserts of a confirmation, built once per dialect with bound parameters
+    (building them per call cost more than running them)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    by_country = insert(SignatureCount).values(
+        petition_id=bindparam("petition_id"),
+        country=bindparam("country"),
+        shard=bindparam("shard"),
+        count=bindparam("n"),
+    )
+    by_country = by_country.on_conflict_do_update(
+        index_elements=["petition_id", "country", "shard"],
+        set_={"count": SignatureCount.count + by_country.excluded.count},
+    )
+    by_hour = insert(SignatureHourly).values(
+        petition_id=bindparam("petition_id"),
+        hour=bindparam("hour"),
+        shard=bindparam("shard"),
+        count=bindparam("n"),
+    )
+    by_hour = by_hour.on_conflict_do_update(
+        index_elements=["petition_id", "hour", "shard"],
+        set_={"count": SignatureHourly.count + by_hour.excluded.count},
+    )
+    return by_country, by_hour
+
+
 def add_to_count(
-    session: AnySession,
+    session: AnySession | Connection,
     petition_id: int,
     country: str,
     shards: int,
@@ -57,26 +87,12 @@ def add_to_count(
     SQLite and PostgreSQL, so two confirmations only wait for each other when they pick the
     same shard.
     """
-    insert = _upsert(session)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    by_country, by_hour = _add_statements(dialect.name)
     shard = random.randrange(shards)  # noqa: S311 - load spreading, not security
-    statement = insert(SignatureCount).values(
-        petition_id=petition_id, country=country, shard=shard, count=n
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["petition_id", "country", "shard"],
-            set_={"count": SignatureCount.count + n},
-        )
-    )
-    hourly = insert(SignatureHourly).values(
-        petition_id=petition_id, hour=hour_of(confirmed_at), shard=shard, count=n
-    )
-    session.execute(
-        hourly.on_conflict_do_update(
-            index_elements=["petition_id", "hour", "shard"],
-            set_={"count": SignatureHourly.count + n},
-        )
-    )
+    params = {"petition_id": petition_id, "shard": shard, "n": n}
+    session.execute(by_country, params | {"country": country})
+    session.execute(by_hour, params | {"hour": hour_of(confirmed_at)})
 
 
 def add_many(
@@ -162,15 +178,28 @@ def begin_consistent_snapshot(session: AnySession) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
+_COUNTS = (
+    select(SignatureCount.country, func.sum(SignatureCount.count))
+    .where(SignatureCount.petition_id == bindparam("petition_id"))
+    .group_by(SignatureCount.country)
+)
+
+
 def read_counts(session: AnySession, petition_id: int) -> Counts:
     """Sum the shards: reads at most countries x shards rows, never the signatures."""
-    rows = session.execute(
-        select(SignatureCount.country, func.sum(SignatureCount.count))
-        .where(SignatureCount.petition_id == petition_id)
-        .group_by(SignatureCount.country)
-    ).all()
+    rows = session.execute(_COUNTS, {"petition_id": petition_id}).all()
     by_country = {country: int(total) for country, total in rows if total}
     return Counts(total=sum(by_country.values()), by_country=by_country)
+
+
+_TOTAL = select(func.coalesce(func.sum(SignatureCount.count), 0)).where(
+    SignatureCount.petition_id == bindparam("petition_id")
+)
+
+
+def read_total(session: AnySession | Connection, petition_id: int) -> int:
+    """Confirmed signatures of one petition in all: one prebuilt sum over its shards."""
+    return int(session.execute(_TOTAL, {"petition_id": petition_id}).scalar_one())
 
 
 def count_rows(session: AnySession, petition_id: int) -> Counts:

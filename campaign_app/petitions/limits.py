@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app, request
 
 from campaign_app.petitions.blind_index import email_hash
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.forms import parse_typed_email
+from campaign_app.petitions.normalize import InvalidEmail, mailbox_of
 from campaign_app.security import client_address, keyed_hash
 
 
@@ -15,8 +16,8 @@ def email_key() -> str:
     raw = request.form.get("email", "")[:254]
     domains = str(current_app.config["DOT_INSENSITIVE_EMAIL_DOMAINS"]).split(",")
     try:
-        _, normalized = normalize_email(raw, domains)
+        parsed = parse_typed_email(raw)
     except InvalidEmail:
         # Malformed addresses are refused by the form; limit them per client instead.
         return "ip:" + keyed_hash(client_address(), "ratelimit")
-    return "email:" + email_hash(normalized)
+    return "email:" + email_hash(mailbox_of(parsed, domains))

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
 from campaign_app.letters import calendar
-from campaign_app.microcache import microcache
+from campaign_app.letters.service import can_write
+from campaign_app.microcache import MicroCache, microcache
 from campaign_app.petitions import bp, service
-from campaign_app.petitions.forms import ResendForm, SignForm
+from campaign_app.petitions.forms import ResendForm, SignForm, quick_signature_input
 from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.texts import petition_text
@@ -30,7 +44,11 @@ def _petition_or_404(slug: str) -> Petition:
     return petition
 
 
-def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:
+def _render_petition(
+    petition: Petition, form: SignForm | None, status: int = 200
+) -> tuple[str, int]:
+    """The petition page; with ``form=None`` the blank signing form, whose CSRF token is
+    left as _TOKEN_SLOT for the caller to fill in (see ``show``)."""
     counts = service.get_counts(petition)
     signers = service.latest_public_signers(petition, current_app.config["LATEST_SIGNERS_SHOWN"])
     text = petition_text(petition, str(get_locale()))
@@ -40,12 +58,31 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
             petition=petition,
             text=text,
             form=form,
+            blank_form=_blank_form(petition.slug) if form is None else None,
             counts=counts,
             signers=signers,
             prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
         ),
         status,
     )
+
+
+_BLANK_FORMS = "petitions_blank_forms"
+
+
+def _blank_form(slug: str) -> Markup:
+    """The signing form as a first visit shows it, rendered once per petition and language
+    (it was a fifth of the page's cost); its CSRF token is _TOKEN_SLOT."""
+    key = (slug, str(get_locale()))
+    forms: MicroCache | None = current_app.extensions.get(_BLANK_FORMS)
+    if forms is None:  # it depends on nothing that changes while the app runs: keep a day
+        forms = current_app.extensions[_BLANK_FORMS] = MicroCache(86400, maxsize=512)
+    html: Markup | None = forms.get(key)
+    if html is None:
+        macro = get_template_attribute("petitions/_sign_form.html", "sign_form")
+        html = Markup(str(macro(SignForm(), slug)).replace(generate_csrf(), _TOKEN_SLOT))  # noqa: S704 - our own rendering
+        forms.set(key, html)
+    return html
 
 
 @bp.get("/")
@@ -63,12 +100,12 @@ _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
 @bp.get("/<slug>")
 def show(slug: str) -> ResponseReturnValue:
     if session.get("_flashes"):  # a message waits for this visitor: render it fresh
-        return _render_petition(_petition_or_404(slug), SignForm())
+        html, _status = _render_petition(_petition_or_404(slug), None)
+        return html.replace(_TOKEN_SLOT, generate_csrf())
     key = ("petition-page", slug, str(get_locale()))
     page: str | None = microcache().get(key)
     if page is None:
-        html, _status = _render_petition(_petition_or_404(slug), SignForm())
-        page = str(html).replace(generate_csrf(), _TOKEN_SLOT)
+        page, _status = _render_petition(_petition_or_404(slug), None)
         microcache().set(key, page)
     return page.replace(_TOKEN_SLOT, generate_csrf())
 
@@ -88,60 +125,93 @@ def sign(slug: str) -> ResponseReturnValue:
         if window is None:
             abort(404)
         microcache().set(key, window)
-    form = SignForm()
-    if not form.validate_on_submit():
-        return _render_petition(_petition_or_404(slug), form, 400)
+    data = quick_signature_input(request.form)
+    if data is None:  # something to explain: the whole form, with what was typed
+        form = SignForm()
+        if not form.validate_on_submit():
+            return _render_petition(_petition_or_404(slug), form, 400)
+        data = form.to_input()
     try:
-        service.sign(window, form.to_input(), service.Client(ip_hash=client_ip_hash()))
+        service.sign(window, data, service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        return _render_petition(_petition_or_404(slug), form, 409)
-    except service.InvalidEmailAddress:
-        form.email.errors = [_("Please enter a valid e-mail address, like name@example.org.")]
-        return _render_petition(_petition_or_404(slug), form, 400)
+        return _render_petition(_petition_or_404(slug), SignForm(), 409)
     return redirect(url_for(".check_email", slug=slug))
 
 
-def _next_steps(petition: Petition) -> dict[str, object]:
-    """What the pages after signing lead on to: the petition in the reader's language (to
+@dataclass(frozen=True)
+class NextSteps:
+    """What the pages after signing show that is the same for every reader of one petition
+    in one language: rendered once, then reused for MICROCACHE_SECONDS."""
+
+    slug: str
+    title: str
+    target: str
+    goal: int
+    # A card can be written to one of the campaign's prisoners.
+    writable: bool
+    # The example-data note, if any.
+    note: Markup
+    # Share links, a card to each prisoner, their next dates and the calendar.
+    journey: Markup
+
+
+def _next_steps(slug: str) -> NextSteps:
+    """Where the pages after signing lead on to: the petition in the reader's language (to
     share it), the campaign's prisoners (to write them a card) and their next dates."""
+    locale = str(get_locale())
+    key = ("next-steps", slug, locale)
+    steps: NextSteps | None = microcache().get(key)
+    if steps is not None:
+        return steps
+    petition = _petition_or_404(slug)
     prisoners = prisoners_service.list_campaign_prisoners(petition.campaign_id)
     upcoming = calendar.upcoming_events(
-        utcnow().date(),
-        locale=str(get_locale()),
-        prisoner_ids=[prisoner.id for prisoner in prisoners],
+        utcnow().date(), locale=locale, prisoner_ids=[prisoner.id for prisoner in prisoners]
     )
-    return {
-        "petition": petition,
-        "text": petition_text(petition, str(get_locale())),
-        "prisoners": prisoners,
-        "events": upcoming.events[:NEXT_DATES_SHOWN],
-    }
+    text = petition_text(petition, locale)
+    steps = NextSteps(
+        slug=petition.slug,
+        title=text.title,
+        target=text.target,
+        goal=petition.goal,
+        writable=any(can_write(prisoner) for prisoner in prisoners),
+        note=get_template_attribute("_macros/example.html", "example_note")(petition.campaign),
+        journey=get_template_attribute("petitions/_next_steps.html", "journey")(
+            petition, prisoners, upcoming.events[:NEXT_DATES_SHOWN]
+        ),
+    )
+    microcache().set(key, steps)
+    return steps
 
 
 @bp.get("/<slug>/check-email")
 def check_email(slug: str) -> ResponseReturnValue:
-    return render_template("petitions/check_email.html", **_next_steps(_petition_or_404(slug)))
+    return render_template("petitions/check_email.html", steps=_next_steps(slug))
 
 
 @bp.get("/<slug>/confirm/<token>")
 @limiter.limit(config_limit("CONFIRM_RATE_LIMIT_PER_IP"))
 def confirm(slug: str, token: str) -> ResponseReturnValue:
-    petition = _petition_or_404(slug)
+    # The hot path: one query for the signature and its petition, the counters, then a light
+    # page whose parts that are the same for every reader come from _next_steps.
     try:
         confirmation = service.confirm(slug, token)
     except ExpiredToken:
         form = ResendForm(token=token)
+        petition = _petition_or_404(slug)
         return render_template("petitions/token_expired.html", petition=petition, form=form), 410
     except InvalidToken:
+        petition = _petition_or_404(slug)
         return render_template("petitions/token_invalid.html", petition=petition), 404
     except service.PetitionNotOpen:
+        petition = _petition_or_404(slug)
         return render_template("petitions/confirm_closed.html", petition=petition), 409
     return render_template(
         "petitions/confirmed.html",
-        counts=service.get_counts(petition),
+        steps=_next_steps(slug),
+        total=service.get_total(confirmation.petition_id),
         is_new=confirmation.is_new,
-        **_next_steps(petition),
     )
 
 

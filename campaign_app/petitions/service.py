@@ -13,6 +13,7 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import contains_eager
 
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.db import utcnow
@@ -29,7 +30,7 @@ from campaign_app.petitions.models import (
     SignatureState,
     accepts_signatures,
 )
-from campaign_app.petitions.normalize import InvalidEmail, normalize_email
+from campaign_app.petitions.normalize import ParsedEmail, mailbox_of
 from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
 
@@ -43,17 +44,13 @@ class PetitionNotOpen(CampaignError):
     """The petition does not accept signatures now (not yet open, or closed)."""
 
 
-class InvalidEmailAddress(CampaignError):
-    """The e-mail address is not valid."""
-
-
 @dataclass(frozen=True)
 class SignatureInput:
     """What a supporter typed into the signing form, already shape-checked."""
 
     first_name: str
     last_name: str
-    email: str
+    email: ParsedEmail  # the form checked its syntax, once per request
     country: str
     city: str
     display: PublicDisplay
@@ -91,24 +88,34 @@ class SigningWindow:
 
 @dataclass(frozen=True)
 class Confirmation:
-    petition: Petition
+    """A confirmation link opened: the petition it counts on, and whether it counted now."""
+
+    petition_id: int
     is_new: bool
 
 
 # Queries ------------------------------------------------------------------------------
 
 
+# Prebuilt with a bound parameter (building a statement per request cost more than running
+# it); the campaign comes with the petition, as every page shows something of it.
+_PUBLIC_PETITION = (
+    select(Petition)
+    .join(Petition.campaign)
+    .options(contains_eager(Petition.campaign))
+    .where(
+        Petition.slug == bindparam("slug"),
+        Petition.state != PetitionState.DRAFT,
+        # Two plain compares rather than IN: an IN list is expanded again on every execution.
+        Campaign.state != CampaignState.DRAFT,
+        Campaign.state != CampaignState.ARCHIVED,
+    )
+)
+
+
 def get_public_petition(slug: str) -> Petition | None:
     """A petition anyone may see: not a draft, in a campaign that is neither draft nor archived."""
-    return db.session.scalar(
-        select(Petition)
-        .join(Campaign)
-        .where(
-            Petition.slug == slug,
-            Petition.state != PetitionState.DRAFT,
-            Campaign.state.in_(PUBLIC_CAMPAIGN_STATES),
-        )
-    )
+    return db.session.scalar(_PUBLIC_PETITION, {"slug": slug})
 
 
 _PETITION_TABLE = cast(Table, Petition.__table__)
@@ -165,20 +172,30 @@ def get_counts(petition: Petition) -> Counts:
     return counting.read_counts(db.session, petition.id)
 
 
+def get_total(petition_id: int) -> int:
+    """Confirmed signatures of a petition in all (one sum over the counter shards)."""
+    return counting.read_total(db.session.connection(), petition_id)
+
+
+_LATEST_PUBLIC_SIGNERS = (
+    select(Signature.first_name, Signature.country, Signature.confirmed_at)
+    .where(
+        Signature.petition_id == bindparam("petition_id"),
+        Signature.state == SignatureState.CONFIRMED,
+        Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
+        Signature.erased_at.is_(None),
+    )
+    .order_by(Signature.confirmed_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
     """The most recent confirmed signers who chose to be shown, newest first (never erased)."""
     if petition.anonymised_at is not None:  # every row is erased: skip the scan
         return []
     rows = db.session.execute(
-        select(Signature.first_name, Signature.country, Signature.confirmed_at)
-        .where(
-            Signature.petition_id == petition.id,
-            Signature.state == SignatureState.CONFIRMED,
-            Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
-            Signature.erased_at.is_(None),
-        )
-        .order_by(Signature.confirmed_at.desc())
-        .limit(limit)
+        _LATEST_PUBLIC_SIGNERS, {"petition_id": petition.id, "limit": limit}
     ).all()
     return [PublicSigner(first, country, at) for first, country, at in rows if at is not None]
 
@@ -203,10 +220,8 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
     if not window.is_open_at(now):
         raise PetitionNotOpen()
     petition_id = window.petition_id
-    try:
-        email, email_normalized = normalize_email(data.email, _dot_insensitive_domains())
-    except InvalidEmail:
-        raise InvalidEmailAddress() from None
+    email = data.email.address
+    email_normalized = mailbox_of(data.email, _dot_insensitive_domains())
     address_hash = email_hash(email_normalized)
     row = {
         "petition_id": petition_id,
@@ -262,40 +277,69 @@ def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | N
     return signature_id
 
 
+# The signature with what confirming needs of its petition, in one prebuilt query; a
+# petition that is not public (draft, or its campaign draft or archived) finds nothing.
+_SIGNATURE_TO_CONFIRM = select(
+    _SIGNATURE_TABLE.c.state,
+    _PETITION_TABLE.c.id,
+    _PETITION_TABLE.c.state,
+    _PETITION_TABLE.c.opens_at,
+    _PETITION_TABLE.c.closes_at,
+).where(
+    _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+    _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
+    _PETITION_TABLE.c.slug == bindparam("slug"),
+    _PETITION_TABLE.c.state != PetitionState.DRAFT,
+    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
+)
+# The WHERE on state makes concurrent clicks (scanner + person) count once.
+_CONFIRM_PENDING = (
+    update(_SIGNATURE_TABLE)
+    .where(
+        _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+        _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+    )
+    .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
+    .returning(_SIGNATURE_TABLE.c.country)
+)
+
+
 def confirm(slug: str, token: str) -> Confirmation:
-    """Confirm the signature named by ``token``; opening the link twice is harmless."""
+    """Confirm the signature named by ``token``; opening the link twice is harmless.
+
+    Raises InvalidToken (damaged, unknown, withdrawn, or not this public petition's),
+    ExpiredToken, or PetitionNotOpen (closed before the link was opened).
+    """
     signature_id = signature_id_from(token)
-    signature = db.session.get(Signature, signature_id)
-    if signature is None or signature.petition.slug != slug:
+    # Core statements on the session's connection: the ORM's execution layer has nothing to
+    # do for them and cost as much as the statements.
+    connection = db.session.connection()
+    row = connection.execute(
+        _SIGNATURE_TO_CONFIRM, {"signature_id": signature_id, "slug": slug}
+    ).first()
+    if row is None:
         raise InvalidToken()
-    petition = signature.petition
-    if signature.state is SignatureState.CONFIRMED:
-        return Confirmation(petition, is_new=False)
-    if signature.state is SignatureState.INVALIDATED:
+    state, petition_id, petition_state, opens_at, closes_at = row
+    if state == SignatureState.CONFIRMED:
+        return Confirmation(petition_id, is_new=False)
+    if state == SignatureState.INVALIDATED:
         raise InvalidToken()
     now = utcnow()
-    if not petition.is_open_at(now):
+    if not accepts_signatures(petition_state, opens_at, closes_at, now):
         raise PetitionNotOpen()
-    # The WHERE on state makes concurrent clicks (scanner + person) count once.
-    confirmed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
-        .values(state=SignatureState.CONFIRMED, confirmed_at=now)
-        .returning(Signature.country)
-        .execution_options(synchronize_session=False)
+    country = connection.execute(
+        _CONFIRM_PENDING, {"signature_id": signature_id, "now": now}
     ).scalar_one_or_none()
-    if confirmed is not None:
+    if country is not None:
         counting.add_to_count(
-            db.session,
-            petition.id,
-            confirmed,
-            current_app.config["COUNTER_SHARDS"],
-            confirmed_at=now,
+            connection, petition_id, country, current_app.config["COUNTER_SHARDS"], confirmed_at=now
         )
     db.session.commit()
-    if confirmed is not None:
-        log.info("Signature %s confirmed on petition %s", signature_id, petition.id)
-    return Confirmation(petition, is_new=confirmed is not None)
+    if country is not None:
+        log.info("Signature %s confirmed on petition %s", signature_id, petition_id)
+    return Confirmation(petition_id, is_new=country is not None)
 
 
 def resend_confirmation(slug: str, token: str) -> None:

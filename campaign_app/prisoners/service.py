@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
-from campaign_app.campaigns.models import Campaign
+from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.extensions import db
 from campaign_app.petitions.service import PUBLIC_CAMPAIGN_STATES
 from campaign_app.prisoners.models import Prisoner
@@ -26,16 +26,23 @@ def get_prisoner(slug: str) -> Prisoner | None:
     )
 
 
+# Prebuilt with a bound parameter: every petition page and the pages after signing run it.
+_CAMPAIGN_PRISONERS = (
+    select(Prisoner)
+    .join(Campaign)
+    .where(
+        Prisoner.campaign_id == bindparam("campaign_id"),
+        Campaign.state != CampaignState.DRAFT,
+        Campaign.state != CampaignState.ARCHIVED,
+    )
+    .options(selectinload(Prisoner.addresses))
+    .order_by(Prisoner.surname_latin, Prisoner.id)
+)
+
+
 def list_campaign_prisoners(campaign_id: int) -> list[Prisoner]:
     """The public prisoners of one campaign (those a petition of it is about), by surname."""
-    return list(
-        db.session.scalars(
-            public_prisoners()
-            .where(Prisoner.campaign_id == campaign_id)
-            .options(selectinload(Prisoner.addresses))
-            .order_by(Prisoner.surname_latin, Prisoner.id)
-        )
-    )
+    return list(db.session.scalars(_CAMPAIGN_PRISONERS, {"campaign_id": campaign_id}))
 
 
 def list_prisoners() -> list[Prisoner]:

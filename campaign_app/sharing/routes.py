@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, request
+from flask import Response, abort, current_app, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, format_number, get_locale, ngettext
 from flask_babel import gettext as _
@@ -21,7 +21,16 @@ bp.record_once(lambda state: service.init_image_cache(state.app))
 
 @bp.app_template_global()
 def petition_share(petition: Petition) -> dict[str, object]:
-    """What the petition page needs for its share links and OpenGraph tags."""
+    """What the petition page needs for its share links and OpenGraph tags (worked out once
+    per request: the page's head and its share box both ask)."""
+    key = (petition.id, str(get_locale()))
+    shares: dict[tuple[int, str], dict[str, object]] = g.setdefault("_petition_shares", {})
+    if key not in shares:
+        shares[key] = _petition_share(petition)
+    return shares[key]
+
+
+def _petition_share(petition: Petition) -> dict[str, object]:
     return {
         "url": service.petition_url(petition),
         # The image is in the page's language, and its URL says which: a link preview shows
