@@ -276,13 +276,13 @@ def test_a_slow_server_never_outlasts_the_lease(app, client):
     """Past half the lease a dispatcher gives the rest of its batch back, so a second
     dispatcher never takes an e-mail the first is still sending."""
     port = free_port()
-    mailbox = SlowMailbox(0.1)
+    mailbox = SlowMailbox(0.2)  # 12 e-mails take 2.4 s: longer than the lease
     server = Controller(mailbox, hostname="127.0.0.1", port=port)
     server.start()
-    app.config.update(MAIL_SMTP_PORT=port, MAIL_LEASE_SECONDS=0.5, MAIL_BATCH=10)
+    app.config.update(MAIL_SMTP_PORT=port, MAIL_LEASE_SECONDS=2.0, MAIL_BATCH=20)
     petition = make_petition()
     db.session.commit()
-    emails = [f"slow-{number}@example.org" for number in range(8)]
+    emails = [f"slow-{number}@example.org" for number in range(12)]
     for email in emails:
         sign(client, petition.slug, email=email)
     results = []
@@ -292,7 +292,7 @@ def test_a_slow_server_never_outlasts_the_lease(app, client):
         results.append(_outbox(app).drain())
 
     # The second starts once the first's lease has run out, while it would still be sending.
-    threads = [threading.Thread(target=dispatcher, args=(wait,)) for wait in (0, 0.6)]
+    threads = [threading.Thread(target=dispatcher, args=(wait,)) for wait in (0, 2.2)]
     try:
         for thread in threads:
             thread.start()
@@ -300,7 +300,7 @@ def test_a_slow_server_never_outlasts_the_lease(app, client):
             thread.join(30)
     finally:
         server.stop()
-    assert sum(result.sent for result in results) == 8
+    assert sum(result.sent for result in results) == 12
     assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)  # none twice
 
 
