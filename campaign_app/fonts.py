@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
-from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
+if TYPE_CHECKING:  # reportlab loads with the first font use, not when the app starts
+    from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -43,6 +44,9 @@ def font_folder(package_dir: Path = PACKAGE_DIR) -> Path:
 
 @functools.cache
 def _registered() -> dict[str, TTFont]:
+    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
+    from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
+
     folder = font_folder()
     fonts = {name: TTFont(name, str(folder / filename)) for name, filename in FONT_FILES.items()}
     for font in fonts.values():
@@ -72,6 +76,8 @@ def missing_glyphs(text: str, font_name: str = REGULAR) -> tuple[str, ...]:
 
 def string_width(text: str, font_name: str, size: float) -> float:
     """Width of text in points, as reportlab will draw it (TrueType: no kerning)."""
+    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
+
     register_fonts()
     return float(pdfmetrics.stringWidth(text, font_name, size))
 

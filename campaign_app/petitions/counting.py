@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
 from campaign_app.db import as_utc
@@ -39,6 +38,9 @@ def hour_of(moment: datetime) -> datetime:
 
 
 def _upsert(session: AnySession) -> Any:
+    # The dialects' INSERT .. ON CONFLICT: PostgreSQL's module loads only where it is used.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
