@@ -105,6 +105,8 @@ bench: install $(MO_FILES)
 	$(BIN)/python -m bench.stats_bench
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.page_bench
+	$(BIN)/python -m bench.mail_bench
+	$(BIN)/python -m bench.nodes_bench
 
 # Extract the marked strings and merge them into every language's catalogue.
 messages: install

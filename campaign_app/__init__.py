@@ -144,6 +144,7 @@ def _init_core(app: Flask) -> None:
     from campaign_app.i18n import init_i18n
     from campaign_app.lazy_cli import init_migrate
     from campaign_app.microcache import init_microcache
+    from campaign_app.outbox import init_outbox
     from campaign_app.queue import init_queue
     from campaign_app.ratelimits import init_rate_limits
     from campaign_app.security import init_security
@@ -157,6 +158,7 @@ def _init_core(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     init_queue(app)
+    init_outbox(app)
     init_microcache(app)
     init_security(app)
     init_error_handlers(app)

@@ -66,6 +66,13 @@ class Defaults:
     MAIL_SMTP_TLS = "none"  # "none", "starttls" or "ssl"
     MAIL_SMTP_TIMEOUT = 20
     MAIL_SMTPUTF8 = False  # the server delivers to addresses with non-Latin letters before @
+    # The mail outbox (signers' e-mail): dispatchers claim this many at a time, hold them this
+    # long while sending (a dispatcher killed mid-batch frees them after it), and look for new
+    # mail this often when idle. `flask queue work` runs MAIL_DISPATCHERS of them as threads.
+    MAIL_BATCH = 200
+    MAIL_LEASE_SECONDS = 120.0
+    MAIL_IDLE_SECONDS = 0.5
+    MAIL_DISPATCHERS = 1
 
     # Task queue (Huey)
     QUEUE_BACKEND = ""  # "", "sqlite", "redis" or "memory" (tests); "" picks redis if REDIS_URL
@@ -89,6 +96,7 @@ class Defaults:
 
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
+    EXPORT_STORAGE = "auto"  # "folder", "database", or "auto": database on PostgreSQL
     EXPORT_FOLDER = ""  # empty: instance/exports
     EXPORT_KEEP_HOURS = 24  # export files built in the browser are deleted after this
     ANONYMISE_AFTER_DAYS = 180  # signers of a closed petition are anonymised after this

@@ -4,7 +4,7 @@ Keys come from configuration, never from the database and never from SECRET_KEY:
 
 - ``SIGNER_DATA_KEYS``: comma-separated AES-256 keys (32 random bytes, URL-safe base64). The
   first encrypts; every one decrypts, so a new key goes first and the old one stays listed
-  until ``flask signers rotate-key`` has re-encrypted every row under the new one.
+  until ``flask privacy rotate-key`` has re-encrypted every row under the new one.
 - ``SIGNER_INDEX_KEY``: one HMAC key (same format) for the blind indexes, the keyed hashes
   that let the app find a row by a value without storing the value (the normalised e-mail
   address, its domain). It is long-lived: changing it needs ``flask signers reindex``.
@@ -136,23 +136,36 @@ class Keyring:
 
     def decrypt(self, stored: bytes, purpose: bytes) -> str:
         """The text of a stored value; UndecryptableValue if no configured key opens it."""
+        return _unpad(self.decrypt_bytes(stored, purpose)).decode()
+
+    def encrypt_bytes(self, data: bytes, purpose: bytes) -> bytes:
+        """Like ``encrypt``, for bytes and without padding (pieces of an export file)."""
+        nonce = os.urandom(NONCE_SIZE)
+        return self._header + nonce + self._primary.encrypt(nonce, data, self._header + purpose)
+
+    def decrypt_bytes(self, stored: bytes, purpose: bytes) -> bytes:
+        """The bytes of a value from ``encrypt_bytes`` (or, padded, from ``encrypt``)."""
         header = stored[:HEADER_SIZE]
         cipher = self._ciphers.get(header[1:])
         if cipher is None or header[0] != VERSION:
             raise UndecryptableValue(
                 "A signer's data is encrypted under a key that is not in "
                 "CAMPAIGN_SIGNER_DATA_KEYS (was an old key removed before "
-                "`flask signers rotate-key` finished?)."
+                "`flask privacy rotate-key` finished?)."
             )
         try:
-            opened = cipher.decrypt(
+            return cipher.decrypt(
                 stored[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE],
                 stored[HEADER_SIZE + NONCE_SIZE :],
                 header + purpose,
             )
         except self.invalid_tag:
             raise UndecryptableValue("A signer's stored data was altered or is damaged.") from None
-        return _unpad(opened).decode()
+
+    def can_decrypt(self, header: bytes) -> bool:
+        """Whether a value starting with ``header`` (its first HEADER_SIZE bytes) is under a
+        configured key."""
+        return len(header) == HEADER_SIZE and header[0] == VERSION and header[1:] in self._keys
 
     def ciphers(self) -> dict[bytes, AESGCM]:
         """The configured keys' ciphers by key id."""
@@ -174,6 +187,17 @@ class Keyring:
 
 def _development_key(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def development_key_settings(secret: str) -> dict[str, str]:
+    """SIGNER_DATA_KEYS and SIGNER_INDEX_KEY as debug/testing derive them from ``secret``, in
+    the settings' format: for a second process that must read the same rows."""
+    data = _development_key(secret, "campaign_app development signer data key")
+    index = _development_key(secret, "campaign_app development signer index key")
+    return {
+        "SIGNER_DATA_KEYS": base64.urlsafe_b64encode(data).decode(),
+        "SIGNER_INDEX_KEY": base64.urlsafe_b64encode(index).decode(),
+    }
 
 
 def keyring_from_config(config: Mapping[str, Any]) -> Keyring:

@@ -7,22 +7,30 @@ retried with exponential back-off, so an SMTP outage delays mail but loses none.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from huey import Huey, MemoryHuey, RedisHuey, crontab
 from huey.storage import SqliteStorage
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from campaign_app.db import utcnow
 from campaign_app.errors import scrub
+
+if TYPE_CHECKING:
+    from campaign_app.outbox import DrainResult, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -173,18 +181,123 @@ def requeue_lost(job: Callable[[int], Any], ids: Sequence[int], what: str) -> in
     return len(ids)
 
 
+@contextmanager
+def exclusive(name: str) -> Iterator[bool]:
+    """Whether this process may run the periodic work ``name`` now, held until the block ends.
+
+    Every worker on every node runs the periodic jobs; work that must not run twice at once
+    (the daily purge) takes this PostgreSQL advisory lock first, on a connection of its own.
+    On SQLite (one node) it is always True: its write lock already serialises the work.
+    """
+    from campaign_app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with db.engine.connect() as connection:
+        mine = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        try:
+            yield mine
+        finally:
+            if mine:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
+
+
 @queue_cli.command("work")
 @click.option("--workers", type=int, default=None, help="Worker threads (QUEUE_WORKERS).")
-def work(workers: int | None) -> None:
-    """Run the queue worker until interrupted (deploy it beside the web server)."""
+@click.option(
+    "--dispatchers",
+    type=int,
+    default=None,
+    help="Mail dispatcher threads beside them (MAIL_DISPATCHERS; 0: none).",
+)
+def work(workers: int | None, dispatchers: int | None) -> None:
+    """Run the queue worker and the mail dispatchers until interrupted."""
+    from campaign_app.outbox import start_dispatchers
+
     queue = get_queue()
     count = workers or current_app.config["QUEUE_WORKERS"]
-    click.echo(f"Queue worker: {count} thread(s) on {type(queue.huey).__name__}. Ctrl+C stops.")
-    queue.huey.create_consumer(workers=count, worker_type="thread").run()
+    mailers = current_app.config["MAIL_DISPATCHERS"] if dispatchers is None else dispatchers
+    click.echo(
+        f"Queue worker: {count} thread(s) on {type(queue.huey).__name__}, "
+        f"{mailers} mail dispatcher(s). Ctrl+C stops."
+    )
+    stop = threading.Event()
+    start_dispatchers(current_app._get_current_object(), mailers, stop)  # type: ignore[attr-defined]
+    try:
+        queue.huey.create_consumer(workers=count, worker_type="thread").run()
+    finally:
+        stop.set()
+
+
+@queue_cli.command("dispatch")
+@click.option("--once", is_flag=True, help="Send what is due now, with a progress bar, then stop.")
+def dispatch(once: bool) -> None:
+    """Send the outbox's e-mail (signers' confirmations) until interrupted.
+
+    Run as many as you like, on one node or several: each claims its own batches.
+    """
+    from campaign_app.outbox import Dispatcher, get_outbox
+
+    outbox = get_outbox()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        waiting = sum(backlog.waiting for backlog in outbox.backlog())
+        sent = 0
+        with click.progressbar(length=waiting, label="Sending", show_pos=True) as bar:
+            while True:
+                result = outbox.drain(limit=int(app.config["MAIL_BATCH"]))
+                bar.update(result.claimed)
+                sent += result.sent
+                if result.claimed == 0 or result.transport_failed:
+                    break
+        click.echo(f"Sent {sent} e-mail(s).")
+        if result.transport_failed:
+            raise click.ClickException("The mail server failed; the rest waits for a retry.")
+        return
+    stop = threading.Event()
+    totals = {"sent": 0, "since": time.monotonic(), "shown": time.monotonic()}
+
+    def report(result: DrainResult) -> None:
+        totals["sent"] += result.sent
+        now = time.monotonic()
+        if now - totals["shown"] >= 10:
+            rate = totals["sent"] / (now - totals["since"])
+            click.echo(f"sent {totals['sent']} ({rate:.0f}/s); {_backlog_line(outbox)}")
+            totals["shown"] = now
+
+    click.echo(f"Mail dispatcher on {app.config['MAIL_TRANSPORT']}. Ctrl+C stops.")
+    try:
+        Dispatcher(app, outbox.sources).run(stop, on_round=report)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def _backlog_line(outbox: Outbox) -> str:
+    return "; ".join(
+        f"{b.name}: {b.due} waiting, {b.sending} being sent, {b.sent_last_hour} sent "
+        f"in the last hour, {b.refused_total} refused"
+        for b in outbox.backlog()
+    )
 
 
 @queue_cli.command("status")
 def status() -> None:
-    """Show how many jobs are waiting and scheduled for a retry."""
+    """Show the jobs waiting and the mail outbox's backlog."""
+    from campaign_app.outbox import get_outbox
+
     huey = get_queue().huey
-    click.echo(f"pending: {huey.pending_count()}  scheduled retries: {huey.scheduled_count()}")
+    click.echo(f"jobs pending: {huey.pending_count()}  scheduled retries: {huey.scheduled_count()}")
+    outbox = get_outbox()
+    for backlog in outbox.backlog():
+        oldest = (
+            ""
+            if backlog.oldest_due is None
+            else f", oldest due since {backlog.oldest_due:%H:%M:%S} UTC"
+        )
+        click.echo(
+            f"{backlog.name}: {backlog.due} waiting, {backlog.sending} being sent{oldest}; "
+            f"{backlog.sent_last_hour} sent in the last hour; {backlog.refused_total} refused"
+        )

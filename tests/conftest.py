@@ -67,6 +67,8 @@ def smtp_server() -> Iterator[Controller]:
 def mailbox(smtp_server: Controller) -> Mailbox:
     box: Mailbox = smtp_server.handler
     box.messages.clear()
+    box.peers.clear()
+    box.raw.clear()
     return box
 
 

@@ -30,6 +30,7 @@ from campaign_app.letters.models import Occasion, Phrase
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import PASSWORD, make_signature, make_user
+from tests.support.queue import run_queue
 
 LANGUAGES = ("ru", "be")
 
@@ -197,10 +198,6 @@ def csrf(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
-def run_jobs(app: Flask) -> None:
-    app.extensions["campaign_queue"].run_pending()
-
-
 class Site:
     """The demo campaign with a few signatures, an export and an organiser signed in."""
 
@@ -284,7 +281,7 @@ def _arguments(site: Site) -> dict[str, Any]:
     batch = start_invalidation(
         site.petition, Criteria(country="US"), "Проверка", 1, site.admin_user
     )
-    run_jobs(site.app)
+    run_queue(site.app)
     return {
         "slug": None,  # per endpoint below
         "prisoner_slug": site.prisoner.slug,
@@ -373,7 +370,7 @@ def test_the_signing_journey_and_its_emails(site, mailbox):
     signed = site.post(client, f"/petitions/{slug}", form)
     assert signed.status_code == 302
     assert_no_latin("check your e-mail", reader_text(client.get(signed.headers["Location"]).text))
-    run_jobs(site.app)
+    run_queue(site.app)
     message = mailbox.to("reader@example.org")[-1]
     link = _check_mail(message, "the confirmation e-mail")
 
@@ -388,7 +385,7 @@ def test_the_signing_journey_and_its_emails(site, mailbox):
 
     # Signing again with the same address: the "already signed" e-mail.
     site.post(client, f"/petitions/{slug}", form)
-    run_jobs(site.app)
+    run_queue(site.app)
     _check_mail(mailbox.to("reader@example.org")[-1], "the already-signed e-mail")
 
     missing = client.get("/petitions/no-such-petition")
@@ -439,7 +436,7 @@ def test_erasing_ones_signatures_and_its_email(site, mailbox):
     assert asked.status_code in (200, 302)
     page = site.public.get(asked.headers["Location"]) if asked.status_code == 302 else asked
     assert_no_latin("erasure asked", reader_text(page.get_data(as_text=True)))
-    run_jobs(site.app)
+    run_queue(site.app)
     link = _check_mail(mailbox.to("vera@example.org")[-1], "the erasure e-mail")
     shown = site.public.get(link)
     assert_no_latin("erasure confirm page", reader_text(shown.get_data(as_text=True)))
@@ -454,7 +451,7 @@ def test_the_password_reset_email_and_page(site, mailbox):
     client = site.app.test_client()
     client.get(f"/?lang={site.language}")
     site.post(client, "/account/reset", {"email": site.admin_user.email})
-    run_jobs(site.app)
+    run_queue(site.app)
     link = _check_mail(mailbox.to(site.admin_user.email)[-1], "the password-reset e-mail")
     page = client.get(link)
     assert page.status_code == 200
@@ -544,7 +541,7 @@ def test_the_delivery_package_and_its_signature_list(site):
     )
     assert asked.status_code == 302, asked.text[:3000]
     job_url = asked.headers["Location"]
-    run_jobs(site.app)
+    run_queue(site.app)
     assert_no_latin("the export's page", reader_text(site.organiser.get(job_url).text))
     assert_no_latin("its progress", site.organiser.get(job_url + "/status").get_json()["text"])
     text = pdf_text(site.organiser.get(job_url + "/download").get_data())

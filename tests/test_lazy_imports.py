@@ -32,7 +32,6 @@ LAZY = (
     "alembic",
     "mako",
     "pygments",
-    "sqlalchemy.dialects.postgresql",
     "campaign_app.letters.pdf",
     "campaign_app.exports.writers.pdf",
     "campaign_app.exports.writers.xlsx",

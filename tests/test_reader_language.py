@@ -28,6 +28,7 @@ from campaign_app.petitions.models import (
 )
 from campaign_app.prisoners.models import Prisoner
 from tests.factories import PASSWORD, make_campaign, make_petition, make_user
+from tests.support.queue import run_queue
 
 NO_TRANSLATION = {
     "ru": "У этой петиции пока нет перевода на ваш язык",
@@ -60,10 +61,6 @@ def signed_in(app, language: str, role: Role = Role.ADMIN, campaigns=()):
     response = post(client, "/account/login", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return client
-
-
-def run_jobs(app) -> None:
-    app.extensions["campaign_queue"].run_pending()
 
 
 def pdf_text(data: bytes) -> str:
@@ -313,7 +310,7 @@ def _export(app, client, petition, **fields) -> str:
         {"format": "pdf", "confirmed_only": "y", **fields},
     )
     assert asked.status_code == 302, text_of(asked)[:2000]
-    run_jobs(app)
+    run_queue(app)
     return pdf_text(client.get(asked.headers["Location"] + "/download").get_data())
 
 
@@ -417,7 +414,7 @@ def test_emails_are_in_the_signers_language(app, mailbox):
             "consent": "y",
         },
     )
-    run_jobs(app)
+    run_queue(app)
     (message,) = mailbox.to("reader@example.org")
     assert "Свабоду Алесю Бяляцкаму" in message["Subject"]
     body = message.get_body(preferencelist=("plain",)).get_content()
@@ -430,7 +427,7 @@ def test_the_password_reset_email_follows_the_page(app, mailbox):
     client = app.test_client()
     client.get("/?lang=ru")
     post(client, "/account/reset", {"email": user.email})
-    run_jobs(app)
+    run_queue(app)
     (message,) = mailbox.to(user.email)
     assert message["Subject"] == "Сброс пароля организатора"
     assert "в течение 60 минут" in message.get_body(preferencelist=("plain",)).get_content()

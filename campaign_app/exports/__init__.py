@@ -1,8 +1,9 @@
 """Delivery exports of a petition's signatures (CSV, XLSX, PDF, JSON), in one package.
 
 rows.py is the row query, writers/ the formats, write.py the one function that writes a
-selection to a file and audits it; it serves jobs.py (files built for the browser, with
-service.py and routes.py for the pages) and commands.py (``flask petitions export``).
+selection to a file and audits it; it serves jobs.py (files built for the browser, kept by a
+store of storage.py: a folder, or the database for several nodes; service.py and routes.py
+for the pages) and commands.py (``flask petitions export``).
 """
 
 from flask import Blueprint, Flask
@@ -19,8 +20,10 @@ def init_app(app: Flask) -> None:
     # petitions blueprint's CLI group (see exports.commands).
     from campaign_app.exports import commands, routes  # noqa: F401
     from campaign_app.exports.jobs import delete_expired_exports, requeue_lost_exports
+    from campaign_app.exports.storage import check_setting
     from campaign_app.queue import every_minute
 
+    check_setting(app)
     app.register_blueprint(bp)
     every_minute(app, delete_expired_exports)
     every_minute(app, requeue_lost_exports)

@@ -1,8 +1,9 @@
 """Export jobs in the worker: build a file asked for in the browser, queue again the jobs the
 queue lost, delete expired files.
 
-Files are written under EXPORT_FOLDER with random names (exports.write renames each into place
-when complete, so a download never sees half a file) and deleted EXPORT_KEEP_HOURS later.
+Files get random names and go to the store EXPORT_STORAGE chooses (exports.storage: a folder,
+or the database so that any node can serve them); a download never sees half a file, and each
+file is deleted EXPORT_KEEP_HOURS after it was built.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from campaign_app.db import utcnow
 from campaign_app.errors import scrub
 from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.exports.rows import Selection
+from campaign_app.exports.storage import current_store, store_of
 from campaign_app.exports.write import write_selection
 from campaign_app.exports.writers import EXTENSIONS
 from campaign_app.extensions import db
@@ -32,15 +33,6 @@ log = logging.getLogger(__name__)
 # Kept in English with the job; the job's page shows it in the reader's language.
 FAILED = "The export failed. Please try again; if it fails again, tell an admin."
 _FAILED_TRANSLATED = _l("The export failed. Please try again; if it fails again, tell an admin.")
-
-
-def export_folder() -> Path:
-    """Where files built for the browser wait for download (shared by worker and web)."""
-    folder = Path(
-        current_app.config["EXPORT_FOLDER"] or Path(current_app.instance_path) / "exports"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def build_export(export_id: int) -> None:
@@ -59,7 +51,7 @@ def build_export(export_id: int) -> None:
     if job is None or petition is None:
         return
     name = f"{secrets.token_hex(16)}{EXTENSIONS[job.format]}"
-    path = export_folder() / name
+    store = current_store()
     actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     running = job
 
@@ -68,18 +60,20 @@ def build_export(export_id: int) -> None:
         db.session.commit()
 
     try:
-        written = write_selection(
-            petition,
-            Selection.from_dict(job.selection),
-            path,
-            job.format,
-            actor=actor,
-            via="web",
-            target=f"export {job.id}",
-            bom=bool(job.selection.get("bom")),
-            progress=progress,
-            language=str(job.selection.get("language") or petition.language),
-        )
+        with store.saving(job.id, name) as path:
+            written = write_selection(
+                petition,
+                Selection.from_dict(job.selection),
+                path,
+                job.format,
+                actor=actor,
+                via="web",
+                target=f"export {job.id}",
+                bom=bool(job.selection.get("bom")),
+                progress=progress,
+                language=str(job.selection.get("language") or petition.language),
+            )
+            size = path.stat().st_size
     except Exception as error:
         db.session.rollback()
         log.error("Export %s failed: %r", export_id, scrub(error))
@@ -93,10 +87,11 @@ def build_export(export_id: int) -> None:
     job.state = ExportState.DONE
     job.done = job.total = written
     job.file_name = name
-    job.size_bytes = path.stat().st_size
+    job.stored_in = store.name
+    job.size_bytes = size
     job.finished_at = now
     job.expires_at = now + timedelta(hours=int(current_app.config["EXPORT_KEEP_HOURS"]))
-    db.session.commit()  # the job's end and its audit entry together
+    db.session.commit()  # the job's end, its audit entry and a file in the database together
     log.info("Export %s of petition %s done: %s rows", job.id, petition.id, written)
 
 
@@ -111,13 +106,16 @@ def requeue_lost_exports() -> int:
 
 
 def delete_expired_exports() -> int:
-    """Periodic job: delete export files past EXPORT_KEEP_HOURS; returns how many."""
+    """Periodic job: delete export files past EXPORT_KEEP_HOURS; returns how many.
+
+    Every node's worker runs it: two at once delete the same files, which is harmless.
+    """
     now = utcnow()
     jobs = db.session.scalars(
         select(ExportJob).where(ExportJob.state == ExportState.DONE, ExportJob.expires_at <= now)
     ).all()
     for job in jobs:
-        (export_folder() / job.file_name).unlink(missing_ok=True)
+        store_of(job).delete(job)
         job.state = ExportState.EXPIRED
         job.file_name = ""
     if jobs:

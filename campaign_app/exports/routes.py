@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_babel import gettext as _
@@ -60,7 +69,7 @@ def job(petition_id: int, export_id: int) -> ResponseReturnValue:
         "exports/job.html",
         petition=petition,
         job=export,
-        ready=service.file_of(export) is not None,
+        ready=service.file_ready(export),
         finished=export.state not in (ExportState.QUEUED, ExportState.RUNNING),
     )
 
@@ -70,7 +79,7 @@ def job(petition_id: int, export_id: int) -> ResponseReturnValue:
 def status(petition_id: int, export_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     export = _job_or_403(petition, export_id)
-    ready = service.file_of(export) is not None
+    ready = service.file_ready(export)
     response = jsonify(
         state=export.state.value,
         done=export.done,
@@ -94,17 +103,21 @@ def status(petition_id: int, export_id: int) -> ResponseReturnValue:
 def download(petition_id: int, export_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
     export = _job_or_403(petition, export_id)
-    path = service.file_of(export)
-    if path is None:
+    pieces = service.open_file(export)
+    if pieces is None:
         abort(404)
     service.record_download(export, petition)
     stamp = export.finished_at.strftime("%Y-%m-%d") if export.finished_at else "export"
-    response = send_file(
-        path,
-        mimetype=MEDIA_TYPES[export.format],
-        as_attachment=True,
-        download_name=f"{petition.slug}-signatures-{stamp}{EXTENSIONS[export.format]}",
-        max_age=0,
+    # Streamed as it is read, from the folder or the database (exports.storage): the whole
+    # file is never in memory, and any node serves what any node's worker built.
+    response = current_app.response_class(
+        stream_with_context(pieces), mimetype=MEDIA_TYPES[export.format]
     )
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=f"{petition.slug}-signatures-{stamp}{EXTENSIONS[export.format]}",
+    )
+    response.content_length = export.size_bytes
     response.headers["Cache-Control"] = "no-store, private"
     return response

@@ -8,7 +8,7 @@ waits as "queued" and the worker's periodic re-queue sends it later.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from campaign_app.db import as_utc, utcnow
 from campaign_app.exports import jobs
 from campaign_app.exports.models import ExportJob, ExportState
 from campaign_app.exports.rows import Selection, count_rows
+from campaign_app.exports.storage import store_of
 from campaign_app.exports.writers import FORMATS
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
@@ -77,14 +78,21 @@ def requested_by(job: ExportJob) -> str:
     return user.email if user else "-"
 
 
-def file_of(job: ExportJob) -> Path | None:
-    """The finished file of ``job``, or None when not ready, expired or gone."""
+def _downloadable(job: ExportJob) -> bool:
     if job.state is not ExportState.DONE or not job.file_name:
-        return None
-    if job.expires_at is not None and as_utc(job.expires_at) <= utcnow():
-        return None
-    path = jobs.export_folder() / job.file_name
-    return path if path.is_file() else None
+        return False
+    return job.expires_at is None or as_utc(job.expires_at) > utcnow()
+
+
+def file_ready(job: ExportJob) -> bool:
+    """Whether the finished file of ``job`` can be downloaded (not expired, not gone)."""
+    return _downloadable(job) and store_of(job).has(job)
+
+
+def open_file(job: ExportJob) -> Iterator[bytes] | None:
+    """The file of ``job`` in pieces to stream, read as they are sent (from whichever node's
+    store holds it); None when not ready, expired or gone."""
+    return store_of(job).read(job) if _downloadable(job) else None
 
 
 def record_download(job: ExportJob, petition: Petition) -> None:

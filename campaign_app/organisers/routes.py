@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import render_template
@@ -9,9 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.i18n import offered_languages
 from campaign_app.organisers import bp, service
+from campaign_app.outbox import get_outbox
 from campaign_app.petitions.counting import read_counts
 from campaign_app.petitions.organise.service import translation_languages
 
@@ -19,7 +22,16 @@ from campaign_app.petitions.organise.service import translation_languages
 @bp.get("/")
 @organiser_required
 def dashboard() -> ResponseReturnValue:
-    return render_template("organisers/dashboard.html", campaigns=service.overview(current_user()))
+    return render_template(
+        "organisers/dashboard.html",
+        campaigns=service.overview(current_user()),
+        mail_backlog=get_outbox().backlog(),
+        mail_stalled_before=utcnow() - MAIL_STALLED_AFTER,
+    )
+
+
+# E-mail due for longer than this means no dispatcher is running (or the server is down).
+MAIL_STALLED_AFTER = timedelta(minutes=10)
 
 
 @bp.get("/petitions/<int:petition_id>")

@@ -6,17 +6,17 @@ bp = Blueprint("petitions", __name__, url_prefix="/petitions", cli_group="petiti
 
 
 def init_app(app: Flask) -> None:
-    """Register the public pages and CLI, the organiser's petition pages, and the sweep for
-    confirmation mail the queue missed."""
+    """Register the public pages and CLI, the organiser's petition pages, and signers'
+    e-mail as a source of the mail outbox."""
     # Importing the modules attaches their views and commands to the blueprint.
+    from campaign_app.outbox import register_mail_source
     from campaign_app.petitions import commands, routes  # noqa: F401
-    from campaign_app.petitions.jobs import send_unsent_signature_mail
     from campaign_app.petitions.organise.routes import bp as organise_bp
-    from campaign_app.queue import every_minute
+    from campaign_app.petitions.outbox import SignatureMail
 
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)
-    every_minute(app, send_unsent_signature_mail)
+    register_mail_source(app, SignatureMail())
     app.jinja_env.globals["petition_text"] = _petition_text
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -135,6 +136,14 @@ class Signature(Base):
         Index("ix_signature_petition_created", "petition_id", "created_at"),
         # Moderation by e-mail domain (search, bulk invalidation, the busiest domains).
         Index("ix_signature_petition_domain", "petition_id", "email_domain_hash"),
+        # The mail outbox: only rows with an e-mail to send are in this index.
+        Index(
+            "ix_signature_mail_due",
+            "mail_due_at",
+            sqlite_where=text("mail_due_at IS NOT NULL"),
+            postgresql_where=text("mail_due_at IS NOT NULL"),
+        ),
+        Index("ix_signature_mail_sent", "mail_sent_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -161,7 +170,15 @@ class Signature(Base):
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the signer last asked for the e-mail (signing, signing again, resend): the resend
+    # interval counts from here.
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox (campaign_app.outbox, petitions.outbox): an e-mail is due from mail_due_at
+    # until the server accepts it; a dispatcher holds it until mail_lease_until while sending.
+    mail_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The mail server refused the confirmation e-mail for good (5xx); it is not tried again.
     mail_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Erased on request or anonymised: names, e-mail, city and IP hash are blanked; the row

@@ -21,7 +21,6 @@ from campaign_app.extensions import db
 from campaign_app.petitions import counting
 from campaign_app.petitions.blind_index import domain_hash, domain_of, email_hash
 from campaign_app.petitions.counting import Counts
-from campaign_app.petitions.jobs import send_signature_mail
 from campaign_app.petitions.models import (
     Petition,
     PetitionState,
@@ -33,7 +32,6 @@ from campaign_app.petitions.models import (
 from campaign_app.petitions.normalize import InvalidEmail, normalize_email
 from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import InvalidToken, signature_id_from
-from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +193,7 @@ _INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
 def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
-    """Record a pending signature and queue its confirmation e-mail.
+    """Record a pending signature, its confirmation e-mail due in the same INSERT.
 
     Signing again with the same normalised address never adds a row: it re-sends the
     e-mail (confirmation link, or "you have already signed") at most once per
@@ -226,6 +224,8 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         "ip_hash": client.ip_hash,
         "created_at": now,
         "confirmation_sent_at": now,
+        # The outbox: a dispatcher sends it (petitions.outbox); no queue on the request path.
+        "mail_due_at": now,
     }
     try:
         signature_id: int | None = db.session.execute(_INSERT_SIGNATURE, row).scalar_one()
@@ -236,31 +236,12 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         db.session.rollback()
         signature_id = _claim_resend(petition_id, address_hash, now)
         if signature_id is not None:
-            log.info("Signature %s signed again; e-mail re-sent", signature_id)
-    if signature_id is not None:
-        _queue_signature_mail(signature_id)
-
-
-def _queue_signature_mail(signature_id: int) -> None:
-    """Queue the e-mail; if the queue is down, leave it to the sweep (never fail the signer).
-
-    The signature is already committed. Clearing ``confirmation_sent_at`` marks it "not
-    sent", so ``send_unsent_signature_mail`` (run every minute by the worker) picks it up,
-    and signing again re-sends at once instead of waiting out the resend interval.
-    """
-    if enqueue(send_signature_mail, signature_id):
-        return
-    db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature_id)
-        .values(confirmation_sent_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+            log.info("Signature %s signed again; e-mail due again", signature_id)
 
 
 def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | None:
-    """Atomically take the right to re-send; None if sent too recently (or withdrawn)."""
+    """Atomically take the right to re-send and make the e-mail due; None if asked for too
+    recently (or withdrawn)."""
     interval = timedelta(seconds=current_app.config["CONFIRM_RESEND_INTERVAL"])
     signature_id = db.session.execute(
         update(Signature)
@@ -273,7 +254,7 @@ def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | N
                 Signature.confirmation_sent_at <= now - interval,
             ),
         )
-        .values(confirmation_sent_at=now)
+        .values(confirmation_sent_at=now, mail_due_at=now)
         .returning(Signature.id)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
@@ -325,9 +306,7 @@ def resend_confirmation(slug: str, token: str) -> None:
         raise InvalidToken()
     if signature.state is not SignatureState.PENDING:
         return
-    claimed = _claim_resend(signature.petition_id, signature.email_hash, utcnow())
-    if claimed is not None:
-        _queue_signature_mail(claimed)
+    _claim_resend(signature.petition_id, signature.email_hash, utcnow())
 
 
 def recount(petition: Petition, *, fix: bool) -> dict[str, int]:

@@ -125,7 +125,10 @@ def _mark(request: AuditEvent, state: str) -> None:
 
 
 def purge_if_due() -> None:
-    """Run the retention purge at most once a day (checked every minute by the worker)."""
+    """Run the retention purge at most once a day (checked every minute by every worker;
+    with several workers, on several nodes, only one runs it)."""
     if retention.purge_ran_recently():
         return
-    retention.purge(via="job")
+    with queue.exclusive("privacy.purge") as mine:
+        if mine and not retention.purge_ran_recently():
+            retention.purge(via="job")

@@ -10,7 +10,6 @@ Debian package, driven by Playwright; Playwright never downloads a browser here.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.support.browser import LiveServer, start_worker
+from tests.support.browser import LiveServer, serving, start_worker
 from tests.support.mail import Mailbox
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,18 +93,29 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port> with a queue worker; app context pushed."""
     app = make_app(SESSION_COOKIE_SECURE=False)
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.port}"
-    app.config["BASE_URL"] = url  # links in e-mails point at this server
-    serving = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    serving.start()
-    worker = start_worker(app)
-    database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    try:
-        with app.app_context():
-            yield LiveServer(app, url, mailbox, database, width)
-    finally:
-        worker.stop(graceful=True)
-        server.shutdown()
-        serving.join()
-        server.server_close()
+    with serving(app) as url:
+        app.config["BASE_URL"] = url  # links in e-mails point at this server
+        worker = start_worker(app)
+        database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+        try:
+            with app.app_context():
+                yield LiveServer(app, url, mailbox, database, width)
+        finally:
+            worker.stop()
+
+
+@pytest.fixture
+def second_node(
+    live_server: LiveServer,
+    make_app: Callable[..., Flask],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[LiveServer]:
+    """Another node of the same site: the app again, with an instance folder of its own, on
+    the same database, served on another port, without a worker. The browser sends it the
+    live server's cookies (cookies are per host, not per port), as nginx would send a
+    request to any node."""
+    monkeypatch.setenv("CAMPAIGN_INSTANCE_PATH", str(tmp_path / "second-node"))
+    app = make_app(SESSION_COOKIE_SECURE=False, BASE_URL=live_server.url)
+    with serving(app) as url:
+        yield LiveServer(app, url, live_server.mailbox, live_server.database, live_server.width)

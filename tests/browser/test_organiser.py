@@ -137,3 +137,32 @@ def test_petition_hub_links_in_russian(
     for name in ("Статистика", "Выгрузки", "Модерация", "Изменить", "Обезличить подписантов"):
         assert name in links, links
     assert page.locator("main .tag").first.inner_text() == "работает"
+
+
+def test_an_export_built_on_one_node_downloads_from_another(
+    live_server: LiveServer, second_node: LiveServer, page: Page
+) -> None:
+    """Two nodes over one database: the organiser asks on the first (whose worker builds the
+    file), then opens the job and downloads the file on the second, without signing in again."""
+    if live_server.database == "sqlite":
+        # "auto" keeps files in a node's folder on SQLite (one node); the database store is
+        # the same code on either database.
+        for node in (live_server, second_node):
+            node.app.config["EXPORT_STORAGE"] = "database"
+    petition, organiser = petition_with_signers()
+
+    sign_in(page, live_server, organiser)
+    page.goto(f"{live_server.url}/organise/petitions/{petition.id}/exports")
+    page.get_by_label("CSV (a table for any spreadsheet or database)").check()
+    page.get_by_role("button", name="Build the export").click()
+    expect(page).to_have_url(re.compile(rf"/organise/petitions/{petition.id}/exports/\d+$"))
+    expect(page.get_by_role("link", name="Download the file")).to_be_visible(timeout=20_000)
+
+    page.goto(page.url.replace(live_server.url, second_node.url))
+    expect(page.locator(".lead")).to_have_text("Ready: 2 signatures.")
+    second_node.screenshot(page, "export-ready-second-node")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the file").click()
+    download = download_info.value
+    assert download.url.startswith(second_node.url)
+    check_csv(Path(download.path()).read_text(encoding="utf-8-sig"))

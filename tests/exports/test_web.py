@@ -12,13 +12,14 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign_app.accounts.models import Role
 from campaign_app.audit.models import AuditEvent
 from campaign_app.db import utcnow
-from campaign_app.exports.jobs import delete_expired_exports, export_folder, requeue_lost_exports
-from campaign_app.exports.models import ExportJob, ExportState
+from campaign_app.exports.jobs import delete_expired_exports, requeue_lost_exports
+from campaign_app.exports.models import ExportFileChunk, ExportJob, ExportState
+from campaign_app.exports.storage import export_folder, store_of
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay
 from tests.factories import make_campaign, make_petition, make_signature, make_user
@@ -157,19 +158,38 @@ def test_another_campaigns_organiser_cannot_see_or_download(app, client, petitio
     assert client.get(f"/organise/petitions/{petition.id}/exports").status_code == 403
 
 
-def test_expired_files_are_deleted(app, organiser_client, petition):
+def stored_file(job: ExportJob) -> bytes | None:
+    """The bytes its store keeps for ``job``, read as a download reads them; None when gone."""
+    pieces = store_of(job).read(job)
+    return None if pieces is None else b"".join(pieces)
+
+
+@pytest.mark.parametrize("storage", ["folder", "database"])
+def test_expired_files_are_deleted(app, organiser_client, petition, storage):
+    app.config["EXPORT_STORAGE"] = storage
     job_url = _export(app, organiser_client, petition)
     run_queue(app)
     job = db.session.scalar(select(ExportJob))
-    path = export_folder() / job.file_name
-    assert path.is_file()
+    assert job.stored_in == storage
+    kept = stored_file(job)
+    assert kept is not None and kept.startswith(b"number,name")
+    assert len(kept) == job.size_bytes
+    in_folder = export_folder() / job.file_name
+    assert in_folder.is_file() is (storage == "folder")
+    assert list(export_folder().iterdir()) == ([in_folder] if storage == "folder" else [])
+    chunks = select(func.count()).select_from(ExportFileChunk)
+    assert db.session.scalar(chunks) == (1 if storage == "database" else 0)
+
     job.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert organiser_client.get(job_url + "/download").status_code == 404
     assert delete_expired_exports() == 1
-    assert not path.exists()
+    assert not in_folder.exists()
+    assert db.session.scalar(chunks) == 0
     db.session.expire_all()
-    assert db.session.get(ExportJob, job.id).state is ExportState.EXPIRED
+    expired = db.session.get(ExportJob, job.id)
+    assert expired.state is ExportState.EXPIRED
+    assert stored_file(expired) is None
     assert "has been deleted" in text_of(organiser_client.get(job_url))
 
 

@@ -262,3 +262,18 @@ def test_open_petition_cannot_be_anonymised(app, client):
     assert response.status_code == 409
     run_queue(app)
     assert signature(signer.id).erased_at is None
+
+
+def test_the_purge_runs_on_one_node_only_while_another_holds_it(app, database_url):
+    """Two workers check in the same minute: the one without the lock leaves the purge."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one node on SQLite: its write lock serialises the purge")
+    from campaign_app.queue import exclusive
+
+    _petitions, ids = scenario()
+    with exclusive("privacy.purge") as mine:  # another node's worker is purging now
+        assert mine
+        jobs.purge_if_due()
+        assert signature(ids["old_confirmed"]).erased_at is None
+    jobs.purge_if_due()  # the lock is free again
+    assert signature(ids["old_confirmed"]).erased_at is not None

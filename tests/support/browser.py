@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 from flask import Flask
 from huey.consumer import Consumer
 from playwright.sync_api import Page, expect
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from campaign_app.accounts.models import User
 from tests.factories import PASSWORD
@@ -59,8 +63,40 @@ def link_in(message: EmailMessage, base_url: str) -> str:
     return match.group(0)
 
 
-def start_worker(app: Flask) -> Consumer:
-    """Huey's consumer in threads, polling often so the tests do not wait on back-off."""
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` served by werkzeug in threads on 127.0.0.1 and a free port; yields its URL."""
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+@dataclass
+class Worker:
+    """What `flask queue work` runs: Huey's consumer and a mail dispatcher, in threads."""
+
+    consumer: Consumer
+    stop_mail: threading.Event
+
+    def stop(self) -> None:
+        self.stop_mail.set()
+        self.consumer.stop(graceful=True)
+
+
+def start_worker(app: Flask) -> Worker:
+    """Huey's consumer and a mail dispatcher in threads, polling often so the tests do not
+    wait on back-off."""
+    from campaign_app.outbox import start_dispatchers
+
+    app.config["MAIL_IDLE_SECONDS"] = 0.05
+    stop_mail = threading.Event()
+    start_dispatchers(app, 1, stop_mail)
     huey = app.extensions["campaign_queue"].huey
     consumer: Consumer = huey.create_consumer(
         workers=2,
@@ -77,7 +113,7 @@ def start_worker(app: Flask) -> Consumer:
     consumer.start()
     for sig, handler in saved.items():
         signal.signal(sig, handler)
-    return consumer
+    return Worker(consumer, stop_mail)
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:

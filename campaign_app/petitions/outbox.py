@@ -1,0 +1,264 @@
+"""Signers' e-mail through the outbox: the confirmation link, or "you have already signed".
+
+Signing sets ``signature.mail_due_at`` in its own INSERT; the dispatcher (campaign_app.outbox)
+claims due rows here. Which e-mail a row gets is decided when it is sent, from the row as it
+is then: a pending signature gets its link, a confirmed one "already signed", a withdrawn or
+erased one nothing. Each petition x language x kind is rendered once per process and filled
+in per signer (name and link).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, cast
+from uuid import uuid4
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+
+from campaign_app import mail
+from campaign_app.db import commit_without_waiting_for_disk
+from campaign_app.extensions import db
+from campaign_app.outbox import Backlog, MailSource, Outgoing
+from campaign_app.petitions.models import (
+    Petition,
+    PetitionTranslation,
+    Signature,
+    SignatureState,
+)
+from campaign_app.petitions.texts import petition_text
+from campaign_app.petitions.tokens import make_confirmation_token
+
+log = logging.getLogger(__name__)
+
+_S = cast(Table, Signature.__table__).c
+_P = cast(Table, Petition.__table__).c
+_T = cast(Table, PetitionTranslation.__table__).c
+_SIGNATURE = cast(Table, Signature.__table__)
+
+# Built once; the bound parameters are named apart from the columns they set.
+_DUE = and_(
+    _S.mail_due_at.is_not(None),
+    _S.mail_due_at <= bindparam("now"),
+    or_(_S.mail_lease_until.is_(None), _S.mail_lease_until < bindparam("now")),
+)
+_CLAIM = (
+    update(_SIGNATURE)
+    .where(
+        _S.id.in_(
+            select(_S.id)
+            .where(_DUE)
+            .order_by(_S.mail_due_at)
+            .limit(bindparam("size"))
+            .with_for_update(skip_locked=True)
+        )
+    )
+    .values(mail_lease_until=bindparam("lease_until"))
+    .returning(_S.id, _S.mail_due_at, _S.mail_attempts)
+)
+# The claimed signatures with what their e-mail needs, in one query: the signer's name,
+# address, state and language, the petition, and the dates that say whether its texts changed.
+_LOAD = (
+    select(
+        _S.id,
+        _S.email,
+        _S.first_name,
+        _S.state,
+        _S.locale,
+        _S.erased_at,
+        _P.id,
+        _P.updated_at,
+        _T.updated_at,
+    )
+    .join_from(_SIGNATURE, Petition.__table__, _P.id == _S.petition_id)
+    .outerjoin(
+        PetitionTranslation.__table__,
+        and_(_T.petition_id == _S.petition_id, _T.locale == _S.locale),
+    )
+    .where(_S.id.in_(bindparam("ids", expanding=True)))
+)
+_CLAIMED = and_(_S.id == bindparam("key"), _S.mail_due_at == bindparam("claimed_due"))
+_SENT = (
+    update(_SIGNATURE)
+    .where(_CLAIMED)
+    .values(mail_due_at=None, mail_lease_until=None, mail_attempts=0, mail_sent_at=bindparam("at"))
+)
+_REFUSED = (
+    update(_SIGNATURE)
+    .where(_CLAIMED)
+    .values(mail_due_at=None, mail_lease_until=None, mail_refused_at=bindparam("at"))
+)
+_POSTPONED = (
+    update(_SIGNATURE)
+    .where(_CLAIMED)
+    .values(
+        mail_due_at=bindparam("retry_at"),
+        mail_lease_until=None,
+        mail_attempts=_S.mail_attempts + 1,
+    )
+)
+_GIVEN_UP = (
+    update(_SIGNATURE)
+    .where(_CLAIMED)
+    .values(mail_due_at=None, mail_lease_until=None, mail_attempts=_S.mail_attempts + 1)
+)
+_DROPPED = update(_SIGNATURE).where(_CLAIMED).values(mail_due_at=None, mail_lease_until=None)
+_RELEASED = update(_SIGNATURE).where(_CLAIMED).values(mail_lease_until=None)
+
+CONFIRM = "confirm_signature"
+ALREADY_SIGNED = "already_signed"
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Which rendering an e-mail shares with others."""
+
+    petition_id: int
+    petition_changed: datetime | None
+    translation_changed: datetime | None
+    locale: str
+    kind: str
+
+
+class SignatureMail(MailSource):
+    name = "Signature e-mail"
+
+    @property
+    def label(self) -> str:
+        return str(_("Confirmation e-mails to signers"))
+
+    def __init__(self) -> None:
+        self._templates: dict[_Group, tuple[mail.MessageTemplate, str]] = {}
+        self._markers = {"name": f"@@name-{uuid4().hex}@@", "link": f"@@link-{uuid4().hex}@@"}
+
+    # Claiming and composing ---------------------------------------------------------------
+
+    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Outgoing]:
+        claimed = db.session.execute(
+            _CLAIM, {"now": now, "lease_until": lease_until, "size": limit}
+        ).all()
+        db.session.commit()
+        if not claimed:
+            return []
+        rows = {row[0]: row for row in db.session.execute(_LOAD, {"ids": [c[0] for c in claimed]})}
+        db.session.commit()
+        return [self._compose(key, due, attempts, rows.get(key)) for key, due, attempts in claimed]
+
+    def _compose(self, key: int, due: datetime, attempts: int, row: Any) -> Outgoing:
+        nothing = Outgoing(key, due, None, _nothing, attempts)
+        if row is None:
+            return nothing
+        _id, email, first_name, state, locale, erased_at, petition_id, changed, t_changed = row
+        if not email or erased_at is not None or state is SignatureState.INVALIDATED:
+            log.info("Signature %s gone or withdrawn; no mail sent", key)
+            return nothing
+        kind = CONFIRM if state is SignatureState.PENDING else ALREADY_SIGNED
+        template, petition_url = self._template(
+            _Group(petition_id, changed, t_changed, locale, kind)
+        )
+        link = petition_url
+        if kind == CONFIRM:
+            link = f"{petition_url}/confirm/{make_confirmation_token(key)}"
+            if current_app.config["MAIL_TRANSPORT"] == "outbox":
+                # Local set-ups have no mail server: the link is in the log and the outbox.
+                log.info("Confirmation link for signature %s: %s", key, link)
+        to = mail.deliverable_address(email)
+        values = {self._markers["name"]: first_name or "", self._markers["link"]: link}
+
+        def render(eight_bit: bool) -> bytes:
+            return template.fill(to, values, eight_bit=eight_bit)
+
+        return Outgoing(key, due, to, render, attempts)
+
+    def _template(self, group: _Group) -> tuple[mail.MessageTemplate, str]:
+        found = self._templates.get(group)
+        if found is None:
+            if len(self._templates) > 500:
+                self._templates.clear()
+            found = self._templates[group] = self._render(group)
+        return found
+
+    def _render(self, group: _Group) -> tuple[mail.MessageTemplate, str]:
+        petition = db.session.get(Petition, group.petition_id)
+        assert petition is not None  # the signature's foreign key holds it
+        base = str(current_app.config["BASE_URL"]).rstrip("/")
+        petition_url = f"{base}/petitions/{petition.slug}"
+        title = petition_text(petition, group.locale).title
+        with current_app.test_request_context(base_url=base), force_locale(group.locale):
+            if group.kind == CONFIRM:
+                subject = _("Please confirm your signature: %(title)s", title=title)
+            else:
+                subject = _("You have already signed: %(title)s", title=title)
+            context = {
+                "signature": SimpleNamespace(first_name=self._markers["name"]),
+                "petition": petition,
+                "confirm_url": self._markers["link"],
+                "petition_url": petition_url,
+                "max_age_days": current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
+            }
+            text = render_template(f"emails/{group.kind}.txt", **context)
+            html = render_template(f"emails/{group.kind}.html", **context)
+        db.session.commit()
+        template = mail.MessageTemplate(
+            current_app.config, subject, text, html, list(self._markers.values())
+        )
+        return template, petition_url
+
+    # Marking ------------------------------------------------------------------------------
+
+    def mark_sent(self, item: Outgoing, now: datetime) -> None:
+        if item.recipient is None:  # nothing was sent: no longer due, not counted as sent
+            self._mark(_DROPPED, item)
+            return
+        self._mark(_SENT, item, at=now)
+        log.info("Mail for signature %s accepted by the server", item.key)
+
+    def mark_refused(self, item: Outgoing, now: datetime) -> None:
+        # The signature stays pending (the signer may sign again with another address).
+        self._mark(_REFUSED, item, at=now)
+
+    def postpone(self, item: Outgoing, until: datetime | None) -> None:
+        if until is None:
+            log.warning("Mail for signature %s failed too often; given up", item.key)
+            self._mark(_GIVEN_UP, item)
+        else:
+            self._mark(_POSTPONED, item, retry_at=until)
+
+    def release(self, items: list[Outgoing]) -> None:
+        if items:
+            db.session.execute(
+                _RELEASED, [{"key": i.key, "claimed_due": i.claimed_due} for i in items]
+            )
+            db.session.commit()
+
+    def _mark(self, statement: Any, item: Outgoing, **values: Any) -> None:
+        db.session.execute(statement, {"key": item.key, "claimed_due": item.claimed_due, **values})
+        # A mark lost in a database crash means one e-mail sent twice, never one lost.
+        commit_without_waiting_for_disk(db.session)
+
+    # Watching -----------------------------------------------------------------------------
+
+    def backlog(self, now: datetime) -> Backlog:
+        due = _S.mail_due_at.is_not(None)
+        leased = and_(due, _S.mail_lease_until.is_not(None), _S.mail_lease_until >= now)
+        waiting, sending, oldest = db.session.execute(
+            select(
+                func.count(),
+                func.count().filter(leased),
+                func.min(_S.mail_due_at),
+            ).where(due)
+        ).one()
+        sent = db.session.scalar(
+            select(func.count()).where(_S.mail_sent_at >= now - timedelta(hours=1))
+        )
+        refused = db.session.scalar(select(func.count()).where(_S.mail_refused_at.is_not(None)))
+        return Backlog(self.label, waiting - sending, sending, oldest, sent or 0, refused or 0)
+
+
+def _nothing(eight_bit: bool) -> bytes:
+    return b""
