@@ -18,7 +18,7 @@ export TEST_DATABASE_URL TEST_REDIS_URL
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
-	@echo "make bench  - web throughput under gunicorn and PDF rendering, results in bench/RESULTS.md"
+	@echo "make bench  - web throughput under gunicorn, start-up, PDF rendering..., results in bench/RESULTS.md"
 	@echo "make fuzz   - thousands of generated requests against the API, every URL and form"
 
 $(STAMP): pyproject.toml
@@ -100,6 +100,7 @@ fuzz: install $(MO_FILES)
 
 bench: install $(MO_FILES)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.startup_bench
 	$(BIN)/python -m bench.pdf_bench
 	$(BIN)/python -m bench.stats_bench
 	$(BIN)/python -m bench.export_bench

@@ -1,21 +1,25 @@
-"""PDF rendering speed and memory: the renderer against reportlab's plain canvas, in one run.
+"""PDF rendering speed and memory: the app against plain reportlab, in one run.
 
-    .venv/bin/python -m bench.pdf_bench [--cards 1000] [--rounds 3] [--single-runs 50]
+    .venv/bin/python -m bench.pdf_bench [--cards 1000] [--rounds 5] [--single-runs 50]
 
-Measures (a) sheets_pdf writing 1,000 A6 postcards as 250 duplex A4 sheets (500 pages) to a
-file, (b) a baseline: reportlab's canvas drawing the same strings (the lines (a) laid out,
-fitted beforehand), the same fonts and the same rectangles and lines on as many pages, with no
-checking or fitting, and (c) postcard_pdf for one card, median of many runs. (a) and (b) each
-run in a fresh subprocess, alternately, `--rounds` times; the best round of each counts (other
-programs can only slow a round down). Peak memory is the subprocess's peak RSS (ru_maxrss) over
-the whole (a) run, Python and the imports included. Prints a table and replaces the
-"PDF rendering" section of bench/RESULTS.md (between its markers; the rest is bench/run.py's).
+Measures (d) the whole `flask --app wsgi letters postcards --count 1000` command (4-up,
+duplex), process start to exit, on a scratch SQLite instance with the demo campaign, against
+(e) bench/plain_postcards.py, a plain reportlab script in its own process drawing the lines of
+the very same cards (laid out by the app beforehand, untimed) in the same fonts; then (a)
+sheets_pdf writing 1,000 made-up A6 postcards as 250 duplex A4 sheets (500 pages) to a file
+against (b) the plain script's drawing code on the same strings, each timed inside a fresh
+subprocess; and (c) postcard_pdf for one card, median of many runs. (d) and (e), then (a) and
+(b), run alternately, `--rounds` times each; medians count, every round is listed, and the load
+average is recorded (other programs share the machine). Peak memory is a process's peak RSS
+(ru_maxrss), Python and the imports included. Prints a table and replaces the "PDF rendering"
+section of bench/RESULTS.md (between its markers; the rest belongs to the other benches).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -29,15 +33,20 @@ from typing import Any
 from bench.common import (
     PROJECT_ROOT,
     RESULTS,
+    load_average,
     machine_notes,
+    new_work_dir,
     replace_section,
     say,
     section,
+    server_env,
     verdict,
 )
 
 SECTION = "pdf-bench"
 RATIO_TARGET, MEMORY_TARGET_MB, SINGLE_TARGET_MS = 2.0, 200.0, 100.0
+COMMAND_TARGET = 2.0  # the whole `flask letters postcards` / the plain script, both processes
+OCCASION = "birthday"  # the demo campaign's (flask demo load)
 
 ARTWORKS = ("balloons", "snowflake", "candle", "flowers", "blank")
 TITLES = ("С днём рождения!", "С Новым годом!", "Мы помним о Вас", "Здоровья и сил!", "")
@@ -93,61 +102,57 @@ def run_renderer(cards: list[Any], path: Path) -> tuple[int, float]:
     return pages, time.perf_counter() - started
 
 
-def run_baseline(cards: list[Any], path: Path) -> tuple[int, float]:
-    """(pages, seconds) of reportlab's canvas drawing the strings the renderer would draw,
-    laid out beforehand (untimed), in the same fonts, with the same rectangles and lines."""
+def plain_data(prepared: Sequence[Any]) -> dict[str, Any]:
+    """What bench/plain_postcards.py draws: prepared cards' lines, fonts, sheet geometry."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
 
+    from campaign_app.fonts import FONT_FILES, font_folder
     from campaign_app.letters.pdf import card as geometry
     from campaign_app.letters.pdf.sheets import mirrored, sheet_geometry
 
-    prepared = [geometry.prepare_card(card) for card in cards]
-    _, boxes = sheet_geometry("a4-4up")
-    back_boxes = [mirrored(box, A4[0]) for box in boxes]
+    def block(fitted: Any) -> dict[str, Any] | None:
+        if fitted is None:
+            return None
+        return {
+            "font": fitted.font,
+            "size": fitted.size,
+            "leading": fitted.leading,
+            "body": list(fitted.body),
+            "tail": list(fitted.tail),
+        }
 
+    _, boxes = sheet_geometry("a4-4up")
+    folder = font_folder()
+    return {
+        "fonts": {name: str(folder / filename) for name, filename in FONT_FILES.items()},
+        "boxes": [list(box) for box in boxes],
+        "back_boxes": [list(mirrored(box, A4[0])) for box in boxes],
+        "card_w": geometry.CARD_W,
+        "card_h": geometry.CARD_H,
+        "divider_x": geometry.DIVIDER_X,
+        "address_x": geometry.ADDRESS_X,
+        "cards": [
+            {
+                "title": block(card.title),
+                "message": block(card.message),
+                "address": block(card.address),
+                "return_address": block(card.return_address),
+            }
+            for card in prepared
+        ],
+    }
+
+
+def run_baseline(cards: list[Any], path: Path) -> tuple[int, float]:
+    """(pages, seconds) of reportlab's canvas drawing the strings the renderer would draw,
+    laid out beforehand (untimed), in the same fonts, with the same rectangles and lines:
+    bench/plain_postcards.py's draw()."""
+    from bench import plain_postcards
+    from campaign_app.letters.pdf import card as geometry
+
+    data = plain_data([geometry.prepare_card(card) for card in cards])
     started = time.perf_counter()
-    canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
-    pages = 0
-    for start in range(0, len(prepared), 4):
-        group = prepared[start : start + 4]
-        for card, (x, y) in zip(group, boxes, strict=False):
-            canvas.rect(x + 6 * mm, y + 40 * mm, 93 * mm, 102 * mm)  # stands for the artwork
-            if card.title is not None:
-                canvas.setFont(card.title.font, card.title.size)
-                for i, line in enumerate(card.title.body):
-                    canvas.drawCentredString(x + 52.5 * mm, y + 30 * mm - i * 20, line)
-        for x, y in boxes[: len(group)]:
-            canvas.rect(x, y, geometry.CARD_W, geometry.CARD_H)
-        canvas.showPage()
-        for card, (x, y) in zip(group, back_boxes, strict=False):
-            canvas.saveState()
-            canvas.translate(x + geometry.CARD_W, y)
-            canvas.rotate(90)
-            canvas.line(geometry.DIVIDER_X, 6 * mm, geometry.DIVIDER_X, 99 * mm)
-            canvas.rect(117 * mm, 69 * mm, 25 * mm, 30 * mm)
-            for block, left, top in (
-                (card.message, 6 * mm, 99 * mm),
-                (card.address, geometry.ADDRESS_X, 55 * mm),
-                (card.return_address, 6 * mm, 16 * mm),
-            ):
-                if block is None:
-                    continue
-                canvas.setFont(block.font, block.size)
-                y_line = top
-                for line in block.body:
-                    canvas.drawString(left, y_line, line)
-                    y_line -= block.leading
-                for line in block.tail:
-                    canvas.drawRightString(left + 64 * mm, y_line, line)
-                    y_line -= block.leading
-            canvas.restoreState()
-        for x, y in back_boxes[: len(group)]:
-            canvas.rect(x, y, geometry.CARD_W, geometry.CARD_H)
-        canvas.showPage()
-        pages += 2
-    canvas.save()
+    pages = plain_postcards.draw(data, str(path))
     return pages, time.perf_counter() - started
 
 
@@ -187,6 +192,107 @@ def spawn(kind: str, count: int) -> dict[str, Any]:
     return figures
 
 
+def command_data(count: int, data_path: Path) -> None:
+    """(In a child with the bench instance's settings) the lines of the very cards
+    `flask letters postcards` prints, laid out by the app, for bench/plain_postcards.py."""
+    from campaign_app import create_app
+    from campaign_app.letters import designs, printing
+    from campaign_app.letters.pdf import card as geometry
+
+    app = create_app()
+    with app.app_context():
+        batch = printing.plan_batch(
+            printing.BatchInput((), OCCASION, count, design=designs.VARIED, language="")
+        )
+        prepared = [geometry.prepare_card(card) for card in batch.cards]
+    data_path.write_text(json.dumps(plain_data(prepared)), encoding="utf-8")
+
+
+def timed_process(
+    args: Sequence[str], env: dict[str, str], log: Path
+) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds (user + system), peak RSS in MB) of one process, from its
+    start to its exit."""
+    with log.open("wb") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{log.read_text(errors='replace')}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def whole_command(count: int, rounds: int) -> dict[str, Any]:
+    """`flask letters postcards` against the plain script, each a whole process, alternately;
+    on a scratch SQLite instance with the demo campaign."""
+    work = new_work_dir("postcards")
+    env = os.environ | server_env(work / "instance", "")
+    flask = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi"]
+    log = work / "stderr.txt"
+    say(f"Setting up {work} (migrations, demo campaign) ...")
+    for step in (["db", "upgrade"], ["demo", "load"]):
+        timed_process(flask + step, env, log)
+    data = work / "cards.json"
+    child_args = ["--child", "command-data", "--cards", str(count), "--data", str(data)]
+    timed_process([sys.executable, "-m", "bench.pdf_bench", *child_args], env, log)
+    runs: dict[str, list[tuple[float, float, float]]] = {"command": [], "plain": []}
+    outputs = {"command": work / "command.pdf", "plain": work / "plain.pdf"}
+    command = ["letters", "postcards", "--occasion", OCCASION, "--count", str(count)]
+    command += ["--layout", "a4-4up", "--mode", "duplex", "--output", str(outputs["command"])]
+    plain = [str(PROJECT_ROOT / "bench" / "plain_postcards.py"), str(data), str(outputs["plain"])]
+    args = {"command": [*flask, *command], "plain": [sys.executable, *plain]}
+    load_before = os.getloadavg()
+    for round_number in range(rounds):
+        order = ("command", "plain") if round_number % 2 == 0 else ("plain", "command")
+        for kind in order:
+            seconds, cpu, rss = timed_process(args[kind], env, log)
+            runs[kind].append((seconds, cpu, rss))
+            say(f"round {round_number + 1} {kind}: {seconds:.2f} s (CPU {cpu:.2f} s), {rss:.0f} MB")
+    return {
+        "runs": runs,
+        "pages": {kind: pdf_pages(path) for kind, path in outputs.items()},
+        "load": (load_before, os.getloadavg()),
+    }
+
+
+def command_rows(count: int, whole: dict[str, Any]) -> list[str]:
+    runs = whole["runs"]
+    wall, cpu, rss = (
+        {kind: statistics.median(run[i] for run in runs[kind]) for kind in runs} for i in range(3)
+    )
+    every = {kind: " / ".join(f"{run[0]:.2f}" for run in runs[kind]) for kind in runs}
+    ratio, cpu_ratio = wall["command"] / wall["plain"], cpu["command"] / cpu["plain"]
+    pages = whole["pages"]
+    return [
+        "| whole process, start to exit (medians of the rounds) | wall | CPU (user + system) "
+        "| peak RSS | wall, every round | target | result |",
+        "|---|---:|---:|---:|---|---:|---|",
+        f"| (d) `flask --app wsgi letters postcards --occasion {OCCASION} --count {count}` "
+        f"(4-up, duplex; SQLite, demo campaign): {pages['command']} pages | "
+        f"{wall['command']:.2f} s | {cpu['command']:.2f} s | {rss['command']:.0f} MB | "
+        f"{every['command']} s | | |",
+        f"| (e) bench/plain_postcards.py: plain reportlab script, the same {count:,} cards' "
+        f"lines, same fonts, its own process: {pages['plain']} pages | {wall['plain']:.2f} s "
+        f"| {cpu['plain']:.2f} s | {rss['plain']:.0f} MB | {every['plain']} s | | |",
+        f"| (d) / (e) | {ratio:.2f} x | {cpu_ratio:.2f} x | | | <= {COMMAND_TARGET:g} x "
+        f"(wall) | {verdict(ratio <= COMMAND_TARGET and pages['command'] == pages['plain'])} |",
+        "",
+        f"Load average (1, 5, 15 min) {load_average(whole['load'][0])} / "
+        f"{load_average(whole['load'][1])} (before / after the rounds): other programs share "
+        "the CPUs; the CPU column is less sensitive to them than the wall column.",
+    ]
+
+
 def single_card(runs: int) -> dict[str, float]:
     from campaign_app.letters.pdf import postcard_pdf
 
@@ -210,25 +316,27 @@ def single_card(runs: int) -> dict[str, float]:
 def report(
     count: int, renderer: list[dict[str, Any]], baseline: list[dict[str, Any]], one: dict[str, Any]
 ) -> list[str]:
-    best_a = min(renderer, key=lambda r: r["seconds"])
-    best_b = min(baseline, key=lambda r: r["seconds"])
-    ratio = best_a["seconds"] / best_b["seconds"]
+    seconds_a = statistics.median(r["seconds"] for r in renderer)
+    seconds_b = statistics.median(r["seconds"] for r in baseline)
+    ratio = seconds_a / seconds_b
+    first = renderer[0]
     peak = max(r["peak_rss_mb"] for r in renderer)
     rounds_a = " / ".join(f"{r['seconds']:.2f}" for r in renderer)
     rounds_b = " / ".join(f"{r['seconds']:.2f}" for r in baseline)
-    sheets = best_a["pages"] // 2
+    sheets = first["pages"] // 2
     rows = [
-        "| measurement | figure | every round | target | result |",
+        "| in one process, rendering only (median of the rounds) | figure | every round | "
+        "target | result |",
         "|---|---:|---|---:|---|",
-        f"| (a) sheets_pdf: {count:,} postcards, {sheets} duplex A4 sheets ({best_a['pages']} "
-        f"pages), {best_a['bytes'] / 1e6:.1f} MB PDF | {best_a['seconds']:.2f} s "
-        f"({1000 * best_a['seconds'] / count:.2f} ms a card) | {rounds_a} s | | |",
-        f"| (b) plain reportlab canvas: same strings, fonts, boxes, {best_b['pages']} pages | "
-        f"{best_b['seconds']:.2f} s | {rounds_b} s | | |",
+        f"| (a) sheets_pdf: {count:,} postcards, {sheets} duplex A4 sheets ({first['pages']} "
+        f"pages), {first['bytes'] / 1e6:.1f} MB PDF | {seconds_a:.2f} s "
+        f"({1000 * seconds_a / count:.2f} ms a card) | {rounds_a} s | | |",
+        f"| (b) plain reportlab canvas: same strings, fonts, boxes, {baseline[0]['pages']} pages "
+        f"| {seconds_b:.2f} s | {rounds_b} s | | |",
         f"| (a) / (b) | {ratio:.2f} x | | <= {RATIO_TARGET:g} x | "
         f"{verdict(ratio <= RATIO_TARGET)} |",
         f"| peak memory of (a): whole process, peak RSS (before rendering: "
-        f"{best_a['rss_before_mb']:.0f} MB) | {peak:.0f} MB | | < {MEMORY_TARGET_MB:g} MB | "
+        f"{first['rss_before_mb']:.0f} MB) | {peak:.0f} MB | | < {MEMORY_TARGET_MB:g} MB | "
         f"{verdict(peak < MEMORY_TARGET_MB)} |",
         f"| one postcard_pdf (2 pages), median of {one['runs']} (first call, with font "
         f"loading: {one['first_ms']:.0f} ms) | {one['median_ms']:.1f} ms | max "
@@ -242,15 +350,18 @@ def method(rounds: int) -> str:
     """How the section's figures were made."""
     return (
         "`.venv/bin/python -m bench.pdf_bench` (bench/pdf_bench.py; its docstring has the "
-        "method). 1,000 different cards (5 artworks, messages of 3-7 phrases plus a number, "
-        "a third with a return address), each of (a) and (b) in a fresh subprocess, "
-        f"alternately, {rounds} rounds; the best round counts (other programs can only slow "
-        "a round down). The baseline (b) draws the same lines in the same fonts and sizes "
-        "(laid out by (a)'s fitting before its clock starts) with the same rectangles and "
-        "lines, but no glyph check, no fitting and no artwork (one rectangle stands for it), "
-        "so (a) / (b) is the cost of all of that. Both write the PDF to a file. Peak memory "
-        "is the peak RSS of (a)'s whole subprocess: Python, Flask and reportlab imports, "
-        "the fonts and the 1,000 cards included."
+        "method). First the whole command: `flask letters postcards` printing 1,000 cards of "
+        "the demo campaign (SQLite) as a user runs it, against bench/plain_postcards.py, a plain "
+        "reportlab script drawing the lines of the same 1,000 cards (laid out by the app "
+        "beforehand) in the same fonts, each a whole process from start to exit (Python "
+        "starting, imports, font loading, drawing, writing the file), alternately, "
+        f"{rounds} rounds, medians. Then rendering alone: 1,000 different made-up cards (5 "
+        "artworks, messages of 3-7 phrases plus a number, a third with a return address), "
+        "(a) the app's renderer and (b) the same plain drawing code, each timed inside a fresh "
+        f"subprocess, alternately, {rounds} rounds, medians. (b) draws the same lines in the "
+        "same fonts and sizes with the same rectangles and lines, but no glyph check, no "
+        "fitting and no artwork (one rectangle stands for it), so (a) / (b) is the cost of all "
+        "of that. Peak memory is the peak RSS of the whole process."
     )
 
 
@@ -262,12 +373,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--child", choices=("renderer", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("renderer", "baseline", "command-data"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "command-data":
+        command_data(args.cards, args.data)
+        return 0
     if args.child:
         print(json.dumps(child(args.child, args.cards)))
         return 0
 
+    whole = whole_command(args.cards, args.rounds)
+    load_before = os.getloadavg()
     renderer: list[dict[str, Any]] = []
     baseline: list[dict[str, Any]] = []
     for round_number in range(args.rounds):
@@ -280,7 +399,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"peak RSS {figures['peak_rss_mb']:.0f} MB"
             )
     one = single_card(args.single_runs)
-    rows = report(args.cards, renderer, baseline, one)
+    load_after = os.getloadavg()
+    rows = [
+        *command_rows(args.cards, whole),
+        "",
+        *report(args.cards, renderer, baseline, one),
+        "",
+        f"Load average {load_average(load_before)} / {load_average(load_after)} (before / "
+        "after the rendering rounds).",
+    ]
     print("\n".join(rows))
     if not args.no_write:
         import reportlab

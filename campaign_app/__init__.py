@@ -178,9 +178,10 @@ def _init_core(app: Flask) -> None:
     """The extensions and services every feature builds on."""
     from campaign_app.crypto import init_crypto
     from campaign_app.errors import init_error_handlers
-    from campaign_app.extensions import csrf, db, login_manager, migrate
+    from campaign_app.extensions import csrf, db, login_manager
     from campaign_app.form_messages import init_app as init_form_messages
     from campaign_app.i18n import init_i18n
+    from campaign_app.lazy_cli import init_migrate
     from campaign_app.microcache import init_microcache
     from campaign_app.outbox import init_outbox
     from campaign_app.queue import init_queue
@@ -189,7 +190,7 @@ def _init_core(app: Flask) -> None:
 
     init_crypto(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=_asset_folder("migrations"), render_as_batch=True)
+    init_migrate(app, db, directory=_asset_folder("migrations"))
     init_i18n(app)
     init_form_messages(app)
     init_rate_limits(app)

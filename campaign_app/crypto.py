@@ -24,19 +24,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 from sqlalchemy import LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:  # cryptography loads with the first value encrypted or read, not at start
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 VERSION = 1
 KEY_ID_SIZE = 4
@@ -98,17 +100,33 @@ class Keyring:
         if not data_keys:
             raise KeyConfigError("CAMPAIGN_SIGNER_DATA_KEYS holds no key.")
         self.primary_id = key_id(data_keys[0])
-        self._primary = AESGCM(data_keys[0])
-        self._ciphers: dict[bytes, AESGCM] = {}
+        self._keys: dict[bytes, bytes] = {}
         for key in data_keys:
             ident = key_id(key)
-            if ident in self._ciphers:
+            if ident in self._keys:
                 raise KeyConfigError("CAMPAIGN_SIGNER_DATA_KEYS lists the same key twice.")
-            self._ciphers[ident] = AESGCM(key)
-        self.key_ids = tuple(self._ciphers)
+            self._keys[ident] = key
+        self.key_ids = tuple(self._keys)
         self._header = bytes([VERSION]) + self.primary_id
         self._index_key = index_key
         self._index_keys: dict[str, bytes] = {}
+
+    @functools.cached_property
+    def _ciphers(self) -> dict[bytes, AESGCM]:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return {ident: AESGCM(key) for ident, key in self._keys.items()}
+
+    @functools.cached_property
+    def _primary(self) -> AESGCM:
+        return self._ciphers[self.primary_id]
+
+    @functools.cached_property
+    def invalid_tag(self) -> type[Exception]:
+        """cryptography's InvalidTag: what a cipher raises for a value it cannot open."""
+        from cryptography.exceptions import InvalidTag
+
+        return InvalidTag
 
     def encrypt(self, plaintext: str, purpose: bytes) -> bytes:
         """The stored form of ``plaintext`` for the column named by ``purpose``."""
@@ -141,13 +159,13 @@ class Keyring:
                 stored[HEADER_SIZE + NONCE_SIZE :],
                 header + purpose,
             )
-        except InvalidTag:
+        except self.invalid_tag:
             raise UndecryptableValue("A signer's stored data was altered or is damaged.") from None
 
     def can_decrypt(self, header: bytes) -> bool:
         """Whether a value starting with ``header`` (its first HEADER_SIZE bytes) is under a
         configured key."""
-        return len(header) == HEADER_SIZE and header[0] == VERSION and header[1:] in self._ciphers
+        return len(header) == HEADER_SIZE and header[0] == VERSION and header[1:] in self._keys
 
     def ciphers(self) -> dict[bytes, AESGCM]:
         """The configured keys' ciphers by key id."""
@@ -247,6 +265,7 @@ def raw_reader(column: Any) -> Callable[[Any], str]:
         ident: (cipher, bytes([VERSION]) + ident + purpose)
         for ident, cipher in ring.ciphers().items()
     }
+    invalid_tag = ring.invalid_tag
 
     def read(value: Any) -> str:
         if value is None:
@@ -263,7 +282,7 @@ def raw_reader(column: Any) -> Callable[[Any], str]:
                 value[HEADER_SIZE + NONCE_SIZE :],
                 associated,
             )
-        except InvalidTag:
+        except invalid_tag:
             return ring.decrypt(value, purpose)  # raises with the explanation
         return _unpad(opened).decode()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -13,7 +12,6 @@ from campaign_app.db import Base
 from campaign_app.security import client_address
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 babel = Babel()
 limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()

@@ -8,10 +8,12 @@ the public page gets no scripts, event handlers, styles or foreign link schemes.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:  # markdown-it and nh3 load with the first text rendered, not at start
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset(
     {
@@ -26,6 +28,8 @@ _HEADING_TAGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False})
 
 
@@ -40,6 +44,8 @@ def render_markdown(text: str | None) -> Markup:
 # holds only petition texts (public, no personal data) and is bounded.
 @functools.lru_cache(maxsize=256)
 def _render(text: str) -> Markup:
+    import nh3
+
     parser = _parser()
     tokens = parser.parse(text)
     for token in tokens:

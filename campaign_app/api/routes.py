@@ -10,7 +10,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 
@@ -81,6 +80,8 @@ def petition(slug: str) -> ResponseReturnValue:
 
 @cache
 def _openapi_document() -> dict[str, Any]:
+    import yaml  # only for the OpenAPI document, not at start
+
     text = files("campaign_app.api").joinpath("openapi.yaml").read_text(encoding="utf-8")
     document: dict[str, Any] = yaml.safe_load(text)
     return document

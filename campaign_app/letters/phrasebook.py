@@ -89,19 +89,21 @@ def _stride(count: int) -> int:
     return step
 
 
-def phrase_set(phrases: Sequence[Phrase], occasion: Occasion, index: int) -> tuple[Phrase, ...]:
-    """The phrases of card ``index`` (from 0) of a stack; neighbouring cards differ.
-
-    Each card gets up to OWN_PER_CARD of the occasion's own phrases and ANY_PER_CARD of those
-    for any occasion, in the phrasebook's order; the sets are taken in a fixed order, so card
-    n of a stack always says the same.
-    """
+def phrase_sets(phrases: Sequence[Phrase], occasion: Occasion) -> list[tuple[Phrase, ...]]:
+    """Every phrase set of a stack, in a fixed order: up to OWN_PER_CARD of the occasion's own
+    phrases and ANY_PER_CARD of those for any occasion, in the phrasebook's order. A stack
+    computes them once, then pick_set gives each card its set."""
     own = [p for p in phrases if p.occasion_id == occasion.id]
     general = [p for p in phrases if p.occasion_id != occasion.id]
     own_sets = list(itertools.combinations(own, min(OWN_PER_CARD, len(own))))
     any_count = ANY_PER_CARD if own else ANY_PER_CARD + 1
     any_sets = list(itertools.combinations(general, min(any_count, len(general))))
-    sets = [a + b for a, b in itertools.product(own_sets, any_sets) if a + b]
+    return [a + b for a, b in itertools.product(own_sets, any_sets) if a + b]
+
+
+def pick_set(sets: Sequence[tuple[Phrase, ...]], index: int) -> tuple[Phrase, ...]:
+    """The phrases of card ``index`` (from 0) of a stack, from its phrase_sets: neighbouring
+    cards differ, and card n of a stack always says the same."""
     if not sets:
         return ()
     return sets[(index * _stride(len(sets))) % len(sets)]

@@ -251,8 +251,9 @@ def plan_batch(data: BatchInput) -> Batch:
     phrases = phrasebook.list_phrases(occasion, utcnow().date())
     if not phrases:
         raise NoPhrases(occasion)
+    sets = phrasebook.phrase_sets(phrases, occasion)
     cards = tuple(
-        _card(prisoner, occasion, index, phrases, data) for index, prisoner in enumerate(picks)
+        _card(prisoner, occasion, index, sets, data) for index, prisoner in enumerate(picks)
     )
     counts = Counter(pick.id for pick in picks)
     shares = tuple(Share(p.slug, p.name_latin, counts[p.id]) for p in writable if counts[p.id])
@@ -282,7 +283,7 @@ def _card(
     prisoner: Prisoner,
     occasion: Occasion,
     index: int,
-    phrases: Sequence[Phrase],
+    sets: Sequence[tuple[Phrase, ...]],
     data: BatchInput,
 ) -> Card:
     """Card ``index`` of the stack, for ``prisoner``: its phrase set, design and language."""
@@ -293,7 +294,7 @@ def _card(
     address = prisoner.latest_address
     assert address is not None  # checked by _why_not_printable
     title = languages.front_title(occasion, language)
-    message = batch_message(phrasebook.phrase_set(phrases, occasion, index), language)
+    message = batch_message(phrasebook.pick_set(sets, index), language)
     if data.mode == "message-only" and title:
         message = f"{title}\n{message}"  # no front is printed: the greeting heads the message
     return Card(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -17,10 +17,14 @@ from sqlalchemy import func, select
 from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
-from campaign_app.letters import checker, pdf, phrasebook
+from campaign_app.letters import checker, phrasebook
 from campaign_app.letters.languages import address_language, choose_card_language, front_title
 from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase, PostalRoute
 from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerAddress
+
+if TYPE_CHECKING:
+    # The renderers (reportlab) load on the first PDF, not when the app starts.
+    from campaign_app.letters import pdf
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +227,8 @@ def _printable(composition: Composition) -> None:
 
 
 def _address(prisoner: Prisoner, language: AddressLanguage) -> pdf.Address:
+    from campaign_app.letters import pdf
+
     address = current_address(prisoner)
     if address is None:
         raise PrisonerNotWritable(prisoner.slug)
@@ -234,6 +240,8 @@ def _address(prisoner: Prisoner, language: AddressLanguage) -> pdf.Address:
 
 
 def _card(composition: Composition) -> pdf.Card:
+    from campaign_app.letters import pdf
+
     return pdf.Card(
         occasion=composition.occasion.name_en,
         front_title=composition.front_title,
@@ -247,6 +255,8 @@ def _card(composition: Composition) -> pdf.Card:
 
 def _render(draw: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
     """Run a renderer, turning its refusals into domain exceptions (never a half PDF)."""
+    from campaign_app.letters import pdf
+
     try:
         data = draw(*args, **kwargs)
     except pdf.MissingGlyphs as error:
@@ -259,6 +269,8 @@ def _render(draw: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
 
 def postcard_pdf(composition: Composition) -> bytes:
     """The A6 postcard: front and back, two pages."""
+    from campaign_app.letters import pdf
+
     _printable(composition)
     return _render(pdf.postcard_pdf, _card(composition))
 
@@ -266,6 +278,8 @@ def postcard_pdf(composition: Composition) -> bytes:
 def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
     """The A4 letter, with an appendix page translating it for the sender only when the
     sender reads another language than the letter's."""
+    from campaign_app.letters import pdf
+
     _printable(composition)
     if not composition.translation:
         return _render(pdf.letter_pdf, _card(composition), None, sender_language_label)
@@ -286,6 +300,8 @@ def letter_pdf(composition: Composition, sender_language_label: str) -> bytes:
 
 def envelope_pdf(prisoner: Prisoner, size: str, return_address: str, card_language: str) -> bytes:
     """An envelope (DL or C6) addressed to the prisoner, in the form that suits the card."""
+    from campaign_app.letters import pdf
+
     language = address_language(prisoner, choose_card_language(prisoner, card_language, ""))
     return _render(
         pdf.envelope_pdf,
@@ -297,6 +313,8 @@ def envelope_pdf(prisoner: Prisoner, size: str, return_address: str, card_langua
 
 def poster_pdf(prisoner: Prisoner, size: str) -> bytes:
     """The "Happy birthday" poster in Belarusian, English and Russian for photo actions."""
+    from campaign_app.letters import pdf
+
     return _render(
         pdf.poster_pdf,
         prisoner.given_name_be or prisoner.given_name_ru or prisoner.given_name_latin,

@@ -19,7 +19,6 @@ from campaign_app.microcache import MicroCache
 from campaign_app.petitions import service as petitions
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.texts import PetitionText, petition_text
-from campaign_app.sharing.image import Fonts, ShareCard, render_share_image
 
 # Networks reached through /share/<network>/<slug>, which redirects to their share page.
 NETWORKS = ("telegram", "x", "facebook")
@@ -184,6 +183,9 @@ def share_image(petition: Petition, count_line: str, total: int, language: str) 
     cache: MicroCache = current_app.extensions["sharing_images"]
     found: SharePng | None = cache.get(key)
     if found is None:
+        # Pillow loads with the first image a worker draws, not when the app starts.
+        from campaign_app.sharing.image import Fonts, ShareCard, render_share_image
+
         card = ShareCard(
             title=_drawable(title),
             count_line=_drawable(count_line),

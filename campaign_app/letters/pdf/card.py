@@ -17,6 +17,7 @@ Layout (mm; every mark stays SAFE = 6 mm inside each card edge):
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -61,20 +62,29 @@ class PreparedCard:
     return_address: Fitted | None
 
 
-def fit_address(
-    address: Address, width: float, height: float, sizes: tuple[float, float]
+@functools.lru_cache(maxsize=512)
+def _fit_public(
+    text: str, font: str, width: float, height: float, sizes: tuple[float, float], field: str
 ) -> Fitted:
-    """The address lines (each wrapped if it must be) at the largest size that fits."""
+    # A stack of cards repeats the prisoner's address and the occasion's title on every card:
+    # public texts, laid out once per process. Never used for what a sender writes.
     return fit(
-        "\n".join(address.printed_lines()),
-        font=REGULAR,
+        text,
+        font=font,
         width=width,
         height=height,
         max_size=sizes[0],
         min_size=sizes[1],
-        field="address",
-        shrink_before_wrapping=True,
+        field=field,
+        shrink_before_wrapping=field == "address",
     )
+
+
+def fit_address(
+    address: Address, width: float, height: float, sizes: tuple[float, float]
+) -> Fitted:
+    """The address lines (each wrapped if it must be) at the largest size that fits."""
+    return _fit_public("\n".join(address.printed_lines()), REGULAR, width, height, sizes, "address")
 
 
 def prepare_card(card: Card) -> PreparedCard:
@@ -82,14 +92,9 @@ def prepare_card(card: Card) -> PreparedCard:
     register_fonts()
     title = None
     if card.front_title.strip():
-        title = fit(
-            card.front_title,
-            font=BOLD,
-            width=CARD_W - 2 * SAFE,
-            height=TITLE_BAND_H,
-            max_size=TITLE_SIZES[0],
-            min_size=TITLE_SIZES[1],
-            field="front_title",
+        # The occasion's title, not the sender's words.
+        title = _fit_public(
+            card.front_title, BOLD, CARD_W - 2 * SAFE, TITLE_BAND_H, TITLE_SIZES, "front_title"
         )
     return_address = None
     message_bottom = SAFE
