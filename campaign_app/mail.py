@@ -24,7 +24,6 @@ from email.utils import formatdate, make_msgid, parseaddr
 from types import TracebackType
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from markupsafe import escape
 
@@ -42,6 +41,8 @@ class MailRefused(MailDeliveryError):
 def deliverable_address(address: str) -> str:
     """``address`` with an international domain in its ASCII (IDNA) form, for the envelope
     and the To header; the part before the @ stays as it is (it needs SMTPUTF8 if not ASCII)."""
+    from email_validator import EmailNotValidError, validate_email  # loaded on first use
+
     try:
         info = validate_email(address, check_deliverability=False)
     except EmailNotValidError:

@@ -7,6 +7,7 @@ retried with exponential back-off, so an SMTP outage delays mail but loses none.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import logging
@@ -21,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from huey import Huey, MemoryHuey, RedisHuey, crontab
-from huey.storage import SqliteStorage
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +29,8 @@ from campaign_app.db import utcnow
 from campaign_app.errors import scrub
 
 if TYPE_CHECKING:
+    from huey import Huey
+
     from campaign_app.outbox import DrainResult, Outbox
 
 log = logging.getLogger(__name__)
@@ -38,24 +39,48 @@ queue_cli = AppGroup("queue", help="Run and inspect the background task queue.")
 
 
 class TaskQueue:
-    """A Huey instance bound to one Flask app, with one generic job task."""
+    """A Huey instance bound to one Flask app, with one generic job task.
 
-    def __init__(self, app: Flask, huey: Huey) -> None:
+    Huey (and with it redis and its client libraries) is imported and built on first use:
+    a web worker that never enqueues, and `flask --help`, do without it.
+    """
+
+    def __init__(self, app: Flask) -> None:
         self.app = app
-        self.huey = huey
+        self._huey: Huey | None = None
+        self._periodic: list[str] = []
+        self._lock = threading.Lock()
+
+    @property
+    def huey(self) -> Huey:
+        if self._huey is None:
+            with self._lock:
+                if self._huey is None:
+                    self._huey = self._build()
+        return self._huey
+
+    def _build(self) -> Huey:
+        from huey import crontab
+
+        huey = make_huey(self.app)
+        config = self.app.config
         self._run = huey.task(
-            retries=app.config["QUEUE_RETRIES"],
-            retry_delay=app.config["QUEUE_RETRY_DELAY"],
-            retry_backoff=app.config["QUEUE_RETRY_BACKOFF"],
+            retries=config["QUEUE_RETRIES"],
+            retry_delay=config["QUEUE_RETRY_DELAY"],
+            retry_backoff=config["QUEUE_RETRY_BACKOFF"],
             name="campaign_app.run_job",
         )(self._run_job)
+        for path in self._periodic:
+            huey.periodic_task(crontab(minute="*"), name=f"periodic:{path}")(
+                functools.partial(self._run_job, path, [])
+            )
+        return huey
 
     def every_minute(self, job: Callable[[], Any]) -> None:
         """Run ``job()`` once a minute in the worker (``flask queue work``)."""
-        path = self._path_of(job)
-        self.huey.periodic_task(crontab(minute="*"), name=f"periodic:{path}")(
-            lambda: self._run_job(path, [])
-        )
+        if self._huey is not None:
+            raise RuntimeError("periodic jobs are added by init_app, before the queue is used")
+        self._periodic.append(self._path_of(job))
 
     @staticmethod
     def _path_of(job: Callable[..., Any]) -> str:
@@ -72,6 +97,7 @@ class TaskQueue:
         """
         path = self._path_of(job)
         try:
+            self.huey  # noqa: B018 - builds the queue (and its task) on first use
             self._run(path, list(args))
         except Exception:
             log.exception("Queue unavailable; %s(%s) left for the periodic re-queue", path, args)
@@ -103,21 +129,12 @@ class TaskQueue:
         return done
 
 
-class SqliteQueueStorage(SqliteStorage):  # type: ignore[misc]  # huey is untyped
-    """Huey's SQLite storage with synchronous=NORMAL (WAL): no fsync on every enqueue.
-
-    Safe against the app crashing; a power cut may lose the last moments of queued jobs,
-    the same trade the main SQLite database makes. Enqueueing was the costliest step of
-    signing with huey's default (FULL).
-    """
-
-    def _create_connection(self) -> Any:
-        connection = super()._create_connection()
-        connection.execute("pragma synchronous=1")
-        return connection
-
-
 def make_huey(app: Flask) -> Huey:
+    from huey import Huey as SqliteHuey
+    from huey import MemoryHuey, RedisHuey
+
+    from campaign_app.queue_storage import SqliteQueueStorage
+
     backend = app.config["QUEUE_BACKEND"] or ("redis" if app.config["REDIS_URL"] else "sqlite")
     name = "campaign"
     if backend == "memory":
@@ -127,7 +144,7 @@ def make_huey(app: Flask) -> Huey:
             raise RuntimeError("CAMPAIGN_QUEUE_BACKEND=redis needs REDIS_URL.")
         return RedisHuey(name, url=app.config["REDIS_URL"], utc=True)
     if backend == "sqlite":
-        return Huey(
+        return SqliteHuey(
             name,
             storage_class=SqliteQueueStorage,
             filename=os.path.join(app.instance_path, "queue.sqlite3"),
@@ -138,7 +155,7 @@ def make_huey(app: Flask) -> Huey:
 
 def init_queue(app: Flask) -> None:
     """Bind a queue to ``app``; features add their periodic jobs with :func:`every_minute`."""
-    app.extensions["campaign_queue"] = TaskQueue(app, make_huey(app))
+    app.extensions["campaign_queue"] = TaskQueue(app)
     app.cli.add_command(queue_cli)
 
 

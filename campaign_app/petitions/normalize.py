@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 
 class InvalidEmail(ValueError):
     """The text is not a syntactically valid e-mail address."""
@@ -31,6 +29,8 @@ class ParsedEmail:
 def parse_email(raw: str) -> ParsedEmail:
     """Check the syntax of an address (no DNS lookup, so tests and offline installs never
     touch the network); raises InvalidEmail with email-validator's explanation."""
+    from email_validator import EmailNotValidError, validate_email  # loaded on first use
+
     try:
         info = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:
