@@ -24,7 +24,8 @@ METHOD = f"""\
 ## Web throughput: the method
 
 `make bench` runs `python -m bench.run` (bench/run.py; `BENCH_QUICK=1` or `--quick` for a
-short run), which measures, on SQLite and then on PostgreSQL, in one run, the requests per
+short run), which measures, on SQLite and then on PostgreSQL (the server in
+`BENCH_POSTGRES_URL`, where it creates and drops its scratch databases), the requests per
 second of the app's hot paths against a **bare Flask app in its own process**
 (bench/bare_app.py: Flask and Flask-SQLAlchemy, one table, nothing of campaign_app):
 
@@ -34,24 +35,29 @@ second of the app's hot paths against a **bare Flask app in its own process**
   makes a session and a CSRF token) and the **count API** (`GET /api/v1/petitions/<slug>`),
   on a petition with 10 confirmed signatures and on one with 1,000,000, with the micro-cache
   at its default and again with it off;
-- the **signing POST** (the petition's form with a valid session and CSRF token, a new e-mail
-  address every time, 302 to "check your e-mail");
+- the **signing POST** (each client GETs the page once for a session cookie and its CSRF
+  token, then POSTs the form with a new e-mail address every time; 302 to "check your
+  e-mail");
 - **opening the confirmation link** (`GET /petitions/<slug>/confirm/<token>`, 200): every
   request confirms a different pending signature. The runner writes the pending signatures
   beforehand (on a third petition, so the other two keep their counts) and makes their links
-  with the app's own token function and SECRET_KEY; each client gets a fresh slice of
-  unused links for every window, so no link is opened twice (a second opening takes the
-  cheaper "already confirmed" path).
+  with the app's own token function, URL map and SECRET_KEY; each client gets a fresh slice
+  of unused links for every window, so no link is opened twice (a second opening takes the
+  cheaper "already confirmed" path). Afterwards the petition's confirmed rows, its counter
+  and its hourly counter must each have grown by exactly the number of 200s, or the run
+  fails.
 
-**Servers.** Three gunicorns side by side, each with the same command and options as the
-deployment (`gunicorn --workers 2 --bind 127.0.0.1:<port> <app>`, sync workers): the app
+**Servers.** Three gunicorns side by side, each with the same command and options
+(`gunicorn --workers 2 --bind 127.0.0.1:<port> <app>`, sync workers, the README's deployment
+command with 2 workers for 2 cores): the app
 (`wsgi:app`), the app with `CAMPAIGN_MICROCACHE_SECONDS=0` (the rows marked "micro-cache
 off"), and the bare app (`bench.bare_app:create_app()`). The app's database is made by the
 Alembic migrations; rate limits are off, everything else at its defaults. The bare app uses
 its own database on the same server: a SQLite file in the same instance folder (WAL,
 synchronous=NORMAL, as the app sets them), or its own database on the same PostgreSQL
-server (Flask-SQLAlchemy's default pool). The million signatures are confirmed rows written
-with batched `executemany`; the sharded counter holds their exact per-country totals
+server (Flask-SQLAlchemy's default pool). The million signatures are confirmed rows
+(names and address encrypted by the column types, as signing stores them) written with the
+driver's batched `executemany`; the sharded counter holds their exact per-country totals
 (checked with the app's recount logic before the run).
 
 **Client.** Loopback; the same few lines of socket code for every endpoint: N closed-loop
