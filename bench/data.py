@@ -177,11 +177,12 @@ def _shard_rows(petition_id: int, by_country: Counter[str], shards: int) -> list
 
 
 def insert_signatures(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert signature rows (dicts with the same keys) in one executemany of the driver.
+    """Insert signature rows (dicts with the same keys) in one executemany of the driver
+    (SQLite) or one COPY (PostgreSQL).
 
     Each value goes through its column type's own bind processing, as ``connection.execute``
     would do it (encrypted columns through the app's keyring, which the type calls), but once
-    per column instead of per row and statement: a third of the CPU for a million rows.
+    per column instead of per row and statement (60 % of the CPU time for a million rows).
     Needs an app context (the keyring).
     """
     from campaign_app.crypto import EncryptedText, keyring
@@ -196,8 +197,6 @@ def insert_signatures(connection: sa.Connection, rows: list[dict[str, Any]]) -> 
             converters.append(_encrypter(ring, column_type.purpose.encode()))
         else:
             converters.append(column_type.bind_processor(dialect))
-    mark = "?" if dialect.name == "sqlite" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
     values = [
         tuple(
             row[name] if f is None else f(row[name])
@@ -205,11 +204,19 @@ def insert_signatures(connection: sa.Connection, rows: list[dict[str, Any]]) -> 
         )
         for row in rows
     ]
-    if dialect.name == "sqlite":
-        # A big page cache for this loading connection only: the random-order indexes (the
-        # e-mail's keyed hash) then stay in memory instead of being re-read from the file.
-        connection.exec_driver_sql("PRAGMA cache_size=-262144")
-    connection.exec_driver_sql(sql, values)
+    columns = ", ".join(names)
+    if dialect.name == "postgresql":
+        # COPY: the same rows in one stream instead of one INSERT each.
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
+    # A big page cache for this loading connection only: the random-order indexes (the
+    # e-mail's keyed hash) then stay in memory instead of being re-read from the file.
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")
+    marks = ", ".join("?" * len(names))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
 
 
 def _encrypter(ring: Any, purpose: bytes) -> Callable[[Any], Any]:
