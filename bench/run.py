@@ -4,7 +4,7 @@
         [--postgres-url postgresql://postgres@127.0.0.1:5432/campaign_bench]
 
 ``BENCH_QUICK=1`` in the environment (``make bench BENCH_QUICK=1``) is ``--quick``: a
-10,000-signature "big" petition, 3 rounds of 1.5-second windows. The PostgreSQL server is the
+10,000-signature "big" petition, 5 rounds of 1-second windows. The PostgreSQL server is the
 one in ``--postgres-url`` (or ``BENCH_POSTGRES_URL``); the run creates and drops its
 database there and a second one, ``<name>_bare``, for the bare app.
 
@@ -55,7 +55,7 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/campaign_bench"
 LINK_RATE = 3000.0
 # Every knob's value in a full run and in a quick one.
 FULL = {"signatures": 1_000_000, "rounds": 5, "duration": 2.0, "warmup": 0.5}
-QUICK = {"signatures": 10_000, "rounds": 3, "duration": 1.5, "warmup": 0.5}
+QUICK = {"signatures": 10_000, "rounds": 5, "duration": 1.0, "warmup": 0.3}
 
 
 @dataclass(frozen=True)
