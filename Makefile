@@ -18,7 +18,8 @@ export TEST_DATABASE_URL TEST_REDIS_URL
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
-	@echo "make bench  - web throughput under gunicorn, start-up, PDF rendering..., results in bench/RESULTS.md"
+	@echo "make bench  - the app against a bare Flask app, start-up, PDFs, exports, mail, two nodes;"
+	@echo "              results in bench/RESULTS.md (BENCH_QUICK=1 make bench: a short run)"
 	@echo "make fuzz   - thousands of generated requests against the API, every URL and form"
 
 $(STAMP): pyproject.toml
@@ -98,15 +99,18 @@ fuzz: install $(MO_FILES)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_fuzz.py \
 	  --hypothesis-show-statistics -q $(PYTEST_ARGS)
 
+# bench.run measures on SQLite and on PostgreSQL (BENCH_POSTGRES_URL, a scratch database it
+# creates and drops). BENCH_QUICK=1: the short variant of each (smaller data sets, fewer rounds).
+BENCH_SIGNATURES := $(if $(filter-out 0,$(BENCH_QUICK)),--signatures 100000)
 bench: install $(MO_FILES)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.startup_bench
 	$(BIN)/python -m bench.pdf_bench
-	$(BIN)/python -m bench.stats_bench
-	$(BIN)/python -m bench.export_bench
+	$(BIN)/python -m bench.stats_bench $(BENCH_SIGNATURES)
+	$(BIN)/python -m bench.export_bench $(BENCH_SIGNATURES)
 	$(BIN)/python -m bench.page_bench
-	$(BIN)/python -m bench.mail_bench
-	$(BIN)/python -m bench.nodes_bench
+	$(BIN)/python -m bench.mail_bench $(if $(filter-out 0,$(BENCH_QUICK)),--count 1000 --rounds 3)
+	$(BIN)/python -m bench.nodes_bench $(if $(filter-out 0,$(BENCH_QUICK)),--per-client 15)
 
 # Extract the marked strings and merge them into every language's catalogue.
 messages: install

@@ -29,6 +29,11 @@ DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 UNCACHED_ENV = {"CAMPAIGN_MICROCACHE_SECONDS": "0"}
 
 
+def quick_run() -> bool:
+    """``BENCH_QUICK=1`` (``make bench BENCH_QUICK=1``): each bench's short variant."""
+    return os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
+
 def say(message: str) -> None:
     """Progress for the person watching, on stderr (stdout carries the results)."""
     print(message, file=sys.stderr, flush=True)

@@ -9,6 +9,12 @@ which follows a warm-up; a response with another status than the expected one is
 
 The signing client first GETs the petition page once to obtain a session cookie and the
 CSRF token (valid for the session), then POSTs the form with a new e-mail address each time.
+
+A client can also be handed a list of paths (``Job.paths``): it requests them in turn, and
+either cycles through them (``Job.cycle``) or uses each one once, as the confirmation links
+must be (a link opened a second time takes the cheaper "already confirmed" path). A client
+that runs out of once-only paths stops and says so (``ClientResult.ran_out``): its window's
+figure is then too low, and the runner reports it as an error.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ class Job:
     warmup: float
     duration: float
     email_prefix: str  # unique per client and run, so every signature is new
+    paths: tuple[str, ...] = ()  # when given, requested in turn instead of target.path
+    cycle: bool = False  # start the paths over when they run out (else each path once)
 
 
 @dataclass
@@ -60,6 +68,8 @@ class ClientResult:
     latencies: list[float] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    ran_out: bool = False  # used every once-only path before the window ended
+    answered: int = 0  # responses with the expected status, warm-up and late ones included
 
 
 def _exchange(host: str, port: int, payload: bytes) -> bytes:
@@ -103,6 +113,23 @@ def sign_session(host: str, port: int, page_path: str) -> tuple[str, str]:
     return cookies.decode("latin-1"), token.group(1).decode("latin-1")
 
 
+def _sign_payload(job: Job, sequence: int, headers: dict[str, str], csrf_token: str) -> bytes:
+    """The signing form, with a new e-mail address, the session's cookie and CSRF token."""
+    body = urlencode(
+        {
+            "first_name": "Anna",
+            "last_name": "Bench",
+            "email": f"{job.email_prefix}n{sequence}@example.org",
+            "country": "NL",
+            "city": "Utrecht",
+            "display": "first_name_country",
+            "consent": "y",
+            "csrf_token": csrf_token,
+        }
+    ).encode()
+    return _request("POST", job.target.path, f"{job.host}:{job.port}", headers, body)
+
+
 def run_client(job: Job) -> ClientResult:
     """Hit the target in a closed loop until the window ends; runs in a client process."""
     target, host_header = job.target, f"{job.host}:{job.port}"
@@ -110,7 +137,7 @@ def run_client(job: Job) -> ClientResult:
     if target.sign_form_path:
         cookie, csrf_token = sign_session(job.host, job.port, target.sign_form_path)
         headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
-    else:
+    elif not job.paths:
         fixed = _request(target.method, target.path, host_header, headers)
     measure_from = job.start_at + job.warmup
     measure_until = measure_from + job.duration
@@ -127,19 +154,14 @@ def run_client(job: Job) -> ClientResult:
             usage_start = resource.getrusage(resource.RUSAGE_SELF)
         if target.sign_form_path:
             sequence += 1
-            body = urlencode(
-                {
-                    "first_name": "Anna",
-                    "last_name": "Bench",
-                    "email": f"{job.email_prefix}n{sequence}@example.org",
-                    "country": "NL",
-                    "city": "Utrecht",
-                    "display": "first_name_country",
-                    "consent": "y",
-                    "csrf_token": csrf_token,
-                }
-            ).encode()
-            payload = _request("POST", target.path, host_header, headers, body)
+            payload = _sign_payload(job, sequence, headers, csrf_token)
+        elif job.paths:
+            if sequence == len(job.paths) and not job.cycle:
+                result.ran_out = True
+                break
+            path = job.paths[sequence % len(job.paths)]
+            sequence += 1
+            payload = _request(target.method, path, host_header, headers)
         else:
             payload = fixed
         try:
@@ -149,6 +171,7 @@ def run_client(job: Job) -> ClientResult:
         except OSError as error:
             problem = f"{type(error).__name__}: {error}"
         finished = time.monotonic()
+        result.answered += not problem
         if started < measure_from or finished > measure_until:
             continue
         result.completed += 1

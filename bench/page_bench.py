@@ -56,6 +56,7 @@ from bench.common import (
     WORKERS,
     load_average,
     new_work_dir,
+    quick_run,
     replace_section,
     say,
     scratch_database,
@@ -484,8 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite when empty")
     parser.add_argument("--signatures", type=int, default=1000, help="on the demo petition")
-    parser.add_argument("--requests", type=int, default=300, help="measured first bytes")
-    parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests first")
+    quick = quick_run()  # BENCH_QUICK=1: a third of the requests
+    parser.add_argument(
+        "--requests", type=int, default=100 if quick else 300, help="measured first bytes"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=10 if quick else 30, help="unmeasured requests first"
+    )
     parser.add_argument("--no-uncached", dest="uncached", action="store_false")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true", help="print only")

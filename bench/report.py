@@ -1,10 +1,9 @@
-"""Figures, targets and the machine: the console table and bench/RESULTS.md."""
+"""Figures, targets and the machine: the console tables and bench/RESULTS.md's web sections."""
 
 from __future__ import annotations
 
 import os
 import platform
-import sqlite3
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,58 +11,73 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench.common import markers, replace_section
+from bench.common import load_average, markers, replace_section
 
 # "As fast with 1,000,000 signatures as with 10": within this fraction, to allow for noise.
 SAME_SPEED = 0.9
 
+# The marker names of the web benchmark's sections in RESULTS.md.
+SECTION = "web-bench"
+METHOD_SECTION = "web-bench-method"
+
 METHOD = f"""\
-# Benchmark results
+## Web throughput: the method
 
-`make bench` (`python -m bench.run`) measures, in one run and against one server set-up,
-the requests per second of:
+`make bench` runs `python -m bench.run` (bench/run.py; `BENCH_QUICK=1` or `--quick` for a
+short run), which measures, on SQLite and then on PostgreSQL (the server in
+`BENCH_POSTGRES_URL`, where it creates and drops its scratch databases), the requests per
+second of the app's hot paths against a **bare Flask app in its own process**
+(bench/bare_app.py: Flask and Flask-SQLAlchemy, one table, nothing of campaign_app):
 
-- two **ceilings**, routes that exist only in `bench/app.py` and go through the same app,
-  middleware and database engine as the real endpoints: `GET /_bench/hello` (a few bytes of
-  text, no database) and `POST /_bench/insert` (one row into a bench-only table, one commit);
+- bare **hello** (`GET /hello`, a few bytes of text, no database) and bare **insert**
+  (`POST /insert`: one ORM row added, one commit, 201);
 - the **petition page** (`GET /petitions/<slug>`, as a new visitor: no cookie, so the page
-  makes a session and a CSRF token), the **count API** (`GET /api/v1/petitions/<slug>`), and
-  the **full signing POST** (form with CSRF token, validation, insert, mail job queued in
-  Huey's SQLite queue, 302 to "check your e-mail"), each on a petition with 10 confirmed
-  signatures and on one with 1,000,000.
+  makes a session and a CSRF token) and the **count API** (`GET /api/v1/petitions/<slug>`),
+  on a petition with 10 confirmed signatures and on one with 1,000,000, with the micro-cache
+  at its default and again with it off;
+- the **signing POST** (each client GETs the page once for a session cookie and its CSRF
+  token, then POSTs the form with a new e-mail address every time; 302 to "check your
+  e-mail");
+- **opening the confirmation link** (`GET /petitions/<slug>/confirm/<token>`, 200): every
+  request confirms a different pending signature. The runner writes the pending signatures
+  beforehand (on a third petition, so the other two keep their counts) and makes their links
+  with the app's own token function, URL map and SECRET_KEY; each client gets a fresh slice
+  of unused links for every window, so no link is opened twice (a second opening takes the
+  cheaper "already confirmed" path). Afterwards the petition's confirmed rows, its counter
+  and its hourly counter must each have grown by exactly the number of 200s, or the run
+  fails.
 
-**Server.** gunicorn, 2 sync workers, on 127.0.0.1, `bench.app:create_bench_app()`
-(campaign_app's factory plus the two ceiling routes). Database made by the Alembic
-migrations; SQLite in a fresh instance folder under `bench/.work/` unless `--database-url`
-names PostgreSQL. Rate limits off (`CAMPAIGN_RATELIMIT_ENABLED=0`), everything else at its
-defaults. The million signatures are confirmed rows written with batched `executemany`, and
-the sharded counter holds their exact per-country totals (checked with the app's recount
-logic before the run).
+**Servers.** Three gunicorns side by side, each with the same command and options
+(`gunicorn --workers 2 --bind 127.0.0.1:<port> <app>`, sync workers, the README's deployment
+command with 2 workers for 2 cores): the app
+(`wsgi:app`), the app with `CAMPAIGN_MICROCACHE_SECONDS=0` (the rows marked "micro-cache
+off"), and the bare app (`bench.bare_app:create_app()`). The app's database is made by the
+Alembic migrations; rate limits are off, everything else at its defaults. The bare app uses
+its own database on the same server: a SQLite file in the same instance folder (WAL,
+synchronous=NORMAL, as the app sets them), or its own database on the same PostgreSQL
+server (Flask-SQLAlchemy's default pool). The million signatures are confirmed rows
+(names and address encrypted by the column types, as signing stores them) written with the
+driver's batched `executemany`; the sharded counter holds their exact per-country totals
+(checked with the app's recount logic before the run).
 
-**Micro-cache.** The app keeps each rendered petition page (with a fresh CSRF token per
-visitor) and API answer for `CAMPAIGN_MICROCACHE_SECONDS` per worker. The rows marked
-"micro-cache off" come from a second gunicorn, same set-up but with that set to 0, so every
-request does all the database and template work; the "as fast with 1,000,000 as with 10"
-targets are judged both ways.
+**Client.** Loopback; the same few lines of socket code for every endpoint: N closed-loop
+client processes (`--clients`, default 4), each sending one request at a time on a new TCP
+connection (the sync workers close it after each response anyway) and reading the response
+to the end; any other status than the expected one is an error.
 
-**Client.** Loopback only; the same client for every endpoint: N closed-loop client
-processes (`--clients`, default 4), each sending one request at a time on a new TCP
-connection (gunicorn's sync workers close the connection after each response) and reading
-the response to the end. The signing clients GET the page once for a session cookie and a
-CSRF token, then POST with a new e-mail address every time and expect a 302; any other
-status is an error. After a short warm-up of every endpoint, each measurement is a warm-up
-followed by a fixed window, and only requests that finish inside the window count. The
-endpoints are measured in interleaved rounds (the order reversed every other round).
-
-**Reading the figures.** The figure is the best round: other programs on the machine can only
-slow a round down, so the best round is the closest to what the server itself can do; the
-same rule holds for every endpoint, and every round is listed. Latencies are pooled over all
-rounds. Client and server share the CPUs, so requests per second include the client's cost
-(the same on every endpoint; its CPU use is shown, in cores). *Server CPU per request* (user +
-system time of the gunicorn processes over the requests served) depends much less on other
-programs and is shown beside each ratio; *other CPU* is what the rest of the machine used
-during the windows (in cores; 2 means another program took both CPUs). The targets are
-judged on requests per second; "as fast with 1,000,000 as with 10" passes at >= {SAME_SPEED:.1f} x.
+**Rounds.** After a short warm-up of every endpoint, every endpoint is measured once per
+round, one after the other (bare hello, app page, bare insert, app signing, ...; the order
+reversed every other round), each measurement a warm-up and then a fixed window in which only
+requests that finish count. The figure of an endpoint is the **median over the rounds**, and
+each ratio is the median of the endpoint over the median of its bare baseline from the same
+run. Client, servers and every other program on the machine share the CPUs, so requests per
+second include the client's cost and whatever else runs; the load average before and after
+each database's rounds is written beside its tables. *Server CPU per request* (user + system
+time of that gunicorn's processes over the requests it served) depends much less on other
+programs; the targets' "by server CPU" column is the baseline's CPU per request over the
+endpoint's (a second opinion, not the verdict). *Other CPU* is what the rest of the machine
+used during the windows, in cores (2 means another program took both CPUs). "As fast with
+1,000,000 as with 10" is met at >= {SAME_SPEED:.1f} x.
 """
 
 
@@ -82,14 +96,11 @@ class EndpointResult:
     client_cpu: float = 0.0
     other_cpu: float = 0.0
     seconds: float = 0.0
+    answered: int = 0  # every expected response, warm-ups and requests outside windows too
 
     @property
     def rps(self) -> float:
-        """The best round: other programs can only slow a round down, never speed it up."""
-        return max(self.rounds_rps, default=0.0)
-
-    @property
-    def median_rps(self) -> float:
+        """The median round."""
         return statistics.median(self.rounds_rps) if self.rounds_rps else 0.0
 
     def latency_ms(self, quantile: float) -> float:
@@ -113,7 +124,7 @@ class EndpointResult:
 
 @dataclass(frozen=True)
 class Target:
-    """``key`` must reach ``factor`` x ``reference`` in requests per second."""
+    """``key`` must reach ``factor`` x ``reference`` in (median) requests per second."""
 
     name: str
     key: str
@@ -136,6 +147,8 @@ def judge(targets: Iterable[Target], results: dict[str, EndpointResult]) -> list
     """Each target's ratio by requests per second (decisive) and by server CPU per request."""
     verdicts = []
     for target in targets:
+        if target.key not in results or target.reference not in results:
+            continue
         measured, reference = results[target.key], results[target.reference]
         ratio = measured.rps / reference.rps if reference.rps else 0.0
         cpu_ratio = (
@@ -143,6 +156,25 @@ def judge(targets: Iterable[Target], results: dict[str, EndpointResult]) -> list
         )
         verdicts.append(Verdict(target, ratio, cpu_ratio))
     return verdicts
+
+
+@dataclass
+class DatabaseRun:
+    """One database's share of the run."""
+
+    name: str  # "SQLite" or "PostgreSQL"
+    version: str
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+    load_during: list[float]  # 1-minute load average at the start of each round
+    results: dict[str, EndpointResult]
+    verdicts: list[Verdict]
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # what took how long
+
+    @property
+    def errors(self) -> int:
+        return sum(result.errors for result in self.results.values())
 
 
 def _first_line(path: str, prefix: str) -> str:
@@ -162,7 +194,7 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def describe_machine(database: str, server_version: str) -> dict[str, str]:
+def describe_machine() -> dict[str, str]:
     """What the figures were measured on."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     memory_kb = _first_line("/proc/meminfo", "MemTotal").split()[0]
@@ -174,15 +206,21 @@ def describe_machine(database: str, server_version: str) -> dict[str, str]:
     cpu += ", virtual machine" if "hypervisor" in flags else ""
     return {
         "CPU": cpu,
-        "CPUs (nproc)": f"{usable} usable of {os.cpu_count()}",
+        "Cores (nproc)": f"{usable} usable of {os.cpu_count()}",
         "Memory": memory,
         "OS": f"{_first_line('/etc/os-release', 'PRETTY_NAME')}, Linux {platform.release()}",
         "Python": platform.python_version(),
-        "SQLite": sqlite3.sqlite_version,
-        "Database": f"{database} {server_version}".strip(),
         "Packages": ", ".join(
             f"{name} {_version(name)}"
-            for name in ("gunicorn", "flask", "werkzeug", "sqlalchemy", "jinja2", "huey")
+            for name in (
+                "gunicorn",
+                "flask",
+                "flask-sqlalchemy",
+                "werkzeug",
+                "sqlalchemy",
+                "jinja2",
+                "psycopg",
+            )
         ),
     }
 
@@ -194,7 +232,7 @@ def _fmt_ms(value: float) -> str:
 def results_table(results: Iterable[EndpointResult]) -> list[str]:
     """Markdown table of the endpoints."""
     lines = [
-        "| endpoint | req/s (best round) | every round | median ms | p95 ms | "
+        "| endpoint | req/s (median) | every round | median ms | p95 ms | "
         "server CPU ms/req | client CPU | other CPU | errors |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -210,9 +248,9 @@ def results_table(results: Iterable[EndpointResult]) -> list[str]:
 
 
 def targets_table(verdicts: Iterable[Verdict], results: dict[str, EndpointResult]) -> list[str]:
-    """Markdown table of the targets."""
+    """Markdown table of the targets: met or MISS, side by side."""
     lines = [
-        "| target | compares | required | measured (req/s) | by server CPU | result |",
+        "| target | compares | required | measured (median req/s) | by server CPU | result |",
         "|---|---|---:|---:|---:|---|",
     ]
     for verdict in verdicts:
@@ -221,13 +259,38 @@ def targets_table(verdicts: Iterable[Verdict], results: dict[str, EndpointResult
             f"| {target.name} | {results[target.key].label} / "
             f"{results[target.reference].label} | >= {target.factor:.1f} x | "
             f"{verdict.ratio:.2f} x | {verdict.cpu_ratio:.2f} x | "
-            f"{'PASS' if verdict.passed else '**FAIL**'} |"
+            f"{'met' if verdict.passed else 'MISS'} |"
         )
     return lines
 
 
-# The marker name of the web benchmark's section in RESULTS.md.
-SECTION = "web-bench"
+def summary(run: DatabaseRun) -> str:
+    """'SQLite: 6 of 9 targets met; missed: a (0.31 x), b (0.12 x).'"""
+    missed = [v for v in run.verdicts if not v.passed]
+    text = f"{run.name}: {len(run.verdicts) - len(missed)} of {len(run.verdicts)} targets met"
+    if missed:
+        text += "; missed: " + ", ".join(f"{v.target.name} ({v.ratio:.2f} x)" for v in missed)
+    return text + "."
+
+
+def database_lines(run: DatabaseRun) -> list[str]:
+    """One database's tables, its load averages and its summary."""
+    during = ""
+    if run.load_during:
+        during = "; 1-minute load at the start of each round: " + " / ".join(
+            f"{value:.1f}" for value in run.load_during
+        )
+    lines = [f"### {run.name}", ""]
+    lines += [f"- **Database:** {run.version}"]
+    lines += [
+        f"- **Load average (1, 5, 15 min):** {load_average(run.load_before)} before, "
+        f"{load_average(run.load_after)} after{during}"
+    ]
+    lines += ["", *results_table(run.results.values())]
+    lines += ["", *targets_table(run.verdicts, run.results), "", f"**{summary(run)}**"]
+    if run.notes:
+        lines += ["", *[f"- {note}" for note in run.notes]]
+    return lines
 
 
 def write_results(
@@ -235,24 +298,33 @@ def write_results(
     *,
     machine: dict[str, str],
     settings: dict[str, str],
-    results: dict[str, EndpointResult],
-    verdicts: list[Verdict],
-    notes: list[str],
+    runs: list[DatabaseRun],
 ) -> None:
-    """Write this run as the web section of RESULTS.md; the other benches' sections stay."""
+    """Write this run as the web sections of RESULTS.md; the other benches' sections stay."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     opening, closing = markers(SECTION)
-    lines = [opening, f"## Latest run: {when}", "", "### Machine", ""]
-    lines += [f"- **{name}:** {value}" for name, value in machine.items()]
-    lines += ["", "### Settings", ""]
-    lines += [f"- **{name}:** {value}" for name, value in settings.items()]
-    lines += ["", "### Endpoints", "", *results_table(results.values())]
-    lines += ["", "### Targets", "", *targets_table(verdicts, results)]
-    if notes:
-        lines += ["", "### Notes", ""]
-        lines += [f"- {note}" for note in notes]
+    lines = [opening, f"## Web throughput against a bare Flask app: latest run {when}", ""]
+    lines += ["### Machine and settings", ""]
+    lines += [f"- **{name}:** {value}" for name, value in (machine | settings).items()]
+    lines += ["", *[summary(run) for run in runs], ""]
+    for run in runs:
+        lines += [*database_lines(run), ""]
     lines.append(closing)
-    if not path.exists() or not path.read_text(encoding="utf-8").startswith(METHOD.split("\n")[0]):
-        previous = path.read_text(encoding="utf-8") if path.exists() else ""
-        path.write_text(METHOD + "\n" + previous, encoding="utf-8")
+    _write_method(path)
     replace_section(path, SECTION, "\n".join(lines))
+
+
+def _write_method(path: Path) -> None:
+    """The method as its own marked section, right after the file's title. An older file
+    had it unmarked between the title and the first section: that text is replaced."""
+    opening, closing = markers(METHOD_SECTION)
+    text = f"{opening}\n{METHOD}{closing}"
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if opening in current:
+        replace_section(path, METHOD_SECTION, text)
+        return
+    title, rest = "# Benchmark results\n", current
+    if current.startswith(title):
+        rest = current.removeprefix(title)
+        rest = rest[rest.index("<!-- ") :] if "<!-- " in rest else ""
+    path.write_text(f"{title}\n{text}\n\n{rest}", encoding="utf-8")

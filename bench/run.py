@@ -1,25 +1,38 @@
-"""`make bench`: prepare the database, start gunicorn, measure every endpoint, write RESULTS.md.
+"""`make bench`: the app's hot paths against a bare Flask app, on SQLite and on PostgreSQL.
 
-    .venv/bin/python -m bench.run [--database-url postgresql://postgres@127.0.0.1:5432/campaign_bench]
+    .venv/bin/python -m bench.run [--quick] [--database sqlite] [--database postgresql]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/campaign_bench]
 
-See bench/RESULTS.md for the method; ``--help`` for the knobs.
+``BENCH_QUICK=1`` in the environment (``make bench BENCH_QUICK=1``) is ``--quick``: a
+10,000-signature "big" petition, 5 rounds of 1-second windows. The PostgreSQL server is the
+one in ``--postgres-url`` (or ``BENCH_POSTGRES_URL``); the run creates and drops its
+database there and a second one, ``<name>_bare``, for the bare app.
+
+The method is report.METHOD (the top of bench/RESULTS.md); ``--help`` lists the knobs.
+
+Per database: prepare the database (migrations, three petitions, the signatures, the pending
+signatures whose links get opened), start the servers (``_servers``: the app, the app with
+the micro-cache off, the bare app), measure every endpoint (``_endpoints``: each bound to one
+of those servers) in interleaved rounds (bench/rounds.py), and judge the targets
+(``_targets``). Another server or endpoint joins by adding it there; a bench of another kind
+(the mail drain) is a module of its own, run by `make bench`, writing its own section.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import secrets
 import shutil
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
+from flask import Flask
 
-from bench import data, load, report
+from bench import bare_app, data, load, report
 from bench.common import (
     PROJECT_ROOT,
     RESULTS,
@@ -27,91 +40,40 @@ from bench.common import (
     WORK_DIR,
     WORKERS,
     git_output,
-    load_average,
     new_work_dir,
+    quick_run,
     say,
     scratch_database,
     server_env,
 )
-from bench.server import HOST, Gunicorn, machine_busy_seconds
+from bench.rounds import Endpoint, LinkSupply, run_rounds
+from bench.server import HOST, Gunicorn
 
-
-def _endpoints(petitions: data.BenchPetitions, big: int) -> list[load.Target]:
-    small_page = f"/petitions/{petitions.small_slug}"
-    big_page = f"/petitions/{petitions.big_slug}"
-    many = f"{big:,}"
-    return [
-        load.Target("hello", "hello (ceiling)", "GET", "/_bench/hello", 200),
-        load.Target("insert", "bare insert (ceiling)", "POST", "/_bench/insert", 201),
-        load.Target("page_small", "page, 10 signatures", "GET", small_page, 200),
-        load.Target("page_big", f"page, {many} signatures", "GET", big_page, 200),
-        load.Target(
-            "count_small",
-            "count API, 10 signatures",
-            "GET",
-            f"/api/v1/petitions/{petitions.small_slug}",
-            200,
-        ),
-        load.Target(
-            "count_big",
-            f"count API, {many} signatures",
-            "GET",
-            f"/api/v1/petitions/{petitions.big_slug}",
-            200,
-        ),
-        load.Target("sign_small", "signing, 10 signatures", "POST", small_page, 302, small_page),
-        load.Target("sign_big", f"signing, {many} signatures", "POST", big_page, 302, big_page),
-    ]
-
-
-def _targets(big: int) -> list[report.Target]:
-    many = f"{big:,}"
-    return [
-        report.Target("page >= 0.5 x hello", "page_small", "hello", 0.5),
-        report.Target("count API >= 0.8 x hello", "count_small", "hello", 0.8),
-        report.Target("signing >= 0.5 x bare insert", "sign_small", "insert", 0.5),
-        report.Target(
-            f"page as fast at {many} as at 10", "page_big", "page_small", report.SAME_SPEED
-        ),
-        report.Target(
-            f"count API as fast at {many} as at 10", "count_big", "count_small", report.SAME_SPEED
-        ),
-        report.Target(
-            f"page as fast at {many} as at 10, micro-cache off",
-            "page_big_uncached",
-            "page_small_uncached",
-            report.SAME_SPEED,
-        ),
-        report.Target(
-            f"count API as fast at {many} as at 10, micro-cache off",
-            "count_big_uncached",
-            "count_small_uncached",
-            report.SAME_SPEED,
-        ),
-    ]
-
-
-def _uncached(targets: list[load.Target]) -> list[load.Target]:
-    """The page and count endpoints again, as measured with the micro-cache off."""
-    return [
-        replace(target, key=f"{target.key}_uncached", label=f"{target.label}, micro-cache off")
-        for target in targets
-        if target.key.startswith(("page_", "count_"))
-    ]
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/campaign_bench"
+# Requests per second the confirmation links are prepared for, from all clients together:
+# well above what a bare insert reaches on two cores, so the clients never run out.
+LINK_RATE = 3000.0
+# Every knob's value in a full run and in a quick one.
+FULL = {"signatures": 1_000_000, "rounds": 5, "duration": 2.0, "warmup": 0.5}
+QUICK = {"signatures": 10_000, "rounds": 5, "duration": 1.0, "warmup": 0.3}
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """The database the server will run on."""
+    """The database the servers will run on."""
 
+    app: Flask  # the runner's copy of the app, with the servers' settings
     petitions: data.BenchPetitions
+    confirm_id: int
+    confirm_links: list[str]
     plans: dict[str, str]
     server_version: str
     shape: dict[int, tuple[int, int]]  # petition id: (countries, counter rows)
 
 
-def _prepare(signatures: int) -> Prepared:
-    """Migrate, add the petitions and their signatures, check them; close every connection."""
+def _prepare(signatures: int, links: int) -> Prepared:
+    """Migrate, add the petitions, their signatures and the pending ones with their links
+    (made here, with the servers' SECRET_KEY); check; close every connection."""
     from campaign_app import create_app
     from campaign_app.extensions import db
 
@@ -128,79 +90,107 @@ def _prepare(signatures: int) -> Prepared:
         show_pos=True,
     ) as bar:
         data.load_signatures(app, petitions.big_id, signatures, progress=bar.update)
-    say(f"  done in {time.monotonic() - started:.0f} s; checking the counter against the rows")
-    shape = data.check_counts(app, {petitions.small_id: 10, petitions.big_id: signatures})
+    say(f"  done in {time.monotonic() - started:.0f} s; {links:,} pending signatures to confirm")
+    confirm_id, pending = data.create_confirm_petition(app, 10, links)
+    confirm_links = data.confirmation_paths(app, data.CONFIRM_SLUG, pending)
+    say("  checking the counters against the rows")
+    expected = {petitions.small_id: 10, petitions.big_id: signatures, confirm_id: 10}
+    shape = data.check_counts(app, expected)
     plans = data.query_plans(app, petitions.big_id)
     version = data.settle(app)
     with app.app_context():
         db.engine.dispose()
-    return Prepared(petitions, plans, version, shape)
+    return Prepared(app, petitions, confirm_id, confirm_links, plans, version, shape)
 
 
-def _measure(
-    pool: Pool,
-    server: Gunicorn,
-    target: load.Target,
-    *,
-    clients: int,
-    warmup: float,
-    duration: float,
-    run_tag: str,
-) -> tuple[list[load.ClientResult], float, float]:
-    """One window on one endpoint: the clients' results, the server's and the machine's CPU."""
-    start_at = time.monotonic() + 0.3
-    jobs = [
-        load.Job(HOST, server.port, target, start_at, warmup, duration, f"{run_tag}c{index}")
-        for index in range(clients)
+def _endpoints(
+    prepared: Prepared, big: int, servers: dict[str, Gunicorn], link_rate: float
+) -> list[Endpoint]:
+    """Every endpoint measured, bound to its server, in the order of a round."""
+    petitions = prepared.petitions
+    small_page = f"/petitions/{petitions.small_slug}"
+    big_page = f"/petitions/{petitions.big_slug}"
+    many = f"{big:,}"
+
+    def page(key: str, label: str, path: str) -> load.Target:
+        return load.Target(key, label, "GET", path, 200)
+
+    count_small = f"/api/v1/petitions/{petitions.small_slug}"
+    count_big = f"/api/v1/petitions/{petitions.big_slug}"
+    app, bare = servers["app"], servers["bare"]
+    endpoints = [
+        Endpoint(page("hello", "bare hello", "/hello"), bare),
+        Endpoint(page("page_small", "page, 10 signatures", small_page), app),
+        Endpoint(load.Target("insert", "bare insert", "POST", "/insert", 201), bare),
+        Endpoint(
+            load.Target("sign_small", "signing POST", "POST", small_page, 302, small_page), app
+        ),
+        Endpoint(page("count_small", "count API, 10 signatures", count_small), app),
+        Endpoint(
+            page("confirm", "opening the confirmation link", prepared.confirm_links[0]),
+            app,
+            LinkSupply(prepared.confirm_links, link_rate),
+        ),
+        Endpoint(page("page_big", f"page, {many} signatures", big_page), app),
+        Endpoint(page("count_big", f"count API, {many} signatures", count_big), app),
     ]
-    pending = pool.map_async(load.run_client, jobs, chunksize=1)
-    time.sleep(max(0.0, start_at + warmup - time.monotonic()))
-    cpu_before, busy_before = server.cpu_seconds(), machine_busy_seconds()
-    time.sleep(max(0.0, start_at + warmup + duration - time.monotonic()))
-    cpu_after, busy_after = server.cpu_seconds(), machine_busy_seconds()
-    results = pending.get(timeout=warmup + duration + 120)
-    return results, cpu_after - cpu_before, busy_after - busy_before
-
-
-def _run_rounds(
-    server: Gunicorn,
-    targets: list[load.Target],
-    *,
-    clients: int,
-    warmup: float,
-    duration: float,
-    rounds: int,
-) -> dict[str, report.EndpointResult]:
-    """Warm every endpoint up, then measure them all, round after round."""
-    results = {target.key: report.EndpointResult(target.key, target.label) for target in targets}
-    run_tag = secrets.token_hex(4)
-    with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        # Both workers load templates, translations and country names on first use.
-        say("  warming the server up on every endpoint")
-        for target in targets:
-            _measure(
-                pool, server, target, clients=clients, warmup=0.0, duration=0.5, run_tag=run_tag
+    if "uncached" in servers:
+        uncached = [e for e in endpoints if e.target.key.startswith(("page_", "count_"))]
+        endpoints += [
+            Endpoint(
+                replace(
+                    e.target,
+                    key=f"{e.target.key}_uncached",
+                    label=f"{e.target.label}, micro-cache off",
+                ),
+                servers["uncached"],
             )
-        for round_number in range(1, rounds + 1):
-            # Alternate the order, so no endpoint always follows the same one.
-            for target in targets if round_number % 2 else targets[::-1]:
-                client_results, server_cpu, machine_cpu = _measure(
-                    pool,
-                    server,
-                    target,
-                    clients=clients,
-                    warmup=warmup,
-                    duration=duration,
-                    run_tag=f"{run_tag}r{round_number}",
-                )
-                result = results[target.key]
-                _record(result, client_results, server_cpu, machine_cpu, duration)
-                errors = f"  ({result.errors} errors so far)" if result.errors else ""
-                say(
-                    f"  round {round_number}/{rounds}  {target.label:<46} "
-                    f"{result.rounds_rps[-1]:>8,.0f} req/s{errors}"
-                )
-    return results
+            for e in uncached
+        ]
+    return endpoints
+
+
+def _targets(big: int) -> list[report.Target]:
+    many, same = f"{big:,}", report.SAME_SPEED
+    return [
+        report.Target("signing POST / bare insert", "sign_small", "insert", 0.5),
+        report.Target("opening the confirmation link / bare insert", "confirm", "insert", 0.4),
+        report.Target("page, micro-cache off / hello", "page_small_uncached", "hello", 0.2),
+        report.Target("page (micro-cache on) / hello", "page_small", "hello", 0.5),
+        report.Target("count API / hello", "count_small", "hello", 0.8),
+        report.Target(f"page as fast at {many} as at 10", "page_big", "page_small", same),
+        report.Target(f"count API as fast at {many} as at 10", "count_big", "count_small", same),
+        report.Target(
+            f"page as fast at {many} as at 10, micro-cache off",
+            "page_big_uncached",
+            "page_small_uncached",
+            same,
+        ),
+        report.Target(
+            f"count API as fast at {many} as at 10, micro-cache off",
+            "count_big_uncached",
+            "count_small_uncached",
+            same,
+        ),
+    ]
+
+
+def _servers(
+    stack: ExitStack, work: Path, env: dict[str, str], bare_url: str, uncached: bool
+) -> dict[str, Gunicorn]:
+    """The app, the app with the micro-cache off, the bare app: same gunicorn options."""
+    base = os.environ | env | {"PYTHONPATH": str(PROJECT_ROOT)}
+    specs: dict[str, tuple[dict[str, str], str, str]] = {"app": ({}, "wsgi:app", "/healthz")}
+    if uncached:
+        specs["uncached"] = (UNCACHED_ENV, "wsgi:app", "/healthz")
+    specs["bare"] = ({"BARE_DATABASE_URL": bare_url}, "bench.bare_app:create_app()", "/hello")
+    servers = {}
+    for name, (extra, app, probe) in specs.items():
+        server = Gunicorn(
+            PROJECT_ROOT, base | extra, work / f"gunicorn-{name}.log", WORKERS, app=app, probe=probe
+        )
+        servers[name] = stack.enter_context(server)
+    return servers
 
 
 def _code_version() -> str:
@@ -215,14 +205,20 @@ def _code_version() -> str:
 def _notes(
     prepared: Prepared, signatures: int, results: dict[str, report.EndpointResult]
 ) -> list[str]:
-    petitions = prepared.petitions
-    notes = []
+    petitions, notes = prepared.petitions, []
     for label, petition_id in (("10", petitions.small_id), (f"{signatures:,}", petitions.big_id)):
         countries, rows = prepared.shape[petition_id]
         notes.append(
             f"Petition with {label} signatures: signers from {countries} countries; its page "
             f"and count API sum {rows} counter rows and list the countries."
         )
+    confirmed = results["confirm"].answered
+    notes.append(
+        f"Confirmation link: {len(prepared.confirm_links):,} pending signatures prepared, "
+        f"{confirmed:,} links opened (warm-ups included), each once; the petition's rows and "
+        f"counters grew by {confirmed:,}"
+        + (" (checked)." if not results["confirm"].errors else " - or not: see the errors.")
+    )
     notes += [
         f"SQLite plan for the page's {name} query: `{plan}`"
         for name, plan in prepared.plans.items()
@@ -232,134 +228,220 @@ def _notes(
     return notes
 
 
+def _check_confirmations(prepared: Prepared, result: report.EndpointResult) -> None:
+    """Every confirmation request must have confirmed a signature of its own: the petition's
+    confirmed rows, its counter and its hourly counter must have grown by exactly the number
+    of 200s the clients got. Else the run counts as failed (an error on that endpoint)."""
+    expected = {prepared.confirm_id: 10 + result.answered}
+    try:
+        data.check_counts(prepared.app, expected)
+    except RuntimeError as error:
+        result.errors += 1
+        result.error_samples.append(f"{result.answered:,} links answered 200, but: {error}")
+    with prepared.app.app_context():
+        from campaign_app.extensions import db
+
+        db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Options:
+    signatures: int
+    clients: int
+    duration: float
+    warmup: float
+    rounds: int
+    uncached: bool
+    keep: bool
+
+
+def run_database(
+    kind: str, url: str, base_env: dict[str, str], options: Options
+) -> report.DatabaseRun:
+    """Prepare one database, serve it three ways, measure, judge."""
+    work = new_work_dir(f"run-{kind}")
+    instance = work / "instance"
+    env = base_env | {"CAMPAIGN_INSTANCE_PATH": str(instance), "DATABASE_URL": url}
+    os.environ.update(env)
+    bare_url = f"sqlite:///{instance / 'bare.sqlite3'}"
+    if url:
+        bare_url = str(
+            sa.engine.make_url(url).set(database=f"{sa.engine.make_url(url).database}_bare")
+        )
+    windows = options.rounds * (options.warmup + options.duration + 0.3) + 0.8
+    links = LinkSupply.needed(LINK_RATE, windows)
+    name = "PostgreSQL" if url else "SQLite"
+    say(f"=== {name} ===")
+    started = time.monotonic()
+    try:
+        with scratch_database(url, options.keep), scratch_database(bare_url, options.keep):
+            prepared = _prepare(options.signatures, links)
+            bare_app.create_table(bare_url)
+            prepared_at = time.monotonic()
+            say(f"  {name} prepared in {prepared_at - started:.0f} s")
+            load_before = os.getloadavg()
+            with ExitStack() as stack:
+                servers = _servers(stack, work, env, bare_url, options.uncached)
+                endpoints = _endpoints(prepared, options.signatures, servers, LINK_RATE)
+                per_window = options.warmup + options.duration + 0.4
+                say(
+                    f"Measuring {len(endpoints)} endpoints x {options.rounds} rounds "
+                    f"(about {len(endpoints) * (options.rounds * per_window + 0.9):.0f} s) ..."
+                )
+                measured = run_rounds(
+                    endpoints,
+                    clients=options.clients,
+                    warmup=options.warmup,
+                    duration=options.duration,
+                    rounds=options.rounds,
+                    progress=say,
+                )
+            load_after = os.getloadavg()
+            measured_at = time.monotonic()
+            _check_confirmations(prepared, measured.results["confirm"])
+    finally:
+        if not options.keep:
+            shutil.rmtree(instance, ignore_errors=True)
+    results = measured.results
+    version = f"{name} {prepared.server_version}".strip() if url else f"SQLite {sqlite_version()}"
+    return report.DatabaseRun(
+        name=name,
+        version=version,
+        load_before=load_before,
+        load_after=load_after,
+        load_during=measured.load_averages,
+        results=results,
+        verdicts=report.judge(_targets(options.signatures), results),
+        notes=_notes(prepared, options.signatures, results),
+        seconds={"preparing": prepared_at - started, "measuring": measured_at - prepared_at},
+    )
+
+
+def sqlite_version() -> str:
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+def _postgres_reachable(url: str) -> str:
+    """'' when the PostgreSQL server in url answers, else why not."""
+    engine = sa.create_engine(
+        sa.engine.make_url(url).set(drivername="postgresql+psycopg", database="postgres")
+    )
+    try:
+        with engine.connect():
+            return ""
+    except sa.exc.OperationalError as error:
+        return str(error.orig or error).strip().splitlines()[0]
+    finally:
+        engine.dispose()
+
+
 @click.command()
 @click.option(
-    "--database-url",
-    default="",
-    help="PostgreSQL URL of a scratch database to create and drop (default: SQLite).",
+    "--database",
+    "databases",
+    type=click.Choice(["sqlite", "postgresql"]),
+    multiple=True,
+    help="Which databases to run on (repeat it; default: both).",
 )
-@click.option("--signatures", default=1_000_000, show_default=True, help="Size of the big one.")
+@click.option(
+    "--postgres-url",
+    default=lambda: os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+    show_default=f"$BENCH_POSTGRES_URL or {DEFAULT_POSTGRES_URL}",
+    help="A scratch database to create and drop (and <name>_bare beside it).",
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    default=quick_run,
+    help=f"A short run: {QUICK} (default when BENCH_QUICK=1).",
+)
+@click.option("--signatures", type=int, help=f"Size of the big petition [{FULL['signatures']:,}].")
 @click.option("--clients", default=4, show_default=True, help="Concurrent client processes.")
-@click.option("--duration", default=4.0, show_default=True, help="Seconds measured per window.")
-@click.option("--warmup", default=1.0, show_default=True, help="Seconds of warm-up per window.")
-@click.option("--rounds", default=5, show_default=True, help="Interleaved rounds per endpoint.")
+@click.option("--duration", type=float, help=f"Seconds measured per window [{FULL['duration']}].")
+@click.option("--warmup", type=float, help=f"Seconds of warm-up per window [{FULL['warmup']}].")
+@click.option("--rounds", type=int, help=f"Interleaved rounds [{FULL['rounds']}].")
 @click.option("--output", type=click.Path(path_type=Path), default=RESULTS, show_default=True)
 @click.option(
     "--uncached/--no-uncached",
     default=True,
     show_default=True,
-    help="Also measure page and count API with the micro-cache off (a second server).",
+    help="Also measure page and count API with the micro-cache off (another server).",
 )
-@click.option("--keep", is_flag=True, help="Keep the database after the run.")
+@click.option("--keep", is_flag=True, help="Keep the databases after the run.")
 @click.option("--check", is_flag=True, help="Exit with status 1 when a target is missed.")
 def main(
-    database_url: str,
-    signatures: int,
+    databases: tuple[str, ...],
+    postgres_url: str,
+    quick: bool,
+    signatures: int | None,
     clients: int,
-    duration: float,
-    warmup: float,
-    rounds: int,
+    duration: float | None,
+    warmup: float | None,
+    rounds: int | None,
     output: Path,
     uncached: bool,
     keep: bool,
     check: bool,
 ) -> None:
-    """Throughput of the petition endpoints against their ceilings, under gunicorn."""
+    """The app's hot paths against a bare Flask app, under gunicorn, on SQLite and PostgreSQL."""
+    preset = QUICK if quick else FULL
+    options = Options(
+        signatures=signatures if signatures is not None else int(preset["signatures"]),
+        clients=clients,
+        duration=duration if duration is not None else float(preset["duration"]),
+        warmup=warmup if warmup is not None else float(preset["warmup"]),
+        rounds=rounds if rounds is not None else int(preset["rounds"]),
+        uncached=uncached,
+        keep=keep,
+    )
+    databases = databases or ("sqlite", "postgresql")
+    if "postgresql" in databases and (problem := _postgres_reachable(postgres_url)):
+        say(
+            f"PostgreSQL at {sa.engine.make_url(postgres_url).render_as_string()} does not "
+            f"answer ({problem}); start it, set --postgres-url, or run --database sqlite."
+        )
+        sys.exit(2)
     for old in WORK_DIR.glob("run-*"):
         shutil.rmtree(old, ignore_errors=True)
-    work = new_work_dir("run")
-    instance = work / "instance"
-    env = server_env(instance, database_url)
-    os.environ.update(env)
-    load_before, codes = os.getloadavg(), []
-    try:
-        with scratch_database(database_url, keep):
-            prepared = _prepare(signatures)
-            targets = _endpoints(prepared.petitions, signatures)
-            phases: list[tuple[str, dict[str, str], list[load.Target]]] = [("", {}, targets)]
-            if uncached:
-                phases.append(("-uncached", UNCACHED_ENV, _uncached(targets)))
-            count = sum(len(phase[2]) for phase in phases)
-            total = count * (rounds * (warmup + duration + 0.4) + 1)
-            say(f"Measuring {count} endpoints x {rounds} rounds (about {total:.0f} s) ...")
-            results: dict[str, report.EndpointResult] = {}
-            for suffix, extra_env, phase_targets in phases:
-                gunicorn_env = os.environ | env | extra_env | {"PYTHONPATH": str(PROJECT_ROOT)}
-                log = work / f"gunicorn{suffix}.log"
-                codes.append(_code_version())  # others may commit while the bench runs
-                with Gunicorn(PROJECT_ROOT, gunicorn_env, log, WORKERS) as server:
-                    if extra_env:
-                        assigned = " ".join(f"{name}={value}" for name, value in extra_env.items())
-                        say(f"  a new gunicorn with {assigned}")
-                    results |= _run_rounds(
-                        server,
-                        phase_targets,
-                        clients=clients,
-                        warmup=warmup,
-                        duration=duration,
-                        rounds=rounds,
-                    )
-    finally:
-        if not keep:
-            shutil.rmtree(instance, ignore_errors=True)
-    targets_run = [t for t in _targets(signatures) if t.key in results and t.reference in results]
-    verdicts = report.judge(targets_run, results)
-    machine = report.describe_machine(
-        "PostgreSQL" if database_url else "SQLite", prepared.server_version
-    )
+    started, codes = time.monotonic(), [_code_version()]
+    base_env = server_env(Path(), "")  # one SECRET_KEY and signer keys for every server
+    runs = []
+    for kind in databases:
+        url = postgres_url if kind == "postgresql" else ""
+        runs.append(run_database(kind, url, base_env, options))
+        codes.append(_code_version())  # others may commit while the bench runs
+    minutes = (time.monotonic() - started) / 60
     settings = {
-        "Code": codes[0]
-        if len(set(codes)) == 1
-        else "; ".join(f"server {n}: {code}" for n, code in enumerate(codes, 1)),
-        "Server": f"gunicorn, {WORKERS} sync workers, {HOST}"
-        + ("; a second one with CAMPAIGN_MICROCACHE_SECONDS=0 for the rows so marked" * uncached),
+        "Code": codes[0] if len(set(codes)) == 1 else " then ".join(dict.fromkeys(codes)),
+        "Servers": (
+            f"gunicorn, {WORKERS} sync workers each, on {HOST}: the app (wsgi:app)"
+            + (", the app with CAMPAIGN_MICROCACHE_SECONDS=0" if uncached else "")
+            + ", the bare app (bench.bare_app:create_app())"
+        ),
         "Load": (
-            f"{clients} client processes, {rounds} rounds x ({warmup:g} s warm-up + "
-            f"{duration:g} s measured) per endpoint"
+            f"{options.clients} client processes; {options.rounds} interleaved rounds, each "
+            f"endpoint {options.warmup:g} s warm-up + {options.duration:g} s measured per round"
+            + (" (quick run)" if quick else "")
         ),
-        "Big petition": f"{signatures:,} confirmed signatures",
-        "Load average (1, 5, 15 min)": (
-            f"{load_average(load_before)} before, {load_average(os.getloadavg())} after"
-        ),
+        "Big petition": f"{options.signatures:,} confirmed signatures",
+        "Time": f"{minutes:.1f} minutes in all ("
+        + "; ".join(
+            f"{run.name}: " + ", ".join(f"{what} {sec:.0f} s" for what, sec in run.seconds.items())
+            for run in runs
+        )
+        + ")",
     }
-    report.write_results(
-        output,
-        machine=machine,
-        settings=settings,
-        results=results,
-        verdicts=verdicts,
-        notes=_notes(prepared, signatures, results),
-    )
-    click.echo("\n".join(["", *report.results_table(results.values()), ""]))
-    click.echo("\n".join([*report.targets_table(verdicts, results), ""]))
-    click.echo(f"Written to {output}; server logs in {work}")
-    if any(result.errors for result in results.values()):
+    report.write_results(output, machine=report.describe_machine(), settings=settings, runs=runs)
+    for run in runs:
+        click.echo("\n".join(["", *report.database_lines(run)]))
+    click.echo(f"\nWritten to {output}; server logs in {WORK_DIR}")
+    if any(run.errors for run in runs):
         say("Some requests failed (see the notes in the results): the figures are suspect.")
         sys.exit(1)
-    if check and not all(verdict.passed for verdict in verdicts):
+    if check and not all(v.passed for run in runs for v in run.verdicts):
         sys.exit(1)
-
-
-def _record(
-    result: report.EndpointResult,
-    client_results: list[load.ClientResult],
-    server_cpu: float,
-    machine_cpu: float,
-    duration: float,
-) -> None:
-    completed = sum(client.completed for client in client_results)
-    client_cpu = sum(client.cpu_seconds for client in client_results)
-    result.other_cpu += max(0.0, machine_cpu - server_cpu - client_cpu)
-    result.rounds_rps.append(completed / duration)
-    result.completed += completed
-    result.seconds += duration
-    result.server_cpu += server_cpu
-    result.client_cpu += client_cpu
-    for client in client_results:
-        result.errors += client.errors
-        result.latencies.extend(client.latencies)
-        room = load.ERROR_SAMPLES_KEPT - len(result.error_samples)
-        result.error_samples.extend(client.error_samples[: max(room, 0)])
 
 
 if __name__ == "__main__":

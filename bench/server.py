@@ -34,14 +34,35 @@ def free_port(host: str = HOST) -> int:
         return port
 
 
-class Gunicorn:
-    """``gunicorn -w WORKERS -b 127.0.0.1:PORT bench.app:create_bench_app()`` as a context."""
+# What the app's deployment serves (README, "Deployment"): the real entry point.
+APP = "wsgi:app"
+APP_PROBE = "/healthz"
 
-    def __init__(self, project_root: Path, env: dict[str, str], log_path: Path, workers: int):
+
+class Gunicorn:
+    """``gunicorn --workers WORKERS --bind 127.0.0.1:PORT APP`` as a context.
+
+    ``app`` is the WSGI application gunicorn loads (the campaign app by default; bench/run.py
+    also serves ``bench.bare_app:create_app()`` with the very same options); ``probe`` is a
+    path that answers 200 once a worker is up.
+    """
+
+    def __init__(
+        self,
+        project_root: Path,
+        env: dict[str, str],
+        log_path: Path,
+        workers: int,
+        *,
+        app: str = APP,
+        probe: str = APP_PROBE,
+    ):
         self.project_root = project_root
         self.env = env
         self.log_path = log_path
         self.workers = workers
+        self.app = app
+        self.probe = probe
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -55,7 +76,7 @@ class Gunicorn:
             str(self.workers),
             "--bind",
             f"{HOST}:{self.port}",
-            "bench.app:create_bench_app()",
+            self.app,
         ]
 
     def __enter__(self) -> Gunicorn:
@@ -93,7 +114,7 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; see {self.log_path}")
 
     def _answers(self) -> bool:
-        request = f"GET /_bench/hello HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
+        request = f"GET {self.probe} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
         try:
             with socket.create_connection((HOST, self.port), timeout=2) as sock:
                 sock.sendall(request.encode())
