@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
 from campaign_app import config as settings
+from campaign_app.application import CampaignFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ FEATURES = (
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, CAMPAIGN_* variables, then test_config."""
-    app = Flask(
+    app = CampaignFlask(
         __name__,
         instance_relative_config=True,
         instance_path=os.environ.get("CAMPAIGN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),

@@ -40,11 +40,14 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
 
 
 def _json_response(body: bytes, etag: str, max_age: int) -> ResponseReturnValue:
-    response = current_app.response_class(body, mimetype="application/json")
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    """The JSON with its cache headers, or 304 when the client has it (If-None-Match).
+
+    Headers written directly: werkzeug's cache_control, set_etag and make_conditional parse
+    and rebuild them, which cost more than the rest of a micro-cached answer."""
+    headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": f'"{etag}"'}
+    if "If-None-Match" in request.headers and request.if_none_match.contains(etag):
+        return current_app.response_class(status=304, headers=headers)
+    return current_app.response_class(body, mimetype="application/json", headers=headers)
 
 
 def _cached(key: str, build: Callable[[], Any], max_age: int) -> ResponseReturnValue:

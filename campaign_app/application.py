@@ -1,0 +1,54 @@
+"""The app's Flask class: Flask, with two costs of every request paid once.
+
+Measured on the cached count API (bench/RESULTS.md), these were a fifth of the app's own work
+per request beyond a bare Flask app's:
+
+* Flask asks ``inspect.iscoroutinefunction`` of every hook and view on every request
+  (``ensure_sync``); the answer never changes for a function, so it is remembered (weakly,
+  so per-request closures such as ``after_this_request`` callbacks are not kept);
+* the session interface builds its signing serializer for every request; it is kept while
+  the secret key and its fallbacks stay the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+
+
+class CampaignFlask(Flask):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]
+        self._sync_functions = weakref.WeakKeyDictionary()
+        self.session_interface = KeptSerializerSessionInterface()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._sync_functions[func]
+        except (KeyError, TypeError):  # TypeError: not weakly referenceable (e.g. a partial)
+            pass
+        found = super().ensure_sync(func)
+        with contextlib.suppress(TypeError):
+            self._sync_functions[func] = found
+        return found
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions; the serializer is built once per secret key."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = self._kept
+        if kept is None or kept[0] != key:
+            kept = self._kept = (key, super().get_signing_serializer(app))
+        return kept[1]
