@@ -40,7 +40,10 @@ class MailRefused(MailDeliveryError):
 
 def deliverable_address(address: str) -> str:
     """``address`` with an international domain in its ASCII (IDNA) form, for the envelope
-    and the To header; the part before the @ stays as it is (it needs SMTPUTF8 if not ASCII)."""
+    and the To header; the part before the @ stays as it is (it needs SMTPUTF8 if not ASCII).
+    An ASCII address, as signing stored it, is already in that form."""
+    if address.isascii():
+        return address
     from email_validator import EmailNotValidError, validate_email  # loaded on first use
 
     try:

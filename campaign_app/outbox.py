@@ -227,6 +227,11 @@ class Dispatcher:
     ) -> None:
         """Dispatch until ``stop`` is set: poll when idle, wait longer while mail fails."""
         idle = float(self.app.config["MAIL_IDLE_SECONDS"])
+        if self.lease.total_seconds() < 2 * float(self.app.config["MAIL_SMTP_TIMEOUT"]):
+            log.warning(
+                "MAIL_LEASE_SECONDS is under twice MAIL_SMTP_TIMEOUT: a send that hangs until "
+                "its timeout may outlast the lease, and another dispatcher may send it again"
+            )
         pause = idle
         while not stop.is_set():
             failed = False

@@ -18,8 +18,17 @@ class ExpiredToken(CampaignError):
     """The confirmation link is genuine but too old."""
 
 
+# One serializer per secret key: building it for every link cost as much as signing one (the
+# mail dispatcher makes thousands a minute).
+_SERIALIZERS: dict[str, URLSafeTimedSerializer] = {}
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    secret = str(current_app.config["SECRET_KEY"])
+    found = _SERIALIZERS.get(secret)
+    if found is None:
+        found = _SERIALIZERS[secret] = URLSafeTimedSerializer(secret, salt=TOKEN_SALT)
+    return found
 
 
 def make_confirmation_token(signature_id: int) -> str:
