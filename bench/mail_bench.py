@@ -40,26 +40,18 @@ from bench.common import (
     section,
     server_env,
 )
+from bench.server import free_port
 
 PYTHON = sys.executable
 FLASK = str(Path(sys.executable).with_name("flask"))
 TARGET = 0.5
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class Sink:
     """The aiosmtpd sink process and the file of recipients it received."""
 
     def __init__(self, work: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.path = work / "received.txt"
         self.path.write_text("")
         self.process = subprocess.Popen(
@@ -98,7 +90,8 @@ def _json(args: list[str], env: dict[str, str]) -> dict[str, float]:
     return result
 
 
-def _env(work: Path, database_url: str, sink: Sink, **extra: str) -> dict[str, str]:
+def mail_env(work: Path, database_url: str, sink: Sink, **extra: str) -> dict[str, str]:
+    """The app's bench settings (bench.common.server_env) sending mail to ``sink``."""
     return (
         os.environ
         | server_env(work / "instance", database_url)
@@ -118,7 +111,7 @@ def drain_rounds(database_url: str, count: int, rounds: int) -> dict[str, object
     if not database_url:
         database_url = f"sqlite:///{work / 'instance' / 'bench.sqlite3'}"
     sink = Sink(work)
-    env = _env(work, database_url, sink)
+    env = mail_env(work, database_url, sink)
     try:
         say(f"Seeding {count} pending signatures ...")
         _json([PYTHON, "-m", "bench.mail_worker", "seed", str(count)], env)
@@ -147,7 +140,7 @@ def kill_test(database_url: str, count: int) -> dict[str, int | float]:
     if not database_url:
         database_url = f"sqlite:///{work / 'instance' / 'bench.sqlite3'}"
     sink = Sink(work)
-    env = _env(work, database_url, sink, CAMPAIGN_MAIL_LEASE_SECONDS="3")
+    env = mail_env(work, database_url, sink, CAMPAIGN_MAIL_LEASE_SECONDS="3")
     env["CAMPAIGN_MAIL_IDLE_SECONDS"] = "0.2"
     try:
         _json([PYTHON, "-m", "bench.mail_worker", "seed", str(count)], env)

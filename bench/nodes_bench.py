@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -36,14 +35,14 @@ from bench.common import (
     say,
     scratch_database,
     section,
-    server_env,
 )
-from bench.mail_bench import Sink, _free_port, _json
+from bench.load import sign_session
+from bench.mail_bench import Sink, _json, mail_env
+from bench.server import HOST, free_port
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 SLUG = "mail-bench"
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 class Node:
@@ -51,7 +50,7 @@ class Node:
 
     def __init__(self, name: str, work: Path, env: dict[str, str]) -> None:
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         instance = work / name / "instance"
         instance.mkdir(parents=True)
         self.env = env | {"CAMPAIGN_INSTANCE_PATH": str(instance)}
@@ -59,7 +58,7 @@ class Node:
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
-        gunicorn = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+        gunicorn = [str(BIN / "gunicorn"), "-w", "2", "-b", f"{HOST}:{self.port}", "wsgi:app"]
         dispatch = [str(BIN / "flask"), "--app", "wsgi", "queue", "dispatch"]
         for command in (gunicorn, dispatch):
             self.processes.append(
@@ -88,8 +87,9 @@ class Node:
 def request(
     port: int, method: str, path: str, body: str = "", cookie: str = ""
 ) -> tuple[int, str, str]:
-    """(status, body, Set-Cookie) of one request over a new connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """(status, body, Set-Cookie) of one request over a new connection (bench.load's raw
+    sockets are for throughput; this is for the checks)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
     headers = {"Cookie": cookie} if cookie else {}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -105,11 +105,10 @@ def signer(number: int, count: int, nodes: list[Node], failures: list[str]) -> N
     """Sign ``count`` times: the form from one node, the POST to the other."""
     for index in range(count):
         read, post = (nodes[0], nodes[1]) if (number + index) % 2 else (nodes[1], nodes[0])
-        status, page, set_cookie = request(read.port, "GET", f"/petitions/{SLUG}")
-        token = CSRF.search(page)
-        cookie = set_cookie.split(";", 1)[0]
-        if status != 200 or token is None or not cookie:
-            failures.append(f"form from {read.name}: {status}")
+        try:
+            cookie, token = sign_session(HOST, read.port, f"/petitions/{SLUG}")
+        except (RuntimeError, OSError) as error:
+            failures.append(f"form from {read.name}: {error}")
             continue
         form = urllib.parse.urlencode(
             {
@@ -120,7 +119,7 @@ def signer(number: int, count: int, nodes: list[Node], failures: list[str]) -> N
                 "city": "",
                 "display": "first_name_country",
                 "consent": "y",
-                "csrf_token": token.group(1),
+                "csrf_token": token,
             }
         )
         status, _body, _ = request(post.port, "POST", f"/petitions/{SLUG}", form, cookie)
@@ -134,17 +133,9 @@ def run(database_url: str, redis_url: str, clients: int, per_client: int) -> dic
     redis.Redis.from_url(redis_url).flushdb()
     work = new_work_dir("nodes")
     sink = Sink(work)
-    shared = (
-        os.environ
-        | server_env(work / "instance", database_url)
-        | {
-            "REDIS_URL": redis_url,
-            "CAMPAIGN_MAIL_TRANSPORT": "smtp",
-            "CAMPAIGN_MAIL_SMTP_PORT": str(sink.port),
-            "CAMPAIGN_BASE_URL": "http://127.0.0.1:5000",
-            "CAMPAIGN_MICROCACHE_SECONDS": "0",
-            "CAMPAIGN_LOG_LEVEL": "WARNING",
-        }
+    # One set of keys for both nodes, as production shares them.
+    shared = mail_env(
+        work, database_url, sink, REDIS_URL=redis_url, CAMPAIGN_MICROCACHE_SECONDS="0"
     )
     _json([PYTHON, "-m", "bench.mail_worker", "seed", "0"], shared)
     nodes = [Node("node-a", work, shared), Node("node-b", work, shared)]

@@ -227,14 +227,11 @@ class MessageTemplate:
 
     MAX_LINE = 900  # bytes; SMTP allows 998 in an 8-bit part
 
-    def __init__(
-        self, config: Mapping[str, Any], subject: str, text: str, html: str, markers: list[str]
-    ) -> None:
+    def __init__(self, config: Mapping[str, Any], subject: str, text: str, html: str) -> None:
         self.config = config
         self.subject = subject
         self.text = text
         self.html = html
-        self.markers = markers
         self.domain = _sender_domain(config)
         boundary = f"=_{uuid.uuid4().hex}"
         # Headers encoded by the email package once (RFC 2047 words for a Cyrillic subject).

@@ -129,12 +129,8 @@ class Outbox:
         dispatcher = Dispatcher(self.app, self.sources)
         result = DrainResult()
         with self.app.app_context(), mail.open_transport() as transport:
-            while limit is None or result.claimed < limit:
-                remaining = None if limit is None else limit - result.claimed
-                batch = dispatcher.round(transport, limit=remaining)
+            for batch in dispatcher.rounds(transport, limit=limit):
                 result.add(batch)
-                if batch.claimed == 0 or batch.transport_failed:
-                    break
         return result
 
     def backlog(self) -> list[Backlog]:
@@ -237,10 +233,11 @@ class Dispatcher:
             failed = False
             try:
                 with self.app.app_context(), mail.open_transport() as transport:
-                    for result in self._rounds(transport, stop):
+                    for result in self.rounds(transport, stop=stop):
                         if on_round is not None:
                             on_round(result)
                         failed = result.transport_failed
+                        db.session.remove()  # a fresh session for the next batch
             except SQLAlchemyError as error:
                 # The database is away: nothing was marked that was not sent. Wait and retry.
                 log.warning("Mail dispatcher: database error %s; retrying", type(error).__name__)
@@ -251,14 +248,22 @@ class Dispatcher:
             pause = min(max(pause * 2, 1.0), 60.0) if failed else idle
             stop.wait(pause)
 
-    def _rounds(self, transport: mail.Transport, stop: threading.Event) -> Iterator[DrainResult]:
-        """Rounds while there is work; ends when a round finds nothing (or fails)."""
-        while not stop.is_set():
-            result = self.round(transport)
+    def rounds(
+        self,
+        transport: mail.Transport,
+        *,
+        stop: threading.Event | None = None,
+        limit: int | None = None,
+    ) -> Iterator[DrainResult]:
+        """Rounds while there is work: until one finds nothing or the transport fails, or
+        ``stop`` is set, or ``limit`` e-mails were claimed."""
+        claimed = 0
+        while (stop is None or not stop.is_set()) and (limit is None or claimed < limit):
+            result = self.round(transport, None if limit is None else limit - claimed)
+            claimed += result.claimed
             yield result
             if result.claimed == 0 or result.transport_failed:
                 return
-            db.session.remove()
 
 
 def start_dispatchers(app: Flask, count: int, stop: threading.Event) -> list[threading.Thread]:

@@ -204,9 +204,7 @@ class SignatureMail(MailSource):
             text = render_template(f"emails/{group.kind}.txt", **context)
             html = render_template(f"emails/{group.kind}.html", **context)
         db.session.commit()
-        template = mail.MessageTemplate(
-            current_app.config, subject, text, html, list(self._markers.values())
-        )
+        template = mail.MessageTemplate(current_app.config, subject, text, html)
         return template, petition_url
 
     # Marking ------------------------------------------------------------------------------
