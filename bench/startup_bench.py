@@ -51,8 +51,8 @@ COMMANDS = {
 }
 COMMANDS["cli"][1].extend(["--app", "wsgi", "--help"])
 COMMANDS["web"][1].append("import wsgi")
-# Used by some requests or commands only; the first four still load at start through the
-# queue (huey imports redis, which imports cryptography, and psycopg) and the mail module.
+# Used by some requests or commands only: none of them should load at start
+# (tests/test_lazy_imports.py fails the suite if one of its list does).
 WATCHED = (
     "reportlab",
     "PIL",
