@@ -107,6 +107,13 @@ class Defaults:
     ERASURE_LINK_MAX_AGE = 24 * 3600  # seconds an e-mailed "erase my data" link works
     ERASURE_RATE_LIMIT_PER_IP = "5/hour"
 
+    # Hand-ins (deliveries): photos per hand-in, bytes per uploaded file, pixels an upload may
+    # declare (more is refused before decoding: decompression bombs), longest side kept.
+    DELIVERY_MAX_PHOTOS = 4
+    DELIVERY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    DELIVERY_PHOTO_MAX_PIXELS = 50_000_000
+    DELIVERY_PHOTO_MAX_SIDE = 1600
+
     LANGUAGES = "en,ru,be,fr"  # offered interface languages, the first is the fallback
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -145,6 +145,22 @@ def accepts_files(view: F) -> F:
     return view
 
 
+# What a form beside its file may weigh: its text fields and the multipart framing.
+FORM_ALLOWANCE = 64 * 1024
+
+
+def accepts_upload_of(setting: str) -> Callable[[F], F]:
+    """Mark a view that takes one uploaded file of up to ``current_app.config[setting]``
+    bytes (the body may be that, plus FORM_ALLOWANCE, instead of MAX_CONTENT_LENGTH)."""
+
+    def decorator(view: F) -> F:
+        view.accepts_files = True  # type: ignore[attr-defined]
+        view.upload_limit_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
 def refuse_malformed_input() -> None:
     """400 before any query runs for control characters in the path or the query string, NUL
     in a form value, and a file sent where the view expects text."""
@@ -155,11 +171,14 @@ def refuse_malformed_input() -> None:
             abort(400)
     if request.method not in UNSAFE_METHODS:
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, "upload_limit_setting", None)
+    if setting:  # before the body is read: the limit applies as it is parsed
+        request.max_content_length = int(current_app.config[setting]) + FORM_ALLOWANCE
     for key, value in request.form.items(multi=True):
         if "\x00" in key or "\x00" in value:
             abort(400)
     if request.files:
-        view = current_app.view_functions.get(request.endpoint or "")
         if not getattr(view, "accepts_files", False):
             abort(400)
 

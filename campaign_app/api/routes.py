@@ -15,6 +15,8 @@ from flask.typing import ResponseReturnValue
 
 from campaign_app.api import bp
 from campaign_app.db import utcnow
+from campaign_app.deliveries import service as deliveries_service
+from campaign_app.deliveries.models import Delivery
 from campaign_app.microcache import microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
@@ -36,6 +38,32 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
         "opens_at": _iso(petition.opens_at),
         "closes_at": _iso(petition.closes_at),
         "url": f"{str(current_app.config['BASE_URL']).rstrip('/')}/petitions/{petition.slug}",
+    }
+
+
+def delivery_resource(delivery: Delivery) -> dict[str, Any]:
+    """A published hand-in: what, where, how many, and its photos' addresses."""
+    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    return {
+        "delivered_on": delivery.delivered_on.isoformat(),
+        "place": delivery.place,
+        "recipient": delivery.recipient,
+        "outcome": delivery.outcome.value,
+        "signatures_online": delivery.signatures_online,
+        "signatures_on_paper": delivery.signatures_on_paper,
+        "note": delivery.note,
+        "published_at": _iso(delivery.published_at),
+        "photos": [
+            {
+                "url": f"{base}/hand-ins/photos/{photo.id}/{photo.file_name}",
+                "alt": photo.alt_text,
+                "caption": photo.caption,
+                "width": photo.width,
+                "height": photo.height,
+                "content_type": photo.content_type,
+            }
+            for photo in delivery.photos
+        ],
     }
 
 
@@ -76,6 +104,10 @@ def petition(slug: str) -> ResponseReturnValue:
         counts = service.get_counts(found)
         return petition_summary(found, counts) | {
             "counts_by_country": dict(sorted(counts.by_country.items())),
+            "deliveries": [
+                delivery_resource(delivery)
+                for delivery in deliveries_service.published_deliveries(found.id)
+            ],
         }
 
     return _cached(f"petition:{slug}", build, current_app.config["COUNT_CACHE_SECONDS"])

@@ -22,6 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from campaign_app.db import utcnow
+from campaign_app.deliveries import service as deliveries_service
 from campaign_app.extensions import limiter
 from campaign_app.letters import calendar
 from campaign_app.letters.service import can_write
@@ -62,6 +63,7 @@ def _render_petition(
             counts=counts,
             signers=signers,
             prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
+            deliveries=deliveries_service.published_deliveries(petition.id),
         ),
         status,
     )

@@ -1,0 +1,1 @@
+"""The organiser side of hand-ins: record, edit, publish, photos."""
