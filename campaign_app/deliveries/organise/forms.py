@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from werkzeug.datastructures import FileStorage
 
@@ -46,7 +47,7 @@ class DeliveryForm(FlaskForm):
     )
     outcome = SelectField(
         _l("Outcome"),
-        choices=[(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("Please choose what happened."))],
     )
     signatures_online = _count_field(_l("Signatures collected online"))
