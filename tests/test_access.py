@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from campaign_app.accounts.models import Role
+from campaign_app.deliveries.models import DeliveryPhoto
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
@@ -24,6 +25,7 @@ from tests.factories import (
     make_signature,
     make_user,
 )
+from tests.support.deliveries import make_delivery
 from tests.support.web import csrf_token, log_in
 
 # Routes anybody may use: signing in and resetting a password.
@@ -46,6 +48,7 @@ ADMIN_PREFIXES = (
 ANY_ACCOUNT = ("/account/", "/organise/audit/")
 # URL parameters that name something inside a campaign.
 SCOPED = {"campaign_id", "petition_id", "prisoner_id", "export_id", "batch_id", "signature_id"}
+SCOPED |= {"delivery_id", "photo_id"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,12 @@ def world(app):
     owner = make_user(Role.ORGANISER, campaigns=(campaign,))
     export = ExportJob(petition_id=petition.id, requested_by_id=owner.id, format="csv")
     batch = InvalidationBatch(petition_id=petition.id, created_by_id=owner.id)
-    db.session.add_all([export, batch])
+    delivery = make_delivery(petition)
+    photo = DeliveryPhoto(
+        delivery_id=delivery.id, slot=0, content_type="image/jpeg", digest="0" * 64,
+        width=1, height=1, size_bytes=1, data=b"x", alt_text="A photo",
+    )  # fmt: skip
+    db.session.add_all([export, batch, photo])
     db.session.commit()
     values = {
         "campaign_id": campaign.id,
@@ -97,6 +105,8 @@ def world(app):
         "export_id": export.id,
         "batch_id": batch.id,
         "signature_id": signature.id,
+        "delivery_id": delivery.id,
+        "photo_id": photo.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }

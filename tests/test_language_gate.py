@@ -30,6 +30,7 @@ from campaign_app.letters.models import Occasion, Phrase
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import PASSWORD, make_signature, make_user
+from tests.support.deliveries import make_delivery
 from tests.support.queue import run_queue
 
 LANGUAGES = ("ru", "be")
@@ -255,6 +256,7 @@ NOT_PAGES = {
     "api.petitions": "JSON for programs",
     "api.petition": "JSON for programs",
     "letters.calendar_ics": "checked as a calendar feed below",
+    "deliveries.photo": "an image (a hand-in's photo)",
     "sharing.image": "an image (the share-image tests check its language)",
     "sharing.image_in": "an image (the share-image tests check its language)",
     "sharing.share": "a redirect to another site",
@@ -281,6 +283,9 @@ def _arguments(site: Site) -> dict[str, Any]:
     batch = start_invalidation(
         site.petition, Criteria(country="US"), "Проверка", 1, site.admin_user
     )
+    delivery = make_delivery(
+        site.petition, place="Посольство Республики Беларусь, Берлин", published_at=utcnow()
+    )
     run_queue(site.app)
     return {
         "slug": None,  # per endpoint below
@@ -291,6 +296,7 @@ def _arguments(site: Site) -> dict[str, Any]:
         "export_id": export_id,
         "batch_id": batch.id,
         "signature_id": site.signature.id,
+        "delivery_id": delivery.id,
         "user_id": site.admin_user.id,
         "occasion_id": site.occasion.id,
         "phrase_id": site.phrases[0].id,
