@@ -43,6 +43,9 @@ ALLOWED_WORDS = {
     "CSV": "file format (exports; the delivery package's fingerprint is that of the CSV)",
     "XLSX": "file format (exports, organiser pages)",
     "JSON": "file format (exports, organiser pages)",
+    "JPEG": "image file format (the photos of hand-ins, organiser pages)",
+    "PNG": "image file format (the photos of hand-ins, organiser pages)",
+    "WebP": "image file format (the photos of hand-ins, organiser pages)",
     "Markdown": "the text format petitions are written in (organiser pages)",
     "HTML": "named where organisers are told it is not allowed in Markdown",
     # Standards whose names are written in Latin letters in Russian and Belarusian too.
