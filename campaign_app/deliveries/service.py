@@ -235,7 +235,9 @@ def add_photo(delivery: Delivery, petition: Petition, data: PhotoInput) -> Deliv
 
 def too_large_message(max_bytes: int) -> str:
     megabytes = max(1, max_bytes // (1024 * 1024))
-    return _("The photo is larger than %(size)s MB: please send a smaller one.", size=megabytes)
+    return str(
+        _("The photo is larger than %(size)s MB: please send a smaller one.", size=megabytes)
+    )
 
 
 def photo_refusal_message(refusal: images.ImageRefused, max_bytes: int) -> str:
@@ -243,10 +245,10 @@ def photo_refusal_message(refusal: images.ImageRefused, max_bytes: int) -> str:
     if isinstance(refusal, images.TooLarge):
         return too_large_message(max_bytes)
     if isinstance(refusal, images.TooManyPixels):
-        return _("The image has too many pixels: please send a smaller photo.")
+        return str(_("The image has too many pixels: please send a smaller photo."))
     if isinstance(refusal, images.BrokenImage):
-        return _("The image is damaged or incomplete: please send it again.")
-    return _("This file is not a photo: please send a JPEG, PNG or WebP image.")
+        return str(_("The image is damaged or incomplete: please send it again."))
+    return str(_("This file is not a photo: please send a JPEG, PNG or WebP image."))
 
 
 def delete_photo(delivery: Delivery, petition: Petition, photo: DeliveryPhoto) -> None:

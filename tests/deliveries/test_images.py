@@ -64,4 +64,3 @@ def test_a_png_with_transparency_stays_png():
 def test_what_cannot_be_a_photo_is_refused(data, refusal):
     with pytest.raises(refusal):
         images.reencode(data, **LIMITS)
-

@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from werkzeug.datastructures import FileStorage
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from campaign_app.deliveries.labels import OUTCOME_LABELS
 from campaign_app.deliveries.models import DeliveryOutcome
@@ -91,8 +98,6 @@ class PhotoForm(FlaskForm):
     )
 
     def validate_photo(self, field: FileField) -> None:
-        from wtforms.validators import StopValidation
-
         if not isinstance(field.data, FileStorage) or not field.data.filename:
             raise StopValidation(_l("Please choose a photo."))
 
