@@ -260,3 +260,38 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client):
         response = client.open(url, method=method, data={"csrf_token": token})
         assert response.status_code == 302, url
         assert "/account/login" in response.headers["Location"], url
+
+
+def test_a_hand_in_dated_in_the_future_cannot_be_published(app, client):
+    petition = make_petition()
+    delivery = make_delivery(petition, delivered_on=(utcnow() + timedelta(days=10)).date())
+    log_in(client, make_user(campaigns=(petition.campaign,)))
+    page = f"/organise/hand-ins/{delivery.id}"
+    refused = post_form(client, f"{page}/publish", {"action": "publish"}, page_url=page)
+    assert refused.status_code == 409
+    assert "A hand-in dated in the future cannot be published." in text_of(refused)
+    assert post_form(client, f"{page}/publish", {"action": "x"}, page_url=page).status_code == 400
+    db.session.expire_all()
+    assert not db.session.get(Delivery, delivery.id).is_published
+    assert audit_events("delivery.published") == []
+
+
+def test_every_field_of_a_hand_in_is_declared_in_the_openapi_document(app, client):
+    petition = make_petition()
+    delivery = make_delivery(petition, published_at=utcnow())
+    db.session.add(
+        DeliveryPhoto(
+            delivery_id=delivery.id, slot=0, content_type="image/jpeg", digest="a" * 64,
+            width=4, height=3, size_bytes=1, data=b"x", alt_text="A photo",
+        )
+    )  # fmt: skip
+    db.session.flush()
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    [item] = client.get(f"/api/v1/petitions/{petition.slug}").json["deliveries"]
+    assert (
+        set(item) == set(schemas["Delivery"]["required"]) == set(schemas["Delivery"]["properties"])
+    )
+    [photo] = item["photos"]
+    photo_schema = schemas["DeliveryPhoto"]
+    assert set(photo) == set(photo_schema["required"]) == set(photo_schema["properties"])
+    assert item["outcome"] in schemas["Delivery"]["properties"]["outcome"]["enum"]
