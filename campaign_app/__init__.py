@@ -54,6 +54,7 @@ FEATURES = (
     "privacy",
     "exports",
     "sharing",
+    "news",
 )
 
 
