@@ -69,6 +69,7 @@ _LOAD = (
         _S.news_withdrawn_at,
         _P.anonymised_at,
         _U.state,
+        _U.approved_at,
     )
     .join_from(_DELIVERY, Signature.__table__, _S.id == _D.signature_id)
     .join(NewsUpdate.__table__, _U.id == _D.update_id)
@@ -106,7 +107,7 @@ class NewsMail(MailSource):
         return str(_("News updates to signers"))
 
     def __init__(self) -> None:
-        self._templates: dict[tuple[int, str], mail.MessageTemplate] = {}
+        self._templates: dict[tuple[int, datetime | None, str], mail.MessageTemplate] = {}
 
     # Claiming and composing ---------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class NewsMail(MailSource):
         if row is None:
             return nothing
         (_id, update_id, signature_id, email, first_name, state, locale, erased_at) = row[:8]
-        consent_at, withdrawn_at, anonymised_at, update_state = row[8:]
+        consent_at, withdrawn_at, anonymised_at, update_state, approved_at = row[8:]
         if (
             not email
             or erased_at is not None
@@ -141,7 +142,7 @@ class NewsMail(MailSource):
         ):
             log.info("News delivery %s no longer wanted; no mail sent", key)
             return nothing
-        template = self._template(update_id, locale or "")
+        template = self._template(update_id, approved_at, locale or "")
         to = mail.deliverable_address(email)
         link = unsubscribe_url(signature_id)
         values = {NAME: first_name or "", UNSUBSCRIBE: link}
@@ -152,9 +153,13 @@ class NewsMail(MailSource):
 
         return Outgoing(key, due, to, render, attempts)
 
-    def _template(self, update_id: int, locale: str) -> mail.MessageTemplate:
-        # An approved update never changes: its renderings are kept for the process.
-        key = (update_id, locale)
+    def _template(
+        self, update_id: int, approved_at: datetime | None, locale: str
+    ) -> mail.MessageTemplate:
+        # An approved update never changes: its renderings are kept for the process (the
+        # approval time tells apart an update from an earlier one with the same id that was
+        # rolled back, as SQLite may reuse ids).
+        key = (update_id, approved_at, locale)
         found = self._templates.get(key)
         if found is None:
             if len(self._templates) > 200:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, func, insert, literal, select, update
+from sqlalchemy import Table, and_, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -278,6 +278,7 @@ def approve(update_row: NewsUpdate, petition: Petition, approver: User) -> int:
     them. Returns the number of recipients (for the audit log and the organiser)."""
     if not approver.is_admin:
         raise ApprovalRefused()
+    db.session.refresh(update_row)  # as it is now: a test may have been sent meanwhile
     if update_row.state is not UpdateState.DRAFT:
         raise UpdateNotDraft()
     if not test_is_current(update_row):
@@ -290,27 +291,37 @@ def approve(update_row: NewsUpdate, petition: Petition, approver: User) -> int:
     # Conditional: of two admins approving at once, one starts the sending.
     started = db.session.execute(
         update(NewsUpdate)
-        .where(NewsUpdate.id == update_row.id, NewsUpdate.state == UpdateState.DRAFT)
+        .where(
+            NewsUpdate.id == update_row.id,
+            NewsUpdate.state == UpdateState.DRAFT,
+            # The approved texts are the tested ones, even if an edit came in meanwhile.
+            NewsUpdate.test_sent_at >= NewsUpdate.changed_at,
+        )
         .values(state=UpdateState.SENDING, approved_by_id=approver.id, approved_at=now)
         .returning(NewsUpdate.id)
         .execution_options(synchronize_session=False)
     ).first()
     if started is None:
         db.session.rollback()
-        raise UpdateNotDraft()
+        db.session.refresh(update_row)
+        raise UpdateNotDraft() if update_row.state is not UpdateState.DRAFT else TestNeeded()
     chosen = select(literal(update_row.id), _S.id, literal(now, UTCDateTime()), literal(0)).where(
         and_(*_recipients(petition.id))
     )  # type: ignore[arg-type]
     try:
-        result = db.session.execute(
-            insert(NewsDelivery).from_select(
+        db.session.execute(
+            _D.insert().from_select(
                 ["update_id", "signature_id", "due_at", "attempts"], chosen
             )
         )
     except IntegrityError:  # never expected: the state change above lets one approval in
         db.session.rollback()
         raise UpdateNotDraft() from None
-    recipients = max(int(getattr(result, "rowcount", 0) or 0), 0)
+    # Counted rather than read from the result's rowcount, which was 0 on PostgreSQL in the
+    # tests; the unique index (update, signature) holds just these rows.
+    recipients = int(
+        db.session.scalar(select(func.count()).where(_D.c.update_id == update_row.id)) or 0
+    )
     audit.record(
         "news.approved",
         actor=approver,
