@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, func, literal, select, update
+from sqlalchemy import Integer, Table, and_, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -305,14 +305,12 @@ def approve(update_row: NewsUpdate, petition: Petition, approver: User) -> int:
         db.session.rollback()
         db.session.refresh(update_row)
         raise UpdateNotDraft() if update_row.state is not UpdateState.DRAFT else TestNeeded()
-    chosen = select(literal(update_row.id), _S.id, literal(now, UTCDateTime()), literal(0)).where(
-        and_(*_recipients(petition.id))
-    )  # type: ignore[arg-type]
+    chosen = select(
+        literal(update_row.id, Integer), _S.id, literal(now, UTCDateTime()), literal(0, Integer)
+    ).where(and_(*_recipients(petition.id)))
     try:
         db.session.execute(
-            _D.insert().from_select(
-                ["update_id", "signature_id", "due_at", "attempts"], chosen
-            )
+            _D.insert().from_select(["update_id", "signature_id", "due_at", "attempts"], chosen)
         )
     except IntegrityError:  # never expected: the state change above lets one approval in
         db.session.rollback()
