@@ -147,7 +147,7 @@ def edit(update_id: int) -> ResponseReturnValue:
     update, petition = _update_or_403(update_id)
     if update.state is not UpdateState.DRAFT:
         flash(_("This update was approved: it can no longer change."), "error")
-        return redirect(url_for(".show", update_id=update.id))
+        return _show(update, petition, status=409)
     form = make_update_form(service.petition_languages(petition))
     if request.method == "GET":
         fill_from(form, {t.locale: t for t in update.texts}, update.is_subject_neutral)
@@ -168,6 +168,10 @@ def edit(update_id: int) -> ResponseReturnValue:
 @organiser_required
 def show(update_id: int) -> ResponseReturnValue:
     update, petition = _update_or_403(update_id)
+    return _show(update, petition)
+
+
+def _show(update: NewsUpdate, petition: Petition, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "news/organise/show.html",
         update=update,
@@ -178,7 +182,7 @@ def show(update_id: int) -> ResponseReturnValue:
         may_approve=current_user().is_admin,
         may_write_more=service.may_write_more(petition.id),
         limit_message=_limit_message(),
-    )
+    ), status
 
 
 @bp.post("/news/<int:update_id>/test")
