@@ -14,6 +14,7 @@ from campaign_app.accounts.models import Role
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
+from campaign_app.news.models import NewsUpdate, NewsUpdateText
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -44,8 +45,18 @@ ADMIN_PREFIXES = (
 )
 # Pages about one's own account or a list filtered to one's campaigns: any signed-in account.
 ANY_ACCOUNT = ("/account/", "/organise/audit/")
+# Actions inside a campaign that only an admin may take (its organisers get 403 too).
+ADMIN_ONLY = {"news_organise.approve"}
 # URL parameters that name something inside a campaign.
-SCOPED = {"campaign_id", "petition_id", "prisoner_id", "export_id", "batch_id", "signature_id"}
+SCOPED = {
+    "campaign_id",
+    "petition_id",
+    "prisoner_id",
+    "export_id",
+    "batch_id",
+    "signature_id",
+    "update_id",
+}
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,9 @@ def world(app):
     owner = make_user(Role.ORGANISER, campaigns=(campaign,))
     export = ExportJob(petition_id=petition.id, requested_by_id=owner.id, format="csv")
     batch = InvalidationBatch(petition_id=petition.id, created_by_id=owner.id)
-    db.session.add_all([export, batch])
+    news = NewsUpdate(petition_id=petition.id, written_by_id=owner.id)
+    news.texts = [NewsUpdateText(locale=petition.language, subject="News", body="Text.")]
+    db.session.add_all([export, batch, news])
     db.session.commit()
     values = {
         "campaign_id": campaign.id,
@@ -97,6 +110,7 @@ def world(app):
         "export_id": export.id,
         "batch_id": batch.id,
         "signature_id": signature.id,
+        "update_id": news.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }
@@ -138,7 +152,7 @@ def test_every_organiser_route_checks_who_asks(app, world):
         owner = request(app, route, url, world["owner"])
         stranger = request(app, route, url, world["stranger"])
         admin = request(app, route, url, world["admin"])
-        if route.rule.startswith(ADMIN_PREFIXES):
+        if route.rule.startswith(ADMIN_PREFIXES) or route.endpoint in ADMIN_ONLY:
             expected_owner, expected_stranger = 403, 403
         elif route.rule.startswith(ANY_ACCOUNT) or not (route.params & SCOPED):
             expected_owner, expected_stranger = None, None
