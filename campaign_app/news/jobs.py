@@ -8,8 +8,9 @@ from flask import current_app
 
 from campaign_app import mail
 from campaign_app.accounts.models import User
+from campaign_app.audit import service as audit
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
-from campaign_app.news import service
 from campaign_app.news.messages import NAME, UNSUBSCRIBE, one_click_headers, render_update
 from campaign_app.news.models import NewsUpdate
 from campaign_app.petitions.models import Petition
@@ -40,5 +41,16 @@ def send_test(update_id: int, user_id: int) -> None:
                 headers=one_click_headers(link),
             )
             transport.send(to, data)
-    service.record_test_sent(update_id, user_id, languages)
+    # Recorded once sent: approval needs a test sent after the texts last changed.
+    update_row.test_sent_at = utcnow()
+    audit.save_and_record(
+        "news.test_sent",
+        actor=user,
+        via="job",
+        campaign_id=petition.campaign_id,
+        petition_id=petition.id,
+        target=f"news update {update_id}",
+        rows=len(languages),
+        details={"languages": languages},
+    )
     log.info("Test of news update %s sent to account %s", update_id, user_id)

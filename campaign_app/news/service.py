@@ -26,6 +26,7 @@ from campaign_app.markdown import render_markdown
 from campaign_app.news.models import NewsDelivery, NewsUpdate, NewsUpdateText, UpdateState
 from campaign_app.news.tokens import signature_id_from
 from campaign_app.petitions.models import Petition, Signature, SignatureState
+from campaign_app.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -239,25 +240,11 @@ def test_is_current(update_row: NewsUpdate) -> bool:
     return update_row.test_sent_at is not None and update_row.test_sent_at >= update_row.changed_at
 
 
-def record_test_sent(update_id: int, user_id: int, languages: list[str]) -> None:
-    """The test e-mails went to the organiser (called by the job that sent them)."""
-    update_row = db.session.get(NewsUpdate, update_id)
-    user = db.session.get(User, user_id)
-    if update_row is None:
-        return
-    petition = db.session.get(Petition, update_row.petition_id)
-    assert petition is not None
-    update_row.test_sent_at = utcnow()
-    audit.save_and_record(
-        "news.test_sent",
-        actor=user,
-        via="job",
-        campaign_id=petition.campaign_id,
-        petition_id=petition.id,
-        target=f"news update {update_id}",
-        rows=len(languages),
-        details={"languages": languages},
-    )
+def request_test(update_row: NewsUpdate, user: User) -> bool:
+    """Queue the test e-mails to ``user`` (news.jobs.send_test); False if the queue is away."""
+    from campaign_app.news.jobs import send_test
+
+    return enqueue(send_test, update_row.id, user.id)
 
 
 # The recipients: confirmed, not erased, consent given and not withdrawn, on a petition

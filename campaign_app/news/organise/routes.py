@@ -23,7 +23,6 @@ from campaign_app.news.messages import NAME, UNSUBSCRIBE, render_update
 from campaign_app.news.models import NewsUpdate, NewsUpdateText, UpdateState
 from campaign_app.news.organise.forms import UpdateForm, fill_from, make_update_form
 from campaign_app.petitions.models import Petition
-from campaign_app.queue import enqueue
 from campaign_app.security import form_keeps_entries
 
 bp = Blueprint("news_organise", __name__, url_prefix="/organise")
@@ -189,9 +188,7 @@ def _show(update: NewsUpdate, petition: Petition, status: int = 200) -> Response
 @organiser_required
 def send_test(update_id: int) -> ResponseReturnValue:
     update, _petition = _update_or_403(update_id)
-    from campaign_app.news.jobs import send_test as job
-
-    if enqueue(job, update.id, current_user().id):
+    if service.request_test(update, current_user()):
         address = current_user().email
         flash(
             _("A test is on its way to %(address)s, one e-mail per language.", address=address),
