@@ -343,9 +343,13 @@ def finish_sent_updates(now: datetime) -> int:
     )
     finished = 0
     for update_id, petition_id, campaign_id in sending:
-        counts = progress(update_id)
-        if counts.waiting:
+        # One probe of the (update, due) index: the whole count only once nothing is due.
+        still_due = db.session.scalar(
+            select(_D.c.id).where(_D.c.update_id == update_id, _D.c.due_at.is_not(None)).limit(1)
+        )
+        if still_due is not None:
             continue
+        counts = progress(update_id)
         done = db.session.execute(
             update(NewsUpdate)
             .where(NewsUpdate.id == update_id, NewsUpdate.state == UpdateState.SENDING)
