@@ -162,3 +162,40 @@ def test_erasing_a_signer_ends_the_consent(app):
     erased = db.session.get(Signature, signature.id)
     assert erased is not None and erased.erased_at is not None
     assert erased.news_consent_at is None and erased.news_consent_version is None
+
+
+def test_anonymising_a_closed_petition_ends_every_consent(app):
+    from campaign_app.petitions.models import Petition, PetitionState
+    from campaign_app.privacy.retention import anonymise_petition
+
+    petition = make_petition(state=PetitionState.CLOSED)
+    signature = news_signer(petition)
+    anonymise_petition(petition.id)
+    db.session.expire_all()
+    erased = db.session.get(Signature, signature.id)
+    assert erased is not None and erased.news_consent_at is None
+    assert db.session.get(Petition, petition.id).anonymised_at is not None
+
+
+def test_signing_again_with_the_box_ticked_subscribes_nobody(app, client, mailbox):
+    petition = make_petition()
+    signature = news_signer(petition, email="already@example.org", news_consent_at=None)
+    signature.news_consent_version = None
+    signature_id = signature.id
+    db.session.commit()  # signing again rolls back its failed INSERT: keep the row apart
+    sign(client, petition.slug, email="already@example.org", news="y")
+    db.session.expire_all()
+    assert db.session.get(Signature, signature_id).news_consent_at is None
+    app.extensions["campaign_outbox"].drain()
+    [message] = mailbox.to("already@example.org")  # "you have already signed"
+    assert "/news/unsubscribe/" not in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_already_signed_mail_of_a_news_signer_says_how_to_stop(app, client, mailbox):
+    petition = make_petition()
+    news_signer(petition, email="subscribed@example.org")
+    db.session.commit()  # signing again rolls back its failed INSERT: keep the row apart
+    sign(client, petition.slug, email="subscribed@example.org")
+    app.extensions["campaign_outbox"].drain()
+    [message] = mailbox.to("subscribed@example.org")
+    assert unsubscribe_path(message).startswith("/news/unsubscribe/")
