@@ -55,6 +55,7 @@ FEATURES = (
     "exports",
     "sharing",
     "deliveries",
+    "news",
 )
 
 

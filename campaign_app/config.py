@@ -53,6 +53,9 @@ class Defaults:
     PRINT_RATE_LIMIT_PER_IP = "10/minute;100/hour"  # batch postcard PDFs
     CARD_SENT_RATE_LIMIT_PER_IP = "10/minute;60/hour"  # "I sent it" reports
 
+    # News to signers who asked for it (campaign_app.news): updates a petition may send
+    NEWS_MAX_UPDATES_PER_PETITION = 3
+
     # Rate limiting (Flask-Limiter); storage follows REDIS_URL unless set.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = ""

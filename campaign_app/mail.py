@@ -256,24 +256,36 @@ class MessageTemplate:
         longest = max(len(line.encode()) for line in self.body.split("\r\n"))
         self.eight_bit = longest <= self.MAX_LINE
 
-    def fill(self, to: str, values: Mapping[str, str], *, eight_bit: bool = True) -> bytes:
-        """The whole message for ``to`` with each marker replaced by its value."""
+    def fill(
+        self,
+        to: str,
+        values: Mapping[str, str],
+        *,
+        eight_bit: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """The whole message for ``to`` with each marker replaced by its value, plus this
+        recipient's own ``headers`` (ASCII values, such as a List-Unsubscribe link)."""
         if not (eight_bit and self.eight_bit):
             text, html = self.text, self.html
             for marker, value in values.items():
                 text = text.replace(marker, value)
                 html = html.replace(marker, str(escape(value)))
             message = build_message(to, self.subject, text, html)
+            for name, value in (headers or {}).items():
+                message[name] = value
             return message.as_bytes(policy=SMTPUTF8 if eight_bit else _SEVEN_BIT)
         text_part, html_part = self.body[: self.html_start], self.body[self.html_start :]
         for marker, value in values.items():
             text_part = text_part.replace(marker, value)
             html_part = html_part.replace(marker, str(escape(value)))
-        headers = (
+        head_lines = (
             f"To: {to}\r\nDate: {formatdate(localtime=False)}\r\n"
             f"Message-ID: {make_msgid(domain=self.domain)}\r\n"
         )
-        return (headers + self.head + text_part + html_part).encode()
+        for name, value in (headers or {}).items():
+            head_lines += f"{name}: {value}\r\n"
+        return (head_lines + self.head + text_part + html_part).encode()
 
 
 # Bodies re-encoded as base64 or quoted-printable, for a server without 8BITMIME.

@@ -15,6 +15,7 @@ from campaign_app.deliveries.models import DeliveryPhoto
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
+from campaign_app.news.models import NewsUpdate, NewsUpdateText
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -46,9 +47,20 @@ ADMIN_PREFIXES = (
 )
 # Pages about one's own account or a list filtered to one's campaigns: any signed-in account.
 ANY_ACCOUNT = ("/account/", "/organise/audit/")
+# Actions inside a campaign that only an admin may take (its organisers get 403 too).
+ADMIN_ONLY = {"news_organise.approve"}
 # URL parameters that name something inside a campaign.
-SCOPED = {"campaign_id", "petition_id", "prisoner_id", "export_id", "batch_id", "signature_id"}
-SCOPED |= {"delivery_id", "photo_id"}
+SCOPED = {
+    "campaign_id",
+    "petition_id",
+    "prisoner_id",
+    "export_id",
+    "batch_id",
+    "signature_id",
+    "update_id",
+    "delivery_id",
+    "photo_id",
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,9 @@ def world(app):
         delivery_id=delivery.id, slot=0, content_type="image/jpeg", digest="0" * 64,
         width=1, height=1, size_bytes=1, data=b"x", alt_text="A photo",
     )  # fmt: skip
-    db.session.add_all([export, batch, photo])
+    news = NewsUpdate(petition_id=petition.id, written_by_id=owner.id)
+    news.texts = [NewsUpdateText(locale=petition.language, subject="News", body="Text.")]
+    db.session.add_all([export, batch, photo, news])
     db.session.commit()
     values = {
         "campaign_id": campaign.id,
@@ -107,6 +121,7 @@ def world(app):
         "signature_id": signature.id,
         "delivery_id": delivery.id,
         "photo_id": photo.id,
+        "update_id": news.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }
@@ -148,7 +163,7 @@ def test_every_organiser_route_checks_who_asks(app, world):
         owner = request(app, route, url, world["owner"])
         stranger = request(app, route, url, world["stranger"])
         admin = request(app, route, url, world["admin"])
-        if route.rule.startswith(ADMIN_PREFIXES):
+        if route.rule.startswith(ADMIN_PREFIXES) or route.endpoint in ADMIN_ONLY:
             expected_owner, expected_stranger = 403, 403
         elif route.rule.startswith(ANY_ACCOUNT) or not (route.params & SCOPED):
             expected_owner, expected_stranger = None, None

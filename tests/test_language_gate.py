@@ -27,6 +27,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.i18n import LANGUAGE_NAMES
 from campaign_app.letters.models import Occasion, Phrase
+from campaign_app.news.tokens import make_unsubscribe_token
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import PASSWORD, make_signature, make_user
@@ -290,8 +291,11 @@ def _arguments(site: Site) -> dict[str, Any]:
         site.petition, place="Посольство Республики Беларусь, Берлин", published_at=utcnow()
     )
     run_queue(site.app)
+    news = _approved_news(site)
     return {
         "slug": None,  # per endpoint below
+        "update_id": news.id,
+        "token": make_unsubscribe_token(site.signature.id),
         "prisoner_slug": site.prisoner.slug,
         "campaign_id": site.petition.campaign_id,
         "petition_id": site.petition.id,
@@ -306,6 +310,29 @@ def _arguments(site: Site) -> dict[str, Any]:
         "country": "NL",
         "locale": site.language,
     }
+
+
+NEWS_TEXTS = {
+    "en": ("News of the campaign", "The lawyer visited him."),
+    "ru": ("Новости кампании", "Адвокат навестил его."),
+    "be": ("Навіны кампаніі", "Адвакат наведаў яго."),
+    "fr": ("Nouvelles de la campagne", "L'avocat lui a rendu visite."),
+}
+
+
+def _approved_news(site: Site) -> Any:
+    """A news update of the petition in each of its languages, tested and approved."""
+    from campaign_app.news import service as news
+
+    languages = news.petition_languages(site.petition)
+    written = {locale: NEWS_TEXTS.get(locale, NEWS_TEXTS["en"]) for locale in languages}
+    texts = {
+        locale: news.TextInput(subject, "", body) for locale, (subject, body) in written.items()
+    }
+    update = news.write_update(site.petition, news.UpdateInput(False, texts), site.admin_user)
+    update.test_sent_at = update.changed_at + timedelta(seconds=1)
+    news.approve(update, site.petition, site.admin_user)
+    return update
 
 
 def _url_of(rule: Any, arguments: dict[str, Any], site: Site) -> str | None:

@@ -58,6 +58,7 @@ _PETITION_LINKS: tuple[tuple[str, Any], ...] = (
     ("exports.index", _l("Exports")),
     ("moderation.index", _l("Moderation")),
     ("deliveries_organise.index", _l("Hand-ins")),
+    ("news_organise.index", _l("News to signers")),
     ("petitions_organise.edit_petition", _l("Edit")),
     ("privacy.anonymise_petition", _l("Anonymise signers")),
 )

@@ -96,6 +96,12 @@ class CountryField(Field):
             raise ValidationError(_l("Please choose a country from the list."))
 
 
+# The news box's wording (its label here, its hint in petitions/_sign_form.html) has this
+# version, stored with each consent so that what a signer agreed to can be told later.
+# Change it whenever that wording changes.
+NEWS_CONSENT_VERSION = "2026-12-news-1"
+
+
 class SignForm(FlaskForm):
     """The signing form; only shape checks here, the rules live in the service."""
 
@@ -158,6 +164,8 @@ class SignForm(FlaskForm):
         ],
     )
 
+    news = BooleanField(_l("Send me news about this petition"), default=False)
+
     def to_input(self) -> SignatureInput:
         return SignatureInput(
             first_name=self.first_name.data,
@@ -167,6 +175,7 @@ class SignForm(FlaskForm):
             city=self.city.data or "",
             display=PublicDisplay(self.display.data),
             locale=str(get_locale() or "en"),
+            news_consent_version=NEWS_CONSENT_VERSION if self.news.data else None,
         )
 
 
@@ -185,7 +194,7 @@ class ResendForm(FlaskForm):
 # and the view builds SignForm, which explains and keeps what was typed.
 
 _TEXT_FIELDS = ("first_name", "last_name", "email", "city")
-_KNOWN_FIELDS = {*_TEXT_FIELDS, "country", "display", "consent"}
+_KNOWN_FIELDS = {*_TEXT_FIELDS, "country", "display", "consent", "news"}
 _DISPLAY_VALUES = frozenset(display.value for display in PublicDisplay)
 
 
@@ -262,6 +271,8 @@ def quick_signature_input(formdata: MultiDict[str, Any]) -> SignatureInput | Non
         return None
     if consent in BooleanField.false_values:
         return None
+    # Optional: ticked is any value but the false ones, as BooleanField reads it.
+    news = formdata.get("news", "") not in BooleanField.false_values
     return SignatureInput(
         first_name=values["first_name"],
         last_name=values["last_name"],
@@ -270,4 +281,5 @@ def quick_signature_input(formdata: MultiDict[str, Any]) -> SignatureInput | Non
         city=values["city"] or "",
         display=PublicDisplay(display),
         locale=str(get_locale() or "en"),
+        news_consent_version=NEWS_CONSENT_VERSION if news else None,
     )

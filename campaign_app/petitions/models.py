@@ -181,6 +181,11 @@ class Signature(Base):
     mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The mail server refused the confirmation e-mail for good (5xx); it is not tried again.
     mail_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # News about this petition (campaign_app.news): when the signer ticked "send me news",
+    # the version of the wording they agreed to, and when they withdrew. Erasing clears them.
+    news_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    news_consent_version: Mapped[str | None] = mapped_column(String(20))
+    news_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Erased on request or anonymised: names, e-mail, city and IP hash are blanked; the row
     # stays so that counts (also by country and hour) stay true, but no export shows it.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

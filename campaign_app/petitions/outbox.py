@@ -24,6 +24,7 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from campaign_app import mail
 from campaign_app.db import commit_without_waiting_for_disk
 from campaign_app.extensions import db
+from campaign_app.news.tokens import unsubscribe_url
 from campaign_app.outbox import Backlog, MailSource, Outgoing
 from campaign_app.petitions.models import (
     Petition,
@@ -71,6 +72,8 @@ _LOAD = (
         _S.state,
         _S.locale,
         _S.erased_at,
+        _S.news_consent_at,
+        _S.news_withdrawn_at,
         _P.id,
         _P.updated_at,
         _T.updated_at,
@@ -123,6 +126,8 @@ class _Group:
     translation_changed: datetime | None
     locale: str
     kind: str
+    # The signer asked for news: the e-mail says how to stop it.
+    news: bool
 
 
 class SignatureMail(MailSource):
@@ -134,7 +139,11 @@ class SignatureMail(MailSource):
 
     def __init__(self) -> None:
         self._templates: dict[_Group, tuple[mail.MessageTemplate, str]] = {}
-        self._markers = {"name": f"@@name-{uuid4().hex}@@", "link": f"@@link-{uuid4().hex}@@"}
+        self._markers = {
+            "name": f"@@name-{uuid4().hex}@@",
+            "link": f"@@link-{uuid4().hex}@@",
+            "unsubscribe": f"@@unsubscribe-{uuid4().hex}@@",
+        }
 
     # Claiming and composing ---------------------------------------------------------------
 
@@ -153,13 +162,15 @@ class SignatureMail(MailSource):
         nothing = Outgoing(key, due, None, _nothing, attempts)
         if row is None:
             return nothing
-        _id, email, first_name, state, locale, erased_at, petition_id, changed, t_changed = row
+        _id, email, first_name, state, locale, erased_at, news_at, withdrawn_at, *petition = row
+        petition_id, changed, t_changed = petition
         if not email or erased_at is not None or state is SignatureState.INVALIDATED:
             log.info("Signature %s gone or withdrawn; no mail sent", key)
             return nothing
         kind = CONFIRM if state is SignatureState.PENDING else ALREADY_SIGNED
+        news = news_at is not None and withdrawn_at is None
         template, petition_url = self._template(
-            _Group(petition_id, changed, t_changed, locale, kind)
+            _Group(petition_id, changed, t_changed, locale, kind, news)
         )
         link = petition_url
         if kind == CONFIRM:
@@ -169,6 +180,8 @@ class SignatureMail(MailSource):
                 log.info("Confirmation link for signature %s: %s", key, link)
         to = mail.deliverable_address(email)
         values = {self._markers["name"]: first_name or "", self._markers["link"]: link}
+        if news:
+            values[self._markers["unsubscribe"]] = unsubscribe_url(key)
 
         def render(eight_bit: bool) -> bytes:
             return template.fill(to, values, eight_bit=eight_bit)
@@ -200,6 +213,7 @@ class SignatureMail(MailSource):
                 "confirm_url": self._markers["link"],
                 "petition_url": petition_url,
                 "max_age_days": current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
+                "unsubscribe_url": self._markers["unsubscribe"] if group.news else None,
             }
             text = render_template(f"emails/{group.kind}.txt", **context)
             html = render_template(f"emails/{group.kind}.html", **context)

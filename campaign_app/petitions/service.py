@@ -55,6 +55,8 @@ class SignatureInput:
     city: str
     display: PublicDisplay
     locale: str
+    # The signer ticked "send me news": the version of the wording they agreed to.
+    news_consent_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,10 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         "confirmation_sent_at": now,
         # The outbox: a dispatcher sends it (petitions.outbox); no queue on the request path.
         "mail_due_at": now,
+        # Kept only from the first signing: signing again with someone's address must not
+        # subscribe them (the confirmation e-mail proved the address, once).
+        "news_consent_at": now if data.news_consent_version else None,
+        "news_consent_version": data.news_consent_version,
     }
     try:
         signature_id: int | None = db.session.execute(_INSERT_SIGNATURE, row).scalar_one()

@@ -100,6 +100,10 @@ def erase(signature_ids: Sequence[int], now: datetime | None = None) -> tuple[in
                     ip_hash=None,
                     email_hash=literal("erased:", String) + cast(table.c.id, String),
                     email_domain_hash=None,
+                    # No more news (campaign_app.news): the consent ends with the data.
+                    news_consent_at=None,
+                    news_consent_version=None,
+                    news_withdrawn_at=None,
                     erased_at=now,
                 )
             )

@@ -3,7 +3,7 @@
 The photos are kept re-encoded in the database (no metadata), so that every node serves them.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-05 19:30:00
 
 """
@@ -14,7 +14,7 @@ import campaign_app.db
 
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

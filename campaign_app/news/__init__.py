@@ -1,0 +1,31 @@
+"""News to signers who asked for it: updates an organiser writes and an admin approves, sent
+through the mail outbox in each signer's language; unsubscribing by link or one click."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("news", __name__)
+
+from campaign_app.news import models  # noqa: E402, F401 (the tables)
+
+
+def init_app(app: Flask) -> None:
+    """Register the public pages (updates, unsubscribing), the organiser pages, the updates'
+    e-mail as a source of the mail outbox, and the petition page's list of updates."""
+    from campaign_app.news import routes  # noqa: F401
+    from campaign_app.news.organise.routes import bp as organise_bp
+    from campaign_app.news.outbox import NewsMail
+    from campaign_app.outbox import register_mail_source
+
+    app.register_blueprint(bp)
+    app.register_blueprint(organise_bp)
+    register_mail_source(app, NewsMail())
+    app.jinja_env.globals["petition_news"] = _petition_news
+
+
+def _petition_news(petition: object) -> object:
+    """Template helper: the petition's approved updates in the page's language."""
+    from flask_babel import get_locale
+
+    from campaign_app.news.service import public_updates
+
+    return public_updates(petition, str(get_locale()))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The organiser side of news: write, preview, test, approve, watch the sending."""
