@@ -3,6 +3,8 @@ test, approval by an admin, progress)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,6 +17,8 @@ from campaign_app.accounts.access import (
     organiser_required,
     petition_or_403,
 )
+from campaign_app.deliveries import service as deliveries_service
+from campaign_app.deliveries.announce import announcement
 from campaign_app.extensions import db
 from campaign_app.field_errors import form_status
 from campaign_app.markdown import render_markdown
@@ -112,6 +116,17 @@ def _preview(update: NewsUpdate, petition: Petition, locale: str) -> dict[str, o
     }
 
 
+def _hand_in_texts(petition: Petition, languages: list[str]) -> dict[str, Any]:
+    """``?delivery=<id>``: a published hand-in of this petition, told in each language as
+    the update's first draft; anything else: empty texts."""
+    delivery_id = request.args.get("delivery", type=int)
+    delivery = deliveries_service.get_delivery(delivery_id) if delivery_id else None
+    if delivery is None or delivery.petition_id != petition.id or not delivery.is_published:
+        return {}
+    url = url_for("petitions.show", slug=petition.slug, _external=True)
+    return {locale: announcement(delivery, url, locale) for locale in languages}
+
+
 @bp.route("/petitions/<int:petition_id>/news/new", methods=["GET", "POST"])
 @form_keeps_entries
 @organiser_required
@@ -122,7 +137,7 @@ def new(petition_id: int) -> ResponseReturnValue:
         return redirect(url_for(".index", petition_id=petition.id))
     form = make_update_form(service.petition_languages(petition))
     if request.method == "GET":
-        fill_from(form, {}, False)
+        fill_from(form, _hand_in_texts(petition, form.languages), False)
     if form.validate_on_submit():
         if "preview" in request.form:
             return _render_form(form, petition, None, preview=True)
