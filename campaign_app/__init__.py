@@ -54,6 +54,8 @@ FEATURES = (
     "privacy",
     "exports",
     "sharing",
+    "replies",
+    "appeals",
 )
 
 

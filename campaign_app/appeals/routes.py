@@ -1,0 +1,1 @@
+from campaign_app.appeals import bp, models  # noqa: F401

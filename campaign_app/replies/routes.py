@@ -1,0 +1,1 @@
+from campaign_app.replies import bp, models  # noqa: F401
