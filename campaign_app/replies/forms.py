@@ -26,5 +26,5 @@ class ReplyForm(FlaskForm):
     )
 
     def received(self) -> date:
-        assert self.received_on.data is not None  # validated: InputRequired
-        return self.received_on.data
+        received: date = self.received_on.data  # validated: InputRequired
+        return received
