@@ -85,6 +85,8 @@ def compose_form(slug: str) -> ResponseReturnValue:
     target = _target_or_404(slug)
     prisoners = {prisoner.slug for prisoner in service.list_prisoners(target)}
     wanted = request.args.get("prisoner", "")
+    if not wanted and len(prisoners) == 1:  # a campaign for one prisoner: it is about them
+        wanted = next(iter(prisoners))
     language = request.args.get("language", "")
     if language not in service.languages_of(target):
         language = service.default_language(target, _page_language())
