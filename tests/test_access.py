@@ -15,6 +15,7 @@ from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
 from tests.factories import (
+    make_appeal_target,
     make_campaign,
     make_occasion,
     make_petition,
@@ -45,7 +46,16 @@ ADMIN_PREFIXES = (
 # Pages about one's own account or a list filtered to one's campaigns: any signed-in account.
 ANY_ACCOUNT = ("/account/", "/organise/audit/")
 # URL parameters that name something inside a campaign.
-SCOPED = {"campaign_id", "petition_id", "prisoner_id", "export_id", "batch_id", "signature_id"}
+SCOPED = {
+    "campaign_id",
+    "petition_id",
+    "prisoner_id",
+    "export_id",
+    "batch_id",
+    "signature_id",
+    "appeal_target_id",
+    "appeal_template_id",
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,7 @@ def world(app):
     owner = make_user(Role.ORGANISER, campaigns=(campaign,))
     export = ExportJob(petition_id=petition.id, requested_by_id=owner.id, format="csv")
     batch = InvalidationBatch(petition_id=petition.id, created_by_id=owner.id)
+    target = make_appeal_target(campaign=campaign)
     db.session.add_all([export, batch])
     db.session.commit()
     values = {
@@ -97,6 +108,8 @@ def world(app):
         "export_id": export.id,
         "batch_id": batch.id,
         "signature_id": signature.id,
+        "appeal_target_id": target.id,
+        "appeal_template_id": target.templates[0].id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }
