@@ -102,9 +102,13 @@ def test_a_cyrillic_text_too_long_for_a_link_offers_copying(app, client, demo):
 
 
 def test_a_short_cyrillic_text_fits_the_link_and_survives_decoding(app, client, demo):
-    target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == "prosecutor-general"))
+    target = db.session.scalar(
+        select(AppealTarget).where(AppealTarget.slug == "prosecutor-general")
+    )
     template = target.template_in("be")
-    template.body = "Паважаны Генеральны пракурор!\n\nВярніце свабоду {prisoner_dative}.\n\nЗ павагай,"
+    template.body = (
+        "Паважаны Генеральны пракурор!\n\nВярніце свабоду {prisoner_dative}.\n\nЗ павагай,"
+    )
     db.session.flush()
     response = compose(client, language="be", name="Ганна", city="")
     query = parse_qs(urlsplit(mailto_of(response)).query)
@@ -183,7 +187,9 @@ def test_i_sent_it_counts_per_target(app, client, demo):
     page = text_of(client.get(response.headers["Location"]))
     assert "Thank you: 2 appeals are now counted." in page
     assert "2 appeals reported sent" in page
-    client.post(sent_url, data={"csrf_token": token, "count": "1", "sent_by": "post", "country": "NL"})
+    client.post(
+        sent_url, data={"csrf_token": token, "count": "1", "sent_by": "post", "country": "NL"}
+    )
     assert "3 appeals reported sent" in text_of(client.get("/appeals/"))
     assert "0 appeals reported sent" in text_of(client.get("/appeals/president-administration"))
     rows = db.session.scalars(select(AppealSent).order_by(AppealSent.id)).all()
@@ -192,7 +198,9 @@ def test_i_sent_it_counts_per_target(app, client, demo):
         (1, SentBy.POST, "NL"),
     ]
     for bad in ({"count": "0"}, {"count": "51"}, {"sent_by": "pigeon"}, {"country": "XX"}):
-        response = client.post(sent_url, data={"csrf_token": token, "sent_by": "post", "count": "1"} | bad)
+        response = client.post(
+            sent_url, data={"csrf_token": token, "sent_by": "post", "count": "1"} | bad
+        )
         assert response.status_code == 400
     assert client.post(sent_url, data={"csrf_token": "forged", "count": "1"}).status_code == 400
     assert len(db.session.scalars(select(AppealSent)).all()) == 2
@@ -201,7 +209,7 @@ def test_i_sent_it_counts_per_target(app, client, demo):
 def test_nothing_the_supporter_types_is_stored(app, client, demo):
     compose(client, action="letter", name="Уникальноеимя", city="Уникальныйгород")
     for table in ("appeal_sent", "reply_report", "audit_event"):
-        rows = db.session.execute(db.text(f"SELECT * FROM {table}")).all()  # noqa: S608
+        rows = db.session.execute(db.text(f"SELECT * FROM {table}")).all()
         assert "Уникальноеимя" not in repr(rows)
 
 
@@ -216,7 +224,9 @@ def test_appeal_reports_are_rate_limited_per_ip(make_app):
         client = app.test_client()
         token = csrf_token(client, PAGE)
         codes = [
-            client.post(f"{PAGE}/sent", data={"csrf_token": token, "count": "1", "sent_by": "post"}).status_code
+            client.post(
+                f"{PAGE}/sent", data={"csrf_token": token, "count": "1", "sent_by": "post"}
+            ).status_code
             for _ in range(3)
         ]
         assert codes == [303, 303, 429]

@@ -46,7 +46,9 @@ def test_an_organiser_adds_a_target_and_its_text_and_supporters_can_write(app, c
     new = f"/organise/campaigns/{campaign.id}/appeals/new"
     response = post_form(client, new, TARGET)
     assert response.status_code == 302, text_of(response)[:2000]
-    target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == "prosecutor-general"))
+    target = db.session.scalar(
+        select(AppealTarget).where(AppealTarget.slug == "prosecutor-general")
+    )
     assert target.country_line == "REPUBLIC OF BELARUS"
     assert target.lines() == ["ул. Интернациональная, 22", "220030, г. Минск"]
     assert client.get("/appeals/prosecutor-general").status_code == 404  # no text yet
@@ -107,14 +109,19 @@ def test_bad_texts_are_refused_next_to_the_field(app, client):
     for fields, message in (
         ({"language": "ru"}, "This target has a text in this language already"),
         ({"language": "en", "body": "Free {prisoner_genitive} now"}, "{prisoner_genitive}"),
-        ({"language": "en", "body": "Free {prisoner now"}, "unknown placeholders or stray braces: {"),
+        (
+            {"language": "en", "body": "Free {prisoner now"},
+            "unknown placeholders or stray braces: {",
+        ),
         ({"language": "en", "body": "Free them. " * 500}, "does not fit on one printed page"),
         ({"language": "en", "subject": "Appeal 🙂"}, "cannot be printed on a card: 🙂"),
     ):
         response = post_form(client, new, TEXT | fields)
         assert response.status_code == 400, fields
         assert message in text_of(response), fields
-    assert db.session.scalars(select(AppealTemplate.language)).all() == [target.templates[0].language]
+    assert db.session.scalars(select(AppealTemplate.language)).all() == [
+        target.templates[0].language
+    ]
 
 
 def test_another_campaigns_organiser_cannot_see_or_change_a_target(app, client):
