@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
-from campaign_app.db import Base, BigIntPK, UTCDateTime, enum_column, utcnow
+from campaign_app.db import Base, BigIntPK, Translatable, UTCDateTime, enum_column, utcnow
 
 
 class AppealLanguage(enum.StrEnum):
@@ -34,8 +34,11 @@ class SentBy(enum.StrEnum):
     EMAIL = "email"
 
 
-class AppealTarget(Base):
+class AppealTarget(Translatable, Base):
     """An official a campaign asks supporters to write to (a President, a Prosecutor General).
+
+    The name shown on the site and the source are translated into other languages
+    (``translations``); what is printed (office, address) stays in the official's language.
 
     ``office`` and ``address_lines`` are printed as they stand (the addressee "to whom" in the
     official's language, then street, postcode and town); ``country_line`` last, in capitals.

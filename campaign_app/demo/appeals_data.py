@@ -10,9 +10,27 @@ from sqlalchemy import select
 
 from campaign_app.appeals.models import AppealLanguage, AppealTarget, AppealTemplate
 from campaign_app.campaigns.models import Campaign
+from campaign_app.demo.letters_data import translate_missing
 from campaign_app.extensions import db
 
-SOURCE = "Example data of the demo campaign: check the office's own website before posting."
+SOURCE = "Example data of the demo campaign: check the office's own website before posting"
+SOURCE_TRANSLATIONS = {
+    "ru": "Демонстрационные данные: перед отправкой проверьте адрес на сайте ведомства",
+    "be": "Дэманстрацыйныя даныя: перад адпраўкай праверце адрас на сайце ўстановы",
+    "fr": "Données d’exemple\u00a0: vérifiez l’adresse sur le site de l’institution avant l’envoi",
+}
+NAME_TRANSLATIONS = {
+    "prosecutor-general": {
+        "ru": "Генеральный прокурор Республики Беларусь",
+        "be": "Генеральны пракурор Рэспублікі Беларусь",
+        "fr": "Procureur général de la République du Bélarus",
+    },
+    "president-administration": {
+        "ru": "Администрация Президента Республики Беларусь",
+        "be": "Адміністрацыя Прэзідэнта Рэспублікі Беларусь",
+        "fr": "Administration du Président de la République du Bélarus",
+    },
+}
 
 PROSECUTOR_TEXTS = {
     "ru": (
@@ -136,9 +154,15 @@ def load_appeals_demo(campaign: Campaign) -> bool:
                 as_of=date(2012, 9, 1),
                 source=SOURCE,
                 is_active=True,
+                translations={},
             )
             db.session.add(target)
             created = True
+        texts_by_locale = {
+            locale: {"name": NAME_TRANSLATIONS[slug][locale], "source": SOURCE_TRANSLATIONS[locale]}
+            for locale in SOURCE_TRANSLATIONS
+        }
+        created = translate_missing(target, texts_by_locale) or created
         for code, (subject, body) in texts.items():
             if target.template_in(code) is None:
                 target.templates.append(

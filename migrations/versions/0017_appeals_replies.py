@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', campaign_app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', campaign_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('translations', sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_appeal_target_campaign_id_campaign')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appeal_target')),
     sa.UniqueConstraint('slug', name=op.f('uq_appeal_target_slug'))

@@ -51,6 +51,9 @@ def test_the_appeals_page_lists_the_officials_apart_from_cards(app, client, demo
     assert "Prosecutor General of the Republic of Belarus" in page
     assert "Administration of the President of the Republic of Belarus" in page
     assert "ул. Интернациональная, 22" in page
+    russian = text_of(client.get("/appeals/", headers={"Accept-Language": "ru"}))
+    assert "Генеральный прокурор Республики Беларусь" in russian
+    assert "Обращения к властям" in russian
     form = text_of(client.get(PAGE))
     assert "Генеральному прокурору Республики Беларусь" in form
     assert "Card to the prisoner" in form and "Write a card to Ales Bialiatski" in form

@@ -69,9 +69,14 @@ def test_an_organiser_adds_a_target_and_its_text_and_supporters_can_write(app, c
     assert [(e.campaign_id, e.details["language"]) for e in created] == [(campaign.id, "ru")]
 
     edit = f"/organise/appeal-targets/{target.id}/edit"
-    response = post_form(client, edit, TARGET | {"email": ""})
+    russian_name = {"translations-ru-name": "Генеральный прокурор Республики Беларусь"}
+    response = post_form(client, edit, TARGET | {"email": ""} | russian_name)
     assert response.status_code == 302
-    assert [e.details["fields"] for e in audit_events("appeal_target.updated")] == [["email"]]
+    assert [e.details["fields"] for e in audit_events("appeal_target.updated")] == [
+        ["email", "translations"]
+    ]
+    page = text_of(client.get("/appeals/prosecutor-general", headers={"Accept-Language": "ru"}))
+    assert "Обращение: Генеральный прокурор Республики Беларусь" in page
     template_edit = f"/organise/appeal-templates/{target.templates[0].id}/edit"
     response = post_form(client, template_edit, TEXT | {"subject": "Открытое письмо"})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from campaign_app.appeals.models import AppealLanguage, AppealTarget, AppealTemplate
 from campaign_app.appeals.organise.service import TargetInput, TemplateInput
+from campaign_app.translated import clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_text
 
 
@@ -69,10 +70,16 @@ class TargetForm(FlaskForm):
         [clean_text],
     )
     is_active = BooleanField(_l("Offered to supporters"), default=True)
+    translations = translations_field(
+        {"name": (_l("Name shown on the site"), False, 200), "source": (_l("Source"), True, 1000)},
+        _l("The name and the source in other languages"),
+    )
 
     def fill(self, target: AppealTarget) -> None:
         for name in TargetInput.__dataclass_fields__:
-            getattr(self, name).data = getattr(target, name)
+            if name != "translations":
+                getattr(self, name).data = getattr(target, name)
+        self.translations.process(None, target.translations or {})
         self.language.data = target.language.value
 
     def to_input(self) -> TargetInput:
@@ -88,6 +95,7 @@ class TargetForm(FlaskForm):
             as_of=self.as_of.data,
             source=self.source.data or "",
             is_active=bool(self.is_active.data),
+            translations=clean_translations(self.translations.data),
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -52,6 +52,8 @@ class TargetInput:
     as_of: date
     source: str
     is_active: bool
+    # {"ru": {"name": "…", "source": "…"}, …}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
