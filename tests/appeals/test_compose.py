@@ -233,3 +233,9 @@ def test_appeal_reports_are_rate_limited_per_ip(make_app):
             for _ in range(3)
         ]
         assert codes == [303, 303, 429]
+
+
+def test_ids_on_the_composer_are_unique(app, client, demo):
+    for response in (client.get(PAGE), compose(client)):
+        ids = re.findall(r'\sid="([^"]+)"', response.get_data(as_text=True))
+        assert len(ids) == len(set(ids))
