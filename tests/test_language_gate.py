@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role
+from campaign_app.appeals.models import AppealTarget
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.i18n import LANGUAGE_NAMES
@@ -33,6 +34,7 @@ from tests.factories import PASSWORD, make_signature, make_user
 from tests.support.queue import run_queue
 
 LANGUAGES = ("ru", "be")
+APPEAL_SLUG = "prosecutor-general"
 
 # The reviewed allow-list: words a Russian or Belarusian reader may meet in Latin letters.
 ALLOWED_WORDS = {
@@ -52,6 +54,7 @@ ALLOWED_WORDS = {
     "A4": "paper size",
     "A6": "paper size",
     "C6": "envelope size",
+    "C5": "envelope size (appeals: an A4 letter folded once)",
     "DL": "envelope size",
     "Letter": "paper size (US Letter)",
     # A term Russian and Belarusian write in Latin letters: IP-адрес.
@@ -282,6 +285,7 @@ def _arguments(site: Site) -> dict[str, Any]:
         site.petition, Criteria(country="US"), "Проверка", 1, site.admin_user
     )
     run_queue(site.app)
+    target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == APPEAL_SLUG))
     return {
         "slug": None,  # per endpoint below
         "prisoner_slug": site.prisoner.slug,
@@ -296,13 +300,17 @@ def _arguments(site: Site) -> dict[str, Any]:
         "phrase_id": site.phrases[0].id,
         "country": "NL",
         "locale": site.language,
+        "appeal_target_id": target.id,
+        "appeal_template_id": target.template_in(site.language).id,
     }
 
 
 def _url_of(rule: Any, arguments: dict[str, Any], site: Site) -> str | None:
     values = {}
     for name in rule.arguments:
-        if name == "slug":
+        if name == "slug" and rule.endpoint.startswith("appeals."):
+            values[name] = APPEAL_SLUG
+        elif name == "slug":
             values[name] = site.prisoner.slug if "prisoner" in rule.endpoint else site.petition.slug
         elif arguments.get(name) is None:
             return None

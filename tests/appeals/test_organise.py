@@ -60,7 +60,7 @@ def test_an_organiser_adds_a_target_and_its_text_and_supporters_can_write(app, c
     page = text_of(client.get("/appeals/prosecutor-general"))
     assert "Генеральному прокурору Республики Беларусь" in page
     listing = text_of(client.get(f"/organise/campaigns/{campaign.id}/appeals"))
-    assert "Prosecutor General of the Republic of Belarus ru" in listing
+    assert "Prosecutor General of the Republic of Belarus Русский" in listing
 
     assert [e.details["appeal_target_id"] for e in audit_events("appeal_target.created")] == [
         target.id
