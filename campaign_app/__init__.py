@@ -56,6 +56,8 @@ FEATURES = (
     "sharing",
     "deliveries",
     "news",
+    "replies",
+    "appeals",
 )
 
 

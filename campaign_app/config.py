@@ -52,6 +52,9 @@ class Defaults:
     CONFIRM_RATE_LIMIT_PER_IP = "60/minute"
     PRINT_RATE_LIMIT_PER_IP = "10/minute;100/hour"  # batch postcard PDFs
     CARD_SENT_RATE_LIMIT_PER_IP = "10/minute;60/hour"  # "I sent it" reports
+    REPLY_RATE_LIMIT_PER_IP = "10/minute;60/hour"  # "I got a reply" reports
+    APPEAL_SENT_RATE_LIMIT_PER_IP = "10/minute;60/hour"  # "I sent it" for appeals
+    APPEAL_PDF_RATE_LIMIT_PER_IP = "20/minute;200/hour"  # appeal letters and envelopes
 
     # News to signers who asked for it (campaign_app.news): updates a petition may send
     NEWS_MAX_UPDATES_PER_PETITION = 3

@@ -199,3 +199,35 @@ def make_postal_route(sender_country: str, transit_days: int = 14, **overrides: 
     db.session.add(route)
     db.session.flush()
     return route
+
+
+def make_appeal_target(**overrides: Any) -> Any:
+    """An official to write to, with a Russian appeal text (appeals feature)."""
+    from campaign_app.appeals.models import AppealLanguage, AppealTarget, AppealTemplate
+
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"official-{n}",
+        "name": f"Prosecutor General {n}",
+        "office": "Генеральному прокурору Республики Беларусь",
+        "address_lines": "ул. Интернациональная, 22\n220030, г. Минск",
+        "country_line": "REPUBLIC OF BELARUS",
+        "email": f"official{n}@example.org",
+        "language": AppealLanguage.RUSSIAN,
+        "as_of": date(2012, 9, 1),
+        "source": "test",
+    }
+    values |= overrides
+    if "campaign" not in values and "campaign_id" not in values:
+        values["campaign"] = make_campaign()
+    target = AppealTarget(**values)
+    target.templates.append(
+        AppealTemplate(
+            language=AppealLanguage.RUSSIAN,
+            subject="Обращение",
+            body="Прошу вернуть свободу {prisoner_dative}.\n\nС уважением,",
+        )
+    )
+    db.session.add(target)
+    db.session.flush()
+    return target

@@ -17,6 +17,7 @@ from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
 from campaign_app.news.models import NewsUpdate, NewsUpdateText
 from tests.factories import (
+    make_appeal_target,
     make_campaign,
     make_occasion,
     make_petition,
@@ -60,6 +61,8 @@ SCOPED = {
     "update_id",
     "delivery_id",
     "photo_id",
+    "appeal_target_id",
+    "appeal_template_id",
 }
 
 
@@ -106,6 +109,7 @@ def world(app):
     )  # fmt: skip
     news = NewsUpdate(petition_id=petition.id, written_by_id=owner.id)
     news.texts = [NewsUpdateText(locale=petition.language, subject="News", body="Text.")]
+    target = make_appeal_target(campaign=campaign)
     db.session.add_all([export, batch, photo, news])
     db.session.commit()
     values = {
@@ -122,6 +126,8 @@ def world(app):
         "delivery_id": delivery.id,
         "photo_id": photo.id,
         "update_id": news.id,
+        "appeal_target_id": target.id,
+        "appeal_template_id": target.templates[0].id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from campaign_app.accounts.models import Role
+from campaign_app.appeals.models import AppealTarget
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.i18n import LANGUAGE_NAMES
@@ -35,6 +36,7 @@ from tests.support.deliveries import make_delivery
 from tests.support.queue import run_queue
 
 LANGUAGES = ("ru", "be")
+APPEAL_SLUG = "prosecutor-general"
 
 # The reviewed allow-list: words a Russian or Belarusian reader may meet in Latin letters.
 ALLOWED_WORDS = {
@@ -57,6 +59,7 @@ ALLOWED_WORDS = {
     "A4": "paper size",
     "A6": "paper size",
     "C6": "envelope size",
+    "C5": "envelope size (appeals: an A4 letter folded once)",
     "DL": "envelope size",
     "Letter": "paper size (US Letter)",
     # A term Russian and Belarusian write in Latin letters: IP-адрес.
@@ -292,6 +295,7 @@ def _arguments(site: Site) -> dict[str, Any]:
     )
     run_queue(site.app)
     news = _approved_news(site)
+    target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == APPEAL_SLUG))
     return {
         "slug": None,  # per endpoint below
         "update_id": news.id,
@@ -309,6 +313,8 @@ def _arguments(site: Site) -> dict[str, Any]:
         "phrase_id": site.phrases[0].id,
         "country": "NL",
         "locale": site.language,
+        "appeal_target_id": target.id,
+        "appeal_template_id": target.template_in(site.language).id,
     }
 
 
@@ -338,7 +344,9 @@ def _approved_news(site: Site) -> Any:
 def _url_of(rule: Any, arguments: dict[str, Any], site: Site) -> str | None:
     values = {}
     for name in rule.arguments:
-        if name == "slug":
+        if name == "slug" and rule.endpoint.startswith("appeals."):
+            values[name] = APPEAL_SLUG
+        elif name == "slug":
             values[name] = site.prisoner.slug if "prisoner" in rule.endpoint else site.petition.slug
         elif arguments.get(name) is None:
             return None

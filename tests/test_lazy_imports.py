@@ -36,6 +36,7 @@ LAZY = (
     "redis",
     "email_validator",
     "campaign_app.letters.pdf",
+    "campaign_app.appeals.pdf",
     "campaign_app.exports.writers.pdf",
     "campaign_app.exports.writers.xlsx",
     "campaign_app.sharing.image",

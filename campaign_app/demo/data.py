@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from campaign_app.campaigns.models import Campaign
+from campaign_app.demo.appeals_data import load_appeals_demo
 from campaign_app.demo.letters_data import load_letters_demo, translate_missing
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, PetitionState, PetitionTranslation
@@ -221,6 +222,7 @@ def load_demo() -> bool:
         if address.source == ADDRESS_SOURCE:
             created = translate_missing(address, ADDRESS_SOURCE_TRANSLATIONS) or created
     created = load_letters_demo() or created
+    created = load_appeals_demo(campaign) or created
     db.session.commit()
     return created
 

@@ -12,7 +12,7 @@ from campaign_app.demo.data import PETITION_SLUG, PRISONER_SLUG, load_demo
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
-from tests.factories import make_petition, make_signature, make_user
+from tests.factories import make_appeal_target, make_petition, make_signature, make_user
 from tests.support.browser import LiveServer, axe_violations, describe_violations, sign_in
 
 # Commits: the live server answers in threads of its own, on connections of their own.
@@ -74,6 +74,9 @@ def test_public_pages(live_server: LiveServer, page: Page) -> None:
         "/letters/calendar",
         "/privacy",
         "/privacy/erase",
+        "/appeals/",
+        "/appeals/prosecutor-general",
+        f"/replies/{PRISONER_SLUG}",
     ]
     found = check_pages(live_server, page, public_pages)
 
@@ -91,6 +94,13 @@ def test_public_pages(live_server: LiveServer, page: Page) -> None:
     if violations := axe_violations(page):
         found["card preview"] = violations
     live_server.screenshot(page, "axe-card-preview")
+    page.goto(f"{live_server.url}/appeals/prosecutor-general")
+    page.get_by_label("Your name").fill("Мария")
+    page.get_by_role("button", name="Show my appeal").click()
+    expect(page.locator("#preview-heading")).to_be_visible()
+    if violations := axe_violations(page):
+        found["appeal preview"] = violations
+    live_server.screenshot(page, "axe-appeal-preview")
 
     assert not found, "axe found serious or critical problems:\n" + report(found)
     wide = wider_than_the_screen(live_server, page, public_pages)
@@ -116,6 +126,8 @@ def test_organiser_pages(live_server: LiveServer, page: Page) -> None:
     make_signature(petition, country="BY")
     organiser = make_user(campaigns=(petition.campaign,))
     petition_id = petition.id
+    target = make_appeal_target(campaign=petition.campaign)
+    target_id, template_id, campaign_id = target.id, target.templates[0].id, petition.campaign_id
     db.session.commit()  # for the live server's threads
 
     sign_in(page, live_server, organiser)
@@ -139,6 +151,9 @@ def test_organiser_pages(live_server: LiveServer, page: Page) -> None:
             f"/organise/petitions/{petition_id}/statistics",
             "/organise/audit/",
             "/account/",
+            f"/organise/campaigns/{campaign_id}/appeals",
+            f"/organise/appeal-targets/{target_id}/edit",
+            f"/organise/appeal-templates/{template_id}/edit",
         ],
     )
     page.context.clear_cookies()

@@ -109,7 +109,7 @@ def test_envelope_without_return_address_prints_only_the_address() -> None:
 
 def test_unknown_envelope_size_is_refused() -> None:
     with pytest.raises(ValueError, match="envelope size"):
-        envelope_pdf(ADDRESS, "C5")  # type: ignore[arg-type]
+        envelope_pdf(ADDRESS, "C4")  # type: ignore[arg-type]
 
 
 def test_labels_fill_a4_pages_of_3_by_7() -> None:

@@ -1,4 +1,4 @@
-"""Envelopes (DL, C6) and sheets of address labels (A4, 3 x 7).
+"""Envelopes (DL, C6, C5: an A4 letter folded once) and sheets of address labels (A4, 3 x 7).
 
 Envelope layout (landscape; mm): the return address (if any, 9 pt down to 7 pt) top left, 10
 from the edges; a light dashed 25 x 30 stamp box 10 from the top right corner; the address
@@ -27,14 +27,14 @@ from campaign_app.letters.pdf.card import fit_address, new_canvas
 from campaign_app.letters.pdf.model import ENVELOPE_SIZES, Address, EnvelopeSize, choose
 from campaign_app.letters.pdf.text import draw_block, fit
 
-ENVELOPES = {"DL": (220 * mm, 110 * mm), "C6": (162 * mm, 114 * mm)}
+ENVELOPES = {"DL": (220 * mm, 110 * mm), "C6": (162 * mm, 114 * mm), "C5": (229 * mm, 162 * mm)}
 LABEL_W, LABEL_H = 70 * mm, 42.3 * mm
 LABEL_COLUMNS, LABEL_ROWS = 3, 7
 LABEL_PAD_X, LABEL_PAD_Y = 5 * mm, 4 * mm
 
 
 def envelope_pdf(address: Address, size: EnvelopeSize, return_address: str = "") -> bytes:
-    """One envelope-sized page (DL 220 x 110 mm or C6 162 x 114 mm, landscape)."""
+    """One envelope-sized page (DL 220 x 110, C6 162 x 114 or C5 229 x 162 mm, landscape)."""
     choose(size, ENVELOPE_SIZES, "envelope size")
     page_w, page_h = ENVELOPES[size]
     block_x = page_w / 2

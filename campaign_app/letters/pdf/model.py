@@ -8,7 +8,7 @@ from typing import Literal, get_args
 Artwork = Literal["balloons", "cake", "snowflake", "fir", "candle", "flowers", "ornament", "blank"]
 SheetLayout = Literal["a4-4up", "letter-2up"]
 SheetMode = Literal["duplex", "message-only", "fronts-only"]
-EnvelopeSize = Literal["DL", "C6"]
+EnvelopeSize = Literal["DL", "C6", "C5"]
 PosterSize = Literal["A4", "A3"]
 
 ARTWORKS: tuple[str, ...] = get_args(Artwork)

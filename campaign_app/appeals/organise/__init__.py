@@ -1,0 +1,1 @@
+"""The organiser side of appeals: each campaign's officials and the appeal texts for them."""
