@@ -12,7 +12,7 @@ import platform
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,21 @@ UNCACHED_ENV = {"CAMPAIGN_MICROCACHE_SECONDS": "0"}
 def quick_run() -> bool:
     """``BENCH_QUICK=1`` (``make bench BENCH_QUICK=1``): each bench's short variant."""
     return os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
+
+def with_bytecode(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` for a timed Python process, with byte-code caches as a deployment has them.
+
+    ``pip install .`` (the README's deployment) writes every module's byte-code at install,
+    so a deployed app never compiles its modules at start. In a checkout Python writes the
+    caches on the first run, unless PYTHONDONTWRITEBYTECODE is set (as in some shells and
+    containers), when every start compiles the app's 170-odd modules again (about a tenth of
+    a second of `flask --help`). So the timed processes keep their caches under
+    bench/.work/pycache (PYTHONPYCACHEPREFIX: out of the source tree), written by a warm-up
+    run; what they time is a start as deployed.
+    """
+    cached = {name: value for name, value in env.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return cached | {"PYTHONPYCACHEPREFIX": str(WORK_DIR / "pycache")}
 
 
 def say(message: str) -> None:

@@ -3,10 +3,14 @@
     python -m bench.mail_worker seed COUNT   # migrate; a petition, COUNT pending signatures
     python -m bench.mail_worker reset        # every signature's e-mail due again
     python -m bench.mail_worker drain        # one dispatcher sends what is due; times it
+    python -m bench.mail_worker drain-ready  # the same, after "ready" and a line on stdin
     python -m bench.mail_worker verify       # how many were marked sent, how many still due
 
 Each prints one JSON object. Only ``drain`` is timed, from the first claim to the last mark:
 the app's start is not the dispatcher's work (the CLI start is measured by startup_bench).
+``drain-ready`` lets the bench start several dispatcher processes, wait until each has
+started, and set them all going at once (as several ``flask queue dispatch`` processes run);
+each reports the wall-clock moments it started and finished, and its CPU time.
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ def drain() -> dict[str, float]:
         threading.Thread(target=lambda: results.append(outbox.drain()))
         for _ in range(int(current_app.config["MAIL_DISPATCHERS"]))
     ]
+    cpu = time.process_time()
+    began = time.time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -95,7 +101,15 @@ def drain() -> dict[str, float]:
     seconds = time.perf_counter() - started
     sent = sum(result.sent for result in results)
     failed = any(result.transport_failed for result in results)
-    return {"sent": sent, "seconds": seconds, "failed": int(failed), "threads": len(threads)}
+    return {
+        "sent": sent,
+        "seconds": seconds,
+        "began": began,
+        "ended": began + seconds,
+        "cpu": time.process_time() - cpu,
+        "failed": int(failed),
+        "threads": len(threads),
+    }
 
 
 def verify() -> dict[str, int]:
@@ -124,6 +138,10 @@ def main() -> None:
         elif command == "reset":
             out = reset()
         elif command == "drain":
+            out = drain()
+        elif command == "drain-ready":
+            print("ready", flush=True)
+            sys.stdin.readline()
             out = drain()
         elif command == "verify":
             out = verify()

@@ -11,8 +11,10 @@ against (b) the plain script's drawing code on the same strings, each timed insi
 subprocess; and (c) postcard_pdf for one card, median of many runs. (d) and (e), then (a) and
 (b), run alternately, `--rounds` times each; medians count, every round is listed, and the load
 average is recorded (other programs share the machine). Peak memory is a process's peak RSS
-(ru_maxrss), Python and the imports included. Prints a table and replaces the "PDF rendering"
-section of bench/RESULTS.md (between its markers; the rest belongs to the other benches).
+(ru_maxrss), Python and the imports included. (d) and (e) find their byte-code cached, as a
+deployed app does (bench.common.with_bytecode; a warm-up run of each writes it). Prints a table
+and replaces the "PDF rendering" section of bench/RESULTS.md (between its markers; the rest
+belongs to the other benches).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from bench.common import (
     section,
     server_env,
     verdict,
+    with_bytecode,
 )
 
 SECTION = "pdf-bench"
@@ -236,7 +239,7 @@ def whole_command(count: int, rounds: int) -> dict[str, Any]:
     """`flask letters postcards` against the plain script, each a whole process, alternately;
     on a scratch SQLite instance with the demo campaign."""
     work = new_work_dir("postcards")
-    env = os.environ | server_env(work / "instance", "")
+    env = with_bytecode(os.environ | server_env(work / "instance", ""))
     flask = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi"]
     log = work / "stderr.txt"
     say(f"Setting up {work} (migrations, demo campaign) ...")
@@ -251,6 +254,8 @@ def whole_command(count: int, rounds: int) -> dict[str, Any]:
     command += ["--layout", "a4-4up", "--mode", "duplex", "--output", str(outputs["command"])]
     plain = [str(PROJECT_ROOT / "bench" / "plain_postcards.py"), str(data), str(outputs["plain"])]
     args = {"command": [*flask, *command], "plain": [sys.executable, *plain]}
+    for kind in args:  # warm-up: byte-code caches written (bench.common.with_bytecode)
+        timed_process(args[kind], env, log)
     load_before = os.getloadavg()
     for round_number in range(rounds):
         order = ("command", "plain") if round_number % 2 == 0 else ("plain", "command")

@@ -3,14 +3,17 @@
     .venv/bin/python -m bench.startup_bench [--rounds 12]
 
 Runs, alternately, `--rounds` times each, every command in COMMANDS as a whole process from a
-scratch instance folder (SQLite; production-like settings with random keys), and takes the
-wall time (start to exit), the CPU time (user + system, less sensitive to other programs on the
-machine) and the peak RSS of each process (os.wait4). Medians count; the load average before
-and after is recorded. Two floors show what no change inside the app can cut: Python itself,
-and importing the libraries every start needs (Flask, SQLAlchemy and the Flask extensions).
-Also lists which of the libraries that only some requests use are loaded at start (none should
-be; tests/test_lazy_imports.py fails if one comes back). Prints a table and replaces the
-"Start-up" section of bench/RESULTS.md (between its markers).
+scratch instance folder (SQLite; production-like settings with random keys), and takes the wall
+time (start to exit), the CPU time (user + system, less sensitive to other programs on the
+machine) and the peak RSS of each process (os.wait4). Every process finds its byte-code cached
+(bench.common.with_bytecode, written by a warm-up run of each), as a deployed app does. Medians
+count; the load average before and after is recorded. Three floors show what no change inside
+the app can cut: Python itself, importing the libraries every start needs (Flask, SQLAlchemy
+and the Flask extensions), and `flask --help` of a bare Flask app (bench/bare_app.py: Flask and
+Flask-SQLAlchemy, two routes; Flask loads its CLI and the installed plugins' commands). Also
+lists which of the libraries that only some requests use are loaded at start (none should be;
+tests/test_lazy_imports.py fails if one comes back). Prints a table and replaces the "Start-up"
+section of bench/RESULTS.md (between its markers).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bench.common import (
     section,
     server_env,
     verdict,
+    with_bytecode,
 )
 
 SECTION = "startup-bench"
@@ -46,6 +50,10 @@ FLASK = str(Path(sys.executable).parent / "flask")
 COMMANDS = {
     "cli": ("`flask --app wsgi --help` (builds the app, lists every command)", [FLASK]),
     "web": ("`python -c 'import wsgi'`: a web worker's app (create_app)", [PYTHON, "-c"]),
+    "bare": (
+        "floor: `flask --app bench.bare_app:create_app --help`: a bare Flask app's CLI",
+        [FLASK, "--app", "bench.bare_app:create_app", "--help"],
+    ),
     "libraries": (f"floor: `python -c '{FLOOR_IMPORTS}'`", [PYTHON, "-c", FLOOR_IMPORTS]),
     "python": ("floor: `python -c pass`", [PYTHON, "-c", "pass"]),
 }
@@ -100,7 +108,8 @@ def loaded_at_start(env: dict[str, str]) -> list[str]:
 
 def measure(rounds: int) -> dict[str, object]:
     work = new_work_dir("startup")
-    env = os.environ | server_env(work / "instance", "")
+    env = with_bytecode(os.environ | server_env(work / "instance", ""))
+    env["BARE_DATABASE_URL"] = "sqlite://"  # the bare app's floor (never touches it)
     for args in (command for _, command in COMMANDS.values()):
         run_once(args, env)  # warm-up: byte-code caches written, files in the page cache
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in COMMANDS}

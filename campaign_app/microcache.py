@@ -4,16 +4,26 @@ People refreshing a hot petition are a real part of the load. Each worker keeps 
 rendered for a few seconds (MICROCACHE_SECONDS, 0 turns it off), like a proxy's
 micro-cache: counts may lag by that much, which the live counter and the API's own
 Cache-Control already allow. Only anonymous, personal-data-free output is stored.
+
+A view may also offer its whole answer (:func:`keep_whole_response`): status, every header
+(the security headers and the CSP included, exactly as the app's after-request hooks left
+them) and body. The next plain request for the same URL (a GET without cookie, query string
+or If-None-Match, on the same scheme and host) is then answered by :class:`WholeResponses`
+in front of Flask, without a request context, hooks or routing, for as long as the entry the
+view answered from is in the cache, and no longer. Anything else goes through Flask as before.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 class MicroCache:
@@ -24,6 +34,10 @@ class MicroCache:
             TTLCache(maxsize=maxsize, ttl=seconds) if seconds > 0 else None
         )
         self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self._store is not None
 
     def get(self, key: Hashable) -> Any:
         if self._store is None:
@@ -42,8 +56,100 @@ class MicroCache:
                 self._store.clear()
 
 
+# Where keep_whole_response leaves its offer for WholeResponses: the WSGI environ lives
+# exactly as long as the request.
+_OFFER_KEY = "campaign_app.whole_response"
+
+
+def _plain_request_key(environ: WSGIEnvironment) -> tuple[str, ...] | None:
+    """The key of a request whose whole answer may be stored and reused, or None.
+
+    Only a GET with no cookie (so no session, no sign-in, no language cookie), no query
+    string (no ``?lang=``, nothing for the input checks) and no If-None-Match (the 304 is
+    Flask's); the answer may differ by scheme (HSTS), host and path, so those are the key.
+    """
+    if (
+        environ.get("REQUEST_METHOD") != "GET"
+        or environ.get("QUERY_STRING")
+        or "HTTP_COOKIE" in environ
+        or "HTTP_IF_NONE_MATCH" in environ
+    ):
+        return None
+    return (
+        "whole",
+        str(environ.get("wsgi.url_scheme", "")),
+        str(environ.get("HTTP_HOST", "")),
+        str(environ.get("SCRIPT_NAME", "")),
+        str(environ.get("PATH_INFO", "")),
+    )
+
+
+def keep_whole_response(source_key: Hashable, source: Any) -> None:
+    """Offer this request's whole answer, built from the cache entry ``source`` (stored under
+    ``source_key``), for reuse by :class:`WholeResponses` while that very entry is cached.
+
+    Nothing is offered for a request that is not plain (see :func:`_plain_request_key`) or
+    that a rate limit counted: a reused answer would skip the limiter.
+    """
+    from campaign_app.extensions import limiter
+
+    if not microcache().enabled or _plain_request_key(request.environ) is None:
+        return
+    if limiter.enabled and limiter.current_limits:
+        return
+    request.environ[_OFFER_KEY] = (source_key, source)
+
+
+class WholeResponses:
+    """WSGI middleware: answers plain requests from whole responses views offered."""
+
+    def __init__(self, app: WSGIApplication, cache: MicroCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        key = _plain_request_key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        kept = self.cache.get(key)
+        if kept is not None:
+            source_key, source, status, headers, body = kept
+            if self.cache.get(source_key) is source:  # gone or replaced: ask the app
+                start_response(status, list(headers))
+                return [body]
+        return self._offered(key, environ, start_response)
+
+    def _offered(
+        self, key: tuple[str, ...], environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        answer: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        iterable = self.app(environ, capture)
+        offer = environ.get(_OFFER_KEY)
+        if offer is None or not answer:
+            return iterable
+        status, headers = answer
+        if not status.startswith("200 ") or any(n.lower() == "set-cookie" for n, _ in headers):
+            return iterable
+        try:
+            body = b"".join(iterable)
+        finally:
+            close: Callable[[], None] | None = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        self.cache.set(key, (*offer, status, tuple(headers), body))
+        return [body]
+
+
 def init_microcache(app: Flask) -> None:
-    app.extensions["campaign_microcache"] = MicroCache(float(app.config["MICROCACHE_SECONDS"]))
+    cache = MicroCache(float(app.config["MICROCACHE_SECONDS"]))
+    app.extensions["campaign_microcache"] = cache
+    if cache.enabled:
+        app.wsgi_app = WholeResponses(app.wsgi_app, cache)  # type: ignore[method-assign]
 
 
 def microcache() -> MicroCache:

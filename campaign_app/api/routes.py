@@ -17,7 +17,7 @@ from campaign_app.api import bp
 from campaign_app.db import utcnow
 from campaign_app.deliveries import service as deliveries_service
 from campaign_app.deliveries.models import Delivery
-from campaign_app.microcache import microcache
+from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition
@@ -79,12 +79,14 @@ def _json_response(body: bytes, etag: str, max_age: int) -> ResponseReturnValue:
 
 
 def _cached(key: str, build: Callable[[], Any], max_age: int) -> ResponseReturnValue:
-    """Serve JSON from the per-process micro-cache, building it on a miss."""
+    """Serve JSON from the per-process micro-cache, building it on a miss; the whole answer
+    (headers included) may be reused for plain requests while the entry lasts."""
     entry: tuple[bytes, str] | None = microcache().get(("api", key))
     if entry is None:
         body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
         entry = (body, hashlib.sha1(body, usedforsecurity=False).hexdigest())
         microcache().set(("api", key), entry)
+    keep_whole_response(("api", key), entry)
     return _json_response(*entry, max_age=max_age)
 
 

@@ -75,3 +75,66 @@ def test_a_dispatcher_killed_mid_drain_loses_no_mail(app, client, database_url, 
     db.session.rollback()
     still_due = db.session.scalar(select(func.count()).where(Signature.mail_due_at.is_not(None)))
     assert still_due == 0
+
+
+@pytest.mark.commits
+def test_dispatcher_processes_side_by_side_send_each_mail_exactly_once(
+    app, client, database_url, tmp_path
+):
+    """Three `flask queue dispatch` processes (one per core, as the README's deployment
+    runs them) draining one outbox: every e-mail once, and more than one process sent."""
+    petition = make_petition()
+    db.session.commit()
+    mailbox = SlowMailbox(0.005)
+    server = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    server.start()
+    keys = development_key_settings(SECRET)
+    env = os.environ | {
+        "CAMPAIGN_SECRET_KEY": SECRET,
+        "CAMPAIGN_SIGNER_DATA_KEYS": keys["SIGNER_DATA_KEYS"],
+        "CAMPAIGN_SIGNER_INDEX_KEY": keys["SIGNER_INDEX_KEY"],
+        "DATABASE_URL": database_url,
+        "CAMPAIGN_INSTANCE_PATH": str(tmp_path),
+        "CAMPAIGN_QUEUE_BACKEND": "memory",
+        "CAMPAIGN_MAIL_TRANSPORT": "smtp",
+        "CAMPAIGN_MAIL_SMTP_PORT": str(server.port),
+        "CAMPAIGN_MAIL_BATCH": "3",  # many small claims, so the processes interleave
+        "CAMPAIGN_MAIL_IDLE_SECONDS": "0.05",
+        "CAMPAIGN_LOG_LEVEL": "INFO",  # each process logs the signatures it had accepted
+    }
+    dispatchers = [
+        subprocess.Popen(
+            [FLASK, "--app", "wsgi", "queue", "dispatch"],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    emails = [f"process-{number}@example.org" for number in range(90)]
+    try:
+        for dispatcher in dispatchers:  # all three ready before there is anything to send
+            assert dispatcher.stdout is not None
+            assert "Mail dispatcher on smtp" in dispatcher.stdout.readline()
+        for email in emails:
+            assert sign(client, petition.slug, email=email).status_code == 302
+        deadline = time.monotonic() + 90
+        while len(mailbox.messages) < len(emails) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # a duplicate, if any, would arrive now
+    finally:
+        for dispatcher in dispatchers:
+            dispatcher.terminate()
+        logs = [dispatcher.communicate(timeout=30)[1] for dispatcher in dispatchers]
+        server.stop()
+
+    received = sorted(str(message["To"]) for message in mailbox.messages)
+    assert received == sorted(emails)  # each e-mail exactly once
+    accepted = [log.count("accepted by the server") for log in logs]
+    assert sum(accepted) == len(emails), logs
+    assert sum(1 for count in accepted if count) >= 2, accepted  # they really shared the work
+    db.session.rollback()
+    still_due = db.session.scalar(select(func.count()).where(Signature.mail_due_at.is_not(None)))
+    assert still_due == 0
