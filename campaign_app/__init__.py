@@ -51,6 +51,7 @@ FEATURES = (
     "campaigns",
     "statistics",
     "moderation",
+    "paper",
     "privacy",
     "exports",
     "sharing",

@@ -145,6 +145,17 @@ def accepts_files(view: F) -> F:
     return view
 
 
+def takes_large_body(setting: str) -> Callable[[F], F]:
+    """Mark a view whose requests may be larger than MAX_CONTENT_LENGTH: up to the number of
+    bytes in the config value ``setting`` (e.g. a file upload), plus room for the form."""
+
+    def mark(view: F) -> F:
+        view.max_body_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def refuse_malformed_input() -> None:
     """400 before any query runs for control characters in the path or the query string, NUL
     in a form value, and a file sent where the view expects text."""
@@ -155,13 +166,18 @@ def refuse_malformed_input() -> None:
             abort(400)
     if request.method not in UNSAFE_METHODS:
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, "max_body_setting", None)
+    if setting:
+        # Before the body is read: the form below is parsed with this limit.
+        limit = int(current_app.config[setting]) + int(current_app.config["MAX_CONTENT_LENGTH"])
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
     for key, value in request.form.items(multi=True):
         if "\x00" in key or "\x00" in value:
             abort(400)
-    if request.files:
-        view = current_app.view_functions.get(request.endpoint or "")
-        if not getattr(view, "accepts_files", False):
-            abort(400)
+    if request.files and not getattr(view, "accepts_files", False):
+        abort(400)
 
 
 def init_security(app: Flask) -> None:

@@ -57,6 +57,7 @@ _PETITION_LINKS: tuple[tuple[str, Any], ...] = (
     ("statistics.petition", _l("Statistics")),
     ("exports.index", _l("Exports")),
     ("moderation.index", _l("Moderation")),
+    ("paper.index", _l("Paper signatures")),
     ("petitions_organise.edit_petition", _l("Edit")),
     ("privacy.anonymise_petition", _l("Anonymise signers")),
 )
