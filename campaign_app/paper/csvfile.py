@@ -50,6 +50,7 @@ ENCODING_NAMES = {
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+")  # a run of letters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -138,7 +139,7 @@ def _looks_cyrillic(text: str) -> bool:
     letters (a Latin-1 "Müller" would read as "Mьller") and no control character shows."""
     if "\x98" in text or _CONTROL.search(text):
         return False
-    return not any(_CYRILLIC.search(word) and _LATIN.search(word) for word in text.split())
+    return not any(_CYRILLIC.search(word) and _LATIN.search(word) for word in _WORD.findall(text))
 
 
 def _header_map(header: list[str]) -> dict[str, int]:

@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from campaign_app.countries import country_codes
 from campaign_app.paper.service.entering import BatchInput
@@ -79,7 +86,7 @@ class CountsForm(BatchFields):
     signatures = IntegerField(
         _l("Signatures"),
         validators=[
-            DataRequired(_l("Please give the number of signatures.")),
+            InputRequired(_l("Please give the number of signatures.")),
             NumberRange(min=1, message=_l("At least one signature.")),
         ],
     )
@@ -147,7 +154,7 @@ class RowsForm(BatchFields):
         ]
 
     def row_errors(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
+        return sum(1 for row in self.rows if any(cell.errors for cell in row))
 
 
 def rows_form(count: int, formdata: Any = None) -> RowsForm:

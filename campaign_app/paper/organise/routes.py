@@ -196,6 +196,12 @@ def preview(petition_id: int, import_id: int) -> ResponseReturnValue:
             )
         except importing.ImportGone:
             return render_template("paper/import_gone.html", petition=petition), 404
+        except importing.ImportFailed:
+            form.expected.errors = [
+                _("The import failed and nothing was imported. Please try again in a moment.")
+            ]
+            status = 503
+            kept = importing.get_import(petition, import_id, current_user())
         except importing.ImportChanged as changed:
             form.expected.errors = [
                 _(

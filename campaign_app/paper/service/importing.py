@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, type_coerce
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import LargeBinary
 
 from campaign_app.accounts.models import User
@@ -44,6 +45,10 @@ ERRORS_SHOWN = 200
 
 class ImportGone(CampaignError):
     """The uploaded file is no longer kept (imported already, or expired): upload it again."""
+
+
+class ImportFailed(CampaignError):
+    """The database refused the import part-way: it was rolled back, nothing is imported."""
 
 
 class ImportChanged(CampaignError):
@@ -226,6 +231,7 @@ def commit_import(
     if len(rows) != expected:
         raise ImportChanged(len(rows))
     data = BatchInput(kept.event, kept.place, "", kept.sheet_serials)
+    import_id = kept.id
     try:
         batch = new_batch(petition, BatchKind.IMPORT, data, user)
         signers = (PaperSigner(r.first_name, r.last_name, r.city, r.country) for r in rows)
@@ -234,10 +240,10 @@ def commit_import(
         db.session.delete(kept)
         record_batch("paper.batch_imported", petition, batch, len(rows))
         db.session.commit()
-    except Exception:
+    except SQLAlchemyError:
         db.session.rollback()
-        log.exception("Paper import %s failed; nothing was imported", kept.id)
-        raise
+        log.exception("Paper import %s failed; nothing was imported", import_id)
+        raise ImportFailed from None
     log.info("Paper import %s: %s rows on petition %s", batch.id, len(rows), petition.id)
     return batch
 
