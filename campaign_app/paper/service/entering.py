@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from campaign_app.accounts.models import User
 from campaign_app.db import utcnow
@@ -106,5 +105,3 @@ def enter_rows(
 
 class NoRows(CampaignError):
     """No row of the form holds a signature."""
-
-    message = _l("Type at least one signature (a name) into the table.")
