@@ -14,6 +14,9 @@ from campaign_app.accounts.models import Role
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
+from campaign_app.paper.models import BatchKind, PaperBatch
+from campaign_app.paper.service import importing
+from campaign_app.paper.service.entering import BatchInput
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -45,7 +48,16 @@ ADMIN_PREFIXES = (
 # Pages about one's own account or a list filtered to one's campaigns: any signed-in account.
 ANY_ACCOUNT = ("/account/", "/organise/audit/")
 # URL parameters that name something inside a campaign.
-SCOPED = {"campaign_id", "petition_id", "prisoner_id", "export_id", "batch_id", "signature_id"}
+SCOPED = {
+    "campaign_id",
+    "petition_id",
+    "prisoner_id",
+    "export_id",
+    "batch_id",
+    "signature_id",
+    "paper_batch_id",
+    "import_id",
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +96,16 @@ def world(app):
     owner = make_user(Role.ORGANISER, campaigns=(campaign,))
     export = ExportJob(petition_id=petition.id, requested_by_id=owner.id, format="csv")
     batch = InvalidationBatch(petition_id=petition.id, created_by_id=owner.id)
-    db.session.add_all([export, batch])
+    paper_batch = PaperBatch(petition_id=petition.id, kind=BatchKind.COUNTS, entered_by_id=owner.id)
+    db.session.add_all([export, batch, paper_batch])
     db.session.commit()
+    # An upload waiting for its preview, by the owner (another's upload is gone for anyone).
+    kept = importing.upload(
+        petition,
+        b"first_name,last_name,country\nAnna,Ivanova,BY\n",
+        BatchInput("", "", "", ""),
+        owner,
+    )
     values = {
         "campaign_id": campaign.id,
         "petition_id": petition.id,
@@ -96,6 +116,8 @@ def world(app):
         "locale": "ru",
         "export_id": export.id,
         "batch_id": batch.id,
+        "paper_batch_id": paper_batch.id,
+        "import_id": kept.id,
         "signature_id": signature.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,

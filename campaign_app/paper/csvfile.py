@@ -43,9 +43,9 @@ ALIASES = {
     "country": ("country", "country code", "страна", "краіна", "pays"),
 }
 ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "cp1251": "Windows-1251 (Cyrillic)",
+    "utf-8": _l("UTF-8"),
+    "utf-8-sig": _l("UTF-8 with a byte order mark (BOM)"),
+    "cp1251": _l("Windows-1251 (Cyrillic)"),
 }
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -93,7 +93,12 @@ class ParsedFile:
 
     @property
     def encoding_name(self) -> str:
-        return ENCODING_NAMES.get(self.encoding, self.encoding)
+        return encoding_name(self.encoding)
+
+
+def encoding_name(encoding: str) -> str:
+    """The encoding as the preview names it."""
+    return str(ENCODING_NAMES.get(encoding, encoding))
 
 
 def fold(text: str) -> str:

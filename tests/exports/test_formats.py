@@ -97,7 +97,11 @@ def test_csv_parsed_back(petition):
     data = export_bytes(petition, "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     # The CSV neutralises formulas with a quote; the other formats keep the text as it is.
-    assert rows == [HEADER, *EXPECTED[:3], ["4", "'=1+2", "'@home", "DE", "Germany", "2012-09-30", "online"]]
+    assert rows == [
+        HEADER,
+        *EXPECTED[:3],
+        ["4", "'=1+2", "'@home", "DE", "Germany", "2012-09-30", "online"],
+    ]
     assert export_bytes(petition, "csv", bom=True) == b"\xef\xbb\xbf" + data
 
 

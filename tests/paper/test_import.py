@@ -17,7 +17,6 @@ from tests.support.organise import audit_events
 from tests.support.paper import (
     counts_agree,
     csv_bytes,
-    import_id,
     preview_form,
     setup,
     signed_in,
@@ -201,7 +200,7 @@ def test_windows_1251_and_a_bom_are_read_and_named(app, client):
     assert "The file was read as Windows-1251 (Cyrillic)." in text_of(page)
     assert "Бяляцкі" in text_of(page)
     page, _ = preview_page(client, s, b"\xef\xbb\xbf" + csv_bytes([HEADER, "Anna,Ivanova,,BY"]))
-    assert "The file was read as UTF-8 with BOM." in text_of(page)
+    assert "The file was read as UTF-8 with a byte order mark (BOM)." in text_of(page)
 
 
 def test_too_many_rows_or_bytes_are_refused_with_the_limit(app, client):
@@ -236,7 +235,7 @@ def test_formula_cells_are_kept_as_text_and_neutralised_in_the_csv_export(app, c
     write_csv(iter_rows(s.petition.id, Selection()), out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0][-1] == "source"
-    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\") +1", "'@home"]
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://x") +1', "'@home"]
     assert rows[1][-1] == "import" and rows[2][1] == "'-2 Anna"
 
 

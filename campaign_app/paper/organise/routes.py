@@ -12,6 +12,7 @@ from flask_babel import ngettext
 
 from campaign_app.accounts.access import current_user, organiser_required, petition_or_403
 from campaign_app.extensions import db
+from campaign_app.i18n import LANGUAGE_NAMES
 from campaign_app.paper import bp
 from campaign_app.paper.csvfile import FileRefused
 from campaign_app.paper.forms import (
@@ -29,13 +30,12 @@ from campaign_app.petitions.counting import read_counts
 from campaign_app.petitions.models import Petition
 from campaign_app.security import accepts_files, form_keeps_entries, takes_large_body
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская", "fr": "Français"}
-
 
 def _sheet_form(petition: Petition, formdata: Any = None) -> SheetForm:
     form = SheetForm(formdata=formdata)
+    # Each language named in itself, marked with its lang (screen readers, the language gate).
     form.language.choices = [
-        (code, LANGUAGE_NAMES.get(code, code)) for code in sheet_languages(petition)
+        (code, LANGUAGE_NAMES.get(code, code), {"lang": code}) for code in sheet_languages(petition)
     ]
     if formdata is None:
         form.language.data = petition.language
@@ -107,7 +107,7 @@ def counts(petition_id: int) -> ResponseReturnValue:
             _refused_petition(form)
         else:
             flash(_entered(batch), "success")
-            return redirect(url_for(".batch", petition_id=petition.id, batch_id=batch.id))
+            return redirect(url_for(".batch", petition_id=petition.id, paper_batch_id=batch.id))
     return render_template("paper/counts.html", petition=petition, form=form), (
         400 if form.errors else 200
     )
@@ -143,7 +143,7 @@ def rows(petition_id: int) -> ResponseReturnValue:
             _refused_petition(form)
         else:
             flash(_entered(batch), "success")
-            return redirect(url_for(".batch", petition_id=petition.id, batch_id=batch.id))
+            return redirect(url_for(".batch", petition_id=petition.id, paper_batch_id=batch.id))
     return render_template("paper/rows.html", petition=petition, form=form), 400
 
 
@@ -218,7 +218,7 @@ def preview(petition_id: int, import_id: int) -> ResponseReturnValue:
             status = 400
         else:
             flash(_entered(batch), "success")
-            return redirect(url_for(".batch", petition_id=petition.id, batch_id=batch.id))
+            return redirect(url_for(".batch", petition_id=petition.id, paper_batch_id=batch.id))
     elif request.method == "POST":
         status = 400
     result = importing.preview(petition, kept)
@@ -242,26 +242,26 @@ def cancel(petition_id: int, import_id: int) -> ResponseReturnValue:
     return redirect(url_for(".index", petition_id=petition.id))
 
 
-def _batch_or_403(petition: Petition, batch_id: int) -> PaperBatch:
-    batch = batches.get_batch(petition, batch_id)
+def _batch_or_403(petition: Petition, paper_batch_id: int) -> PaperBatch:
+    batch = batches.get_batch(petition, paper_batch_id)
     if batch is None:
         abort(403)
     return batch
 
 
-@bp.get("/petitions/<int:petition_id>/paper/batches/<int:batch_id>")
+@bp.get("/petitions/<int:petition_id>/paper/batches/<int:paper_batch_id>")
 @organiser_required
-def batch(petition_id: int, batch_id: int) -> ResponseReturnValue:
+def batch(petition_id: int, paper_batch_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
-    found = _batch_or_403(petition, batch_id)
+    found = _batch_or_403(petition, paper_batch_id)
     return render_template("paper/batch.html", petition=petition, batch=found)
 
 
-@bp.post("/petitions/<int:petition_id>/paper/batches/<int:batch_id>/invalidate")
+@bp.post("/petitions/<int:petition_id>/paper/batches/<int:paper_batch_id>/invalidate")
 @organiser_required
-def invalidate(petition_id: int, batch_id: int) -> ResponseReturnValue:
+def invalidate(petition_id: int, paper_batch_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
-    found = _batch_or_403(petition, batch_id)
+    found = _batch_or_403(petition, paper_batch_id)
     reason = " ".join(str(request.form.get("reason", "")).split())[:300]
     try:
         changed = batches.invalidate_batch(petition, found, reason, current_user())
@@ -276,14 +276,14 @@ def invalidate(petition_id: int, batch_id: int) -> ResponseReturnValue:
             ),
             "success",
         )
-    return redirect(url_for(".batch", petition_id=petition.id, batch_id=found.id))
+    return redirect(url_for(".batch", petition_id=petition.id, paper_batch_id=found.id))
 
 
-@bp.post("/petitions/<int:petition_id>/paper/batches/<int:batch_id>/restore")
+@bp.post("/petitions/<int:petition_id>/paper/batches/<int:paper_batch_id>/restore")
 @organiser_required
-def restore(petition_id: int, batch_id: int) -> ResponseReturnValue:
+def restore(petition_id: int, paper_batch_id: int) -> ResponseReturnValue:
     petition = petition_or_403(petition_id)
-    found = _batch_or_403(petition, batch_id)
+    found = _batch_or_403(petition, paper_batch_id)
     try:
         changed = batches.restore_batch(petition, found, current_user())
     except batches.BatchNotInvalidated:
@@ -297,7 +297,7 @@ def restore(petition_id: int, batch_id: int) -> ResponseReturnValue:
             ),
             "success",
         )
-    return redirect(url_for(".batch", petition_id=petition.id, batch_id=found.id))
+    return redirect(url_for(".batch", petition_id=petition.id, paper_batch_id=found.id))
 
 
 def _entered(batch: PaperBatch) -> str:

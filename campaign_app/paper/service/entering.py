@@ -76,7 +76,7 @@ def enter_counts(petition: Petition, data: BatchInput, signatures: int, user: Us
     signer = PaperSigner("", "", "", data.country)
     insert_signers(petition, batch, (signer for _ in range(signatures)), now)
     batch.signatures = signatures
-    record_batch("paper.batch_entered", petition, batch, signatures)
+    record_batch("paper.batch_entered", petition, batch, signatures, user)
     db.session.commit()
     log.info(
         "Paper batch %s: %s signatures counted on petition %s", batch.id, signatures, petition.id
@@ -97,7 +97,7 @@ def enter_rows(
     batch = new_batch(petition, BatchKind.ROWS, data, user)
     insert_signers(petition, batch, signers, now)
     batch.signatures = len(signers)
-    record_batch("paper.batch_entered", petition, batch, len(signers))
+    record_batch("paper.batch_entered", petition, batch, len(signers), user)
     db.session.commit()
     log.info("Paper batch %s: %s rows entered on petition %s", batch.id, len(signers), petition.id)
     return batch

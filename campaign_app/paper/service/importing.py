@@ -160,7 +160,7 @@ def preview(petition: Petition, kept: PaperImport) -> Preview:
     """Read the kept file: its rows, its duplicates (in the file, and against the petition's
     paper and imported signatures), and its bad lines with their numbers."""
     parsed = _parse(_text_of(kept), kept.encoding)
-    result = Preview(csvfile.ENCODING_NAMES.get(kept.encoding, kept.encoding), parsed.rows)
+    result = Preview(csvfile.encoding_name(kept.encoding), parsed.rows)
     result.errors = parsed.errors
     existing = _existing_keys(petition)
     first_line: dict[tuple[str, str, str, str], int] = {}
@@ -238,7 +238,7 @@ def commit_import(
         insert_signers(petition, batch, signers, utcnow())
         batch.signatures = len(rows)
         db.session.delete(kept)
-        record_batch("paper.batch_imported", petition, batch, len(rows))
+        record_batch("paper.batch_imported", petition, batch, len(rows), user)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

@@ -11,6 +11,7 @@ from typing import cast
 
 from sqlalchemy import Table
 
+from campaign_app.accounts.models import User
 from campaign_app.audit.service import record
 from campaign_app.extensions import db
 from campaign_app.paper.models import BatchKind, PaperBatch
@@ -93,10 +94,11 @@ def insert_signers(
     return by_country
 
 
-def record_batch(action: str, petition: Petition, batch: PaperBatch, rows: int) -> None:
+def record_batch(action: str, petition: Petition, batch: PaperBatch, rows: int, user: User) -> None:
     """The audit event of a batch: its id, kind, source and count; never a name."""
     record(
         action,
+        actor=user,
         campaign_id=petition.campaign_id,
         petition_id=petition.id,
         target=f"paper batch {batch.id}",
