@@ -87,11 +87,14 @@ def downgrade():
     with op.batch_alter_table('signature_count', schema=None) as batch_op:
         batch_op.drop_constraint('pk_signature_count', type_='primary')
         batch_op.create_primary_key('pk_signature_count', ['petition_id', 'country', 'shard'])
+        # The enum's CHECK first: SQLite's rebuilt table would keep it and miss the column.
+        batch_op.drop_constraint(batch_op.f('ck_signature_count_signaturesource'), type_='check')
         batch_op.drop_column('source')
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_signature_paper_batch_id_paper_batch'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_signature_paper_batch_id'))
         batch_op.drop_column('paper_batch_id')
+        batch_op.drop_constraint(batch_op.f('ck_signature_signaturesource'), type_='check')
         batch_op.drop_column('source')
     with op.batch_alter_table('paper_import', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_paper_import_created_by_id'))
