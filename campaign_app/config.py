@@ -100,6 +100,7 @@ class Defaults:
     PAPER_IMPORT_MAX_ROWS = 100_000
     PAPER_IMPORT_MAX_BYTES = 8 * 1024 * 1024
     PAPER_IMPORT_KEEP_HOURS = 24  # an uploaded file not imported is deleted after this
+    PAPER_ROWS_MAX_BYTES = 512 * 1024  # the row-by-row form (up to 500 rows) may be this large
 
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"

@@ -226,3 +226,29 @@ def test_an_outsider_cannot_see_or_enter_batches(app, client):
     )
     assert response.status_code == 403
     assert db.session.scalars(select(PaperBatch)).all() == []
+
+
+def test_statistics_keep_paper_out_of_the_hours_and_the_rate(app, client):
+    s = setup()
+    make_signature(s.petition, country="NL")
+    make_signature(s.petition, country="NL", state=SignatureState.PENDING)
+    signed_in(client, s)
+    enter_counts(client, s, signatures="40")
+
+    page = client.get(f"/organise/petitions/{s.petition.id}/statistics")
+
+    text = text_of(page)
+    assert "Confirmed signatures 41" in text
+    assert "of them signed on paper (not in the hours below, nor in the rate) 40" in text
+    assert "Confirmation rate confirmed ÷ (confirmed + waiting) 50.0%" in text
+
+
+def test_more_than_five_hundred_rows_in_one_form_are_refused(app, client):
+    s = setup()
+    signed_in(client, s)
+
+    response = post_form(client, f"{s.base}/rows", rows_data(501, save="1"))
+
+    assert response.status_code == 400
+    assert "At most 500 rows in one form: enter the rest as another batch." in text_of(response)
+    assert db.session.scalars(select(PaperBatch)).all() == []

@@ -16,6 +16,7 @@ from campaign_app.i18n import LANGUAGE_NAMES
 from campaign_app.paper import bp
 from campaign_app.paper.csvfile import FileRefused
 from campaign_app.paper.forms import (
+    MAX_FORM_ROWS,
     ROWS_SHOWN,
     CountsForm,
     ImportForm,
@@ -115,6 +116,7 @@ def counts(petition_id: int) -> ResponseReturnValue:
 
 @bp.route("/petitions/<int:petition_id>/paper/rows", methods=["GET", "POST"])
 @form_keeps_entries
+@takes_large_body("PAPER_ROWS_MAX_BYTES")
 @organiser_required
 def rows(petition_id: int) -> ResponseReturnValue:
     """Rows typed in from the sheets. Without JavaScript the form has a fixed number of rows
@@ -124,6 +126,17 @@ def rows(petition_id: int) -> ResponseReturnValue:
         shown = request.args.get("rows", type=int) or ROWS_SHOWN
         return render_template("paper/rows.html", petition=petition, form=rows_form(shown))
     posted = len([key for key in request.form if key.endswith("-first_name")])
+    if posted > MAX_FORM_ROWS:
+        form = rows_form(MAX_FORM_ROWS, request.form)
+        form.validate()
+        form.event.errors = [
+            *form.event.errors,
+            _(
+                "At most %(rows)s rows in one form: enter the rest as another batch.",
+                rows=MAX_FORM_ROWS,
+            ),
+        ]
+        return render_template("paper/rows.html", petition=petition, form=form), 400
     if "more" in request.form:
         form = rows_form(posted + ROWS_SHOWN, request.form)
         form.validate()  # shows the marks; nothing is stored
