@@ -220,16 +220,17 @@ def commit_import(
     """Import the rows the preview showed, all in one transaction, or none.
 
     ImportGone if the kept file is not the one previewed; ImportChanged if the number of
-    rows to import is not the ``expected`` one the preview showed (an import or batch
-    entered meanwhile made some rows duplicates).
+    new (not duplicate) rows is not the ``expected`` one the preview showed (a batch entered
+    or invalidated meanwhile changed which rows are duplicates). The file is the same (its
+    SHA-256), so the same new rows mean the same duplicates too.
     """
     check_petition(petition)
     if sha256 != kept.sha256:
         raise ImportGone
     result = preview(petition, kept)
+    if len(result.new_rows) != expected:
+        raise ImportChanged(len(result.new_rows))
     rows = result.to_import(include_duplicates)
-    if len(rows) != expected:
-        raise ImportChanged(len(rows))
     data = BatchInput(kept.event, kept.place, "", kept.sheet_serials)
     import_id = kept.id
     try:
