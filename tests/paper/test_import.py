@@ -249,3 +249,22 @@ def test_a_hundred_thousand_rows_preview_without_timing_out(app, client):
 
     assert page.status_code == 200
     assert "Signatures to import 100,000" in text_of(page)
+
+
+def test_uploads_left_unimported_are_deleted_after_keep_hours(app, client):
+    from datetime import timedelta
+
+    from campaign_app.paper.jobs import delete_expired_imports
+
+    s = setup()
+    signed_in(client, s)
+    _page, url = preview_page(client, s, csv_bytes([HEADER, "Anna,Ivanova,Minsk,BY"]))
+    kept = db.session.scalars(select(PaperImport)).one()
+    assert delete_expired_imports() == 0
+
+    kept.created_at = kept.created_at - timedelta(hours=25)
+    db.session.commit()
+
+    assert delete_expired_imports() == 1
+    assert db.session.scalars(select(PaperImport)).all() == []
+    assert client.get(url).status_code == 404
