@@ -52,6 +52,7 @@ FEATURES = (
     "campaigns",
     "statistics",
     "moderation",
+    "paper",
     "privacy",
     "exports",
     "sharing",

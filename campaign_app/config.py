@@ -102,6 +102,12 @@ class Defaults:
     # Moderation: a name condition reads (decrypts) at most this many signatures at once
     MODERATION_NAME_SCAN_LIMIT = 50_000
 
+    # Paper signatures: the largest CSV file and the most rows one import takes
+    PAPER_IMPORT_MAX_ROWS = 100_000
+    PAPER_IMPORT_MAX_BYTES = 8 * 1024 * 1024
+    PAPER_IMPORT_KEEP_HOURS = 24  # an uploaded file not imported is deleted after this
+    PAPER_ROWS_MAX_BYTES = 512 * 1024  # the row-by-row form (up to 500 rows) may be this large
+
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
     EXPORT_STORAGE = "auto"  # "folder", "database", or "auto": database on PostgreSQL

@@ -152,20 +152,26 @@ def accepts_files(view: F) -> F:
     return view
 
 
-# What a form beside its file may weigh: its text fields and the multipart framing.
-FORM_ALLOWANCE = 64 * 1024
+def takes_large_body(setting: str) -> Callable[[F], F]:
+    """Mark a view whose requests may be larger than MAX_CONTENT_LENGTH: up to the number of
+    bytes in the config value ``setting`` (a file upload, a long table of rows), plus
+    MAX_CONTENT_LENGTH of room for the rest of the form."""
+
+    def mark(view: F) -> F:
+        view.max_body_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def accepts_upload_of(setting: str) -> Callable[[F], F]:
     """Mark a view that takes one uploaded file of up to ``current_app.config[setting]``
-    bytes (the body may be that, plus FORM_ALLOWANCE, instead of MAX_CONTENT_LENGTH)."""
+    bytes: :func:`accepts_files` with the body limit of :func:`takes_large_body`."""
 
-    def decorator(view: F) -> F:
-        view.accepts_files = True  # type: ignore[attr-defined]
-        view.upload_limit_setting = setting  # type: ignore[attr-defined]
-        return view
+    def mark(view: F) -> F:
+        return takes_large_body(setting)(accepts_files(view))
 
-    return decorator
+    return mark
 
 
 def refuse_malformed_input() -> None:
@@ -179,9 +185,12 @@ def refuse_malformed_input() -> None:
     if request.method not in UNSAFE_METHODS:
         return
     view = current_app.view_functions.get(request.endpoint or "")
-    setting = getattr(view, "upload_limit_setting", None)
-    if setting:  # before the body is read: the limit applies as it is parsed
-        request.max_content_length = int(current_app.config[setting]) + FORM_ALLOWANCE
+    setting = getattr(view, "max_body_setting", None)
+    if setting:
+        # Before the body is read: the form below is parsed with this limit.
+        limit = int(current_app.config[setting]) + int(current_app.config["MAX_CONTENT_LENGTH"])
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
     for key, value in request.form.items(multi=True):
         if "\x00" in key or "\x00" in value:
             abort(400)

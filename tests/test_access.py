@@ -16,6 +16,9 @@ from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
 from campaign_app.moderation.models import InvalidationBatch
 from campaign_app.news.models import NewsUpdate, NewsUpdateText
+from campaign_app.paper.models import BatchKind, PaperBatch
+from campaign_app.paper.service import importing
+from campaign_app.paper.service.entering import BatchInput
 from tests.factories import (
     make_appeal_target,
     make_campaign,
@@ -63,6 +66,8 @@ SCOPED = {
     "photo_id",
     "appeal_target_id",
     "appeal_template_id",
+    "paper_batch_id",
+    "import_id",
 }
 
 
@@ -110,8 +115,16 @@ def world(app):
     news = NewsUpdate(petition_id=petition.id, written_by_id=owner.id)
     news.texts = [NewsUpdateText(locale=petition.language, subject="News", body="Text.")]
     target = make_appeal_target(campaign=campaign)
-    db.session.add_all([export, batch, photo, news])
+    paper_batch = PaperBatch(petition_id=petition.id, kind=BatchKind.COUNTS, entered_by_id=owner.id)
+    db.session.add_all([export, batch, photo, news, paper_batch])
     db.session.commit()
+    # An upload waiting for its preview, by the owner (another's upload is gone for anyone).
+    kept = importing.upload(
+        petition,
+        b"first_name,last_name,country\nAnna,Ivanova,BY\n",
+        BatchInput("", "", "", ""),
+        owner,
+    )
     values = {
         "campaign_id": campaign.id,
         "petition_id": petition.id,
@@ -122,6 +135,8 @@ def world(app):
         "locale": "ru",
         "export_id": export.id,
         "batch_id": batch.id,
+        "paper_batch_id": paper_batch.id,
+        "import_id": kept.id,
         "signature_id": signature.id,
         "delivery_id": delivery.id,
         "photo_id": photo.id,

@@ -53,6 +53,8 @@ ALLOWED_WORDS = {
     "HTML": "named where organisers are told it is not allowed in Markdown",
     # Standards whose names are written in Latin letters in Russian and Belarusian too.
     "UTC": "the time standard dates and times are given in",
+    "UTF": "UTF-8, the character encoding a CSV file is saved in (as save dialogs name it)",
+    "Windows": "Windows-1251, the Cyrillic encoding (as save dialogs name it)",
     "SHA": "SHA-256, the fingerprint's algorithm, named so that anyone can check it",
     # Paper and envelope sizes: ISO 216/269 and ANSI names, as printed on paper packs.
     "A3": "paper size",
@@ -274,6 +276,7 @@ NOT_PAGES = {
     "accounts.reset_password": "rendered below with a real link",
     "privacy.confirm_erasure": "rendered below with a real link",
     "accounts.login_code": "needs a half-finished sign-in: rendered below",
+    "paper.sheet": "checked as a PDF below",
 }
 
 
@@ -296,6 +299,16 @@ def _arguments(site: Site) -> dict[str, Any]:
     run_queue(site.app)
     news = _approved_news(site)
     target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == APPEAL_SLUG))
+    from campaign_app.paper.service import entering, importing
+
+    where = entering.BatchInput("Пікет у дзень салідарнасці", "Берлін", "DE", "")
+    paper_batch = entering.enter_counts(site.petition, where, 12, site.admin_user)
+    kept = importing.upload(
+        site.petition,
+        "first_name,last_name,city,country\nАлесь,Бяляцкі,Мінск,BY\n".encode(),
+        where,
+        site.admin_user,
+    )
     return {
         "slug": None,  # per endpoint below
         "update_id": news.id,
@@ -306,6 +319,8 @@ def _arguments(site: Site) -> dict[str, Any]:
         "prisoner_id": site.prisoner.id,
         "export_id": export_id,
         "batch_id": batch.id,
+        "paper_batch_id": paper_batch.id,
+        "import_id": kept.id,
         "signature_id": site.signature.id,
         "delivery_id": delivery.id,
         "user_id": site.admin_user.id,
@@ -456,6 +471,14 @@ def test_an_expired_link_and_a_closed_petition(site, app):
         "the closed petition's page",
         reader_text(site.public.get(f"/petitions/{site.petition.slug}").text),
     )
+
+
+def test_the_signature_sheet(site):
+    """The paper signature sheet in the reader's language (the demo petition's translation)."""
+    url = f"/organise/petitions/{site.petition.id}/paper/sheet.pdf?language={site.language}"
+    response = site.organiser.get(url)
+    assert response.status_code == 200, response.status_code
+    assert_no_latin("the signature sheet", pdf_text(response.data))
 
 
 def test_a_released_prisoner_and_a_card_that_cannot_be_printed(site):

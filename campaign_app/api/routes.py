@@ -20,7 +20,9 @@ from campaign_app.deliveries.models import Delivery
 from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
-from campaign_app.petitions.models import Petition
+from campaign_app.petitions.models import Petition, SignatureSource
+
+SOURCES = tuple(SignatureSource)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -35,6 +37,10 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
         "state": petition.public_state(utcnow()),
         "goal": petition.goal,
         "signature_count": counts.total,
+        # Every source, also those with none yet: online + paper + import = signature_count.
+        "counts_by_source": {
+            source.value: counts.by_source.get(source.value, 0) for source in SOURCES
+        },
         "opens_at": _iso(petition.opens_at),
         "closes_at": _iso(petition.closes_at),
         "url": f"{str(current_app.config['BASE_URL']).rstrip('/')}/petitions/{petition.slug}",

@@ -78,8 +78,9 @@ class SignatureCounts:
 
 def prefilled_counts(petition: Petition) -> SignatureCounts:
     """What a new hand-in's counts start from: the petition's confirmed signatures online
-    now, none on paper (the organiser edits both)."""
-    return SignatureCounts(online=petitions_service.get_total(petition.id), on_paper=0)
+    and on paper (entered or imported) now; the organiser edits both."""
+    counts = petitions_service.get_counts(petition)
+    return SignatureCounts(online=counts.online, on_paper=counts.on_paper)
 
 
 # Reading ------------------------------------------------------------------------------

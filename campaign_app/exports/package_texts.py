@@ -98,9 +98,15 @@ def package_texts(
             " this printed list and the file are the same."
         ),
         countries_heading=_("Signatures by country"),
-        columns=(_("No."), _("Name"), _("City"), _("Country"), _("Confirmed")),
+        columns=(_("No."), _("Name"), _("City"), _("Country"), _("Confirmed"), _("Source")),
         anonymous=_("Anonymous"),
         anonymous_marker=ANONYMOUS,
+        sources_heading=_("Signatures by source"),
+        source_name=lambda source: {
+            "online": _("online"),
+            "paper": _("on paper"),
+            "import": _("on paper (file)"),
+        }.get(source, source),
         country_name=lambda code: country_name_in(code, language),
         day=day,
         number=number,

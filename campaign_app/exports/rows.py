@@ -3,7 +3,9 @@
 What a row shows follows the signer's public-display choice, which governs the delivered list
 too: signers who agreed to be shown appear with their full name and city; anonymous signers
 appear as "Anonymous" with no city (their country and date still count). E-mail addresses are
-never exported. Rows are streamed in batches from one query, so memory stays flat on any size;
+never exported. Signatures collected on paper (source "paper" or "import") are listed by
+name: the sheet they signed said their names are handed in (campaign_app.paper). Rows are
+streamed in batches from one query, so memory stays flat on any size;
 names and cities are stored encrypted and decrypted here row by row (anonymous rows never).
 Every format is written from these rows in this order (exports.writers), so the PDF's
 fingerprint of the CSV export identifies the list in any format.
@@ -22,11 +24,16 @@ from sqlalchemy import ColumnElement, LargeBinary, String, func, select, type_co
 
 from campaign_app.crypto import raw_reader
 from campaign_app.extensions import db
-from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
+from campaign_app.petitions.models import (
+    PublicDisplay,
+    Signature,
+    SignatureSource,
+    SignatureState,
+)
 
 BATCH_SIZE = 2_000
 ANONYMOUS = "Anonymous"
-HEADER = ("number", "name", "city", "country", "country_name", "confirmed_on")
+HEADER = ("number", "name", "city", "country", "country_name", "confirmed_on", "source")
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,8 @@ class Selection:
 
 
 class ExportRow(NamedTuple):
-    """One numbered line of a delivery list; ``confirmed_on`` is a UTC ISO date or "".
+    """One numbered line of a delivery list; ``confirmed_on`` is a UTC ISO date or "";
+    ``source`` is "online", "paper" or "import".
 
     A named tuple rather than a frozen dataclass: built a million times in an export, it
     costs a fifth as much.
@@ -88,6 +96,7 @@ class ExportRow(NamedTuple):
     country: str
     country_name: str
     confirmed_on: str
+    source: str
 
 
 @functools.cache
@@ -154,11 +163,13 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
             # As the driver returns it: parsing a datetime per row (and UTCDateTime's
             # conversion) cost more than the rest of the row; _utc_day reads either form.
             type_coerce(Signature.confirmed_at, String),
+            type_coerce(Signature.source, String),
         )
         .where(*selection_filters(petition_id, selection))
         .order_by(Signature.id)
     )
     anonymous = PublicDisplay.ANONYMOUS.value
+    online = SignatureSource.ONLINE.value
     first_name = raw_reader(Signature.first_name)
     last_name = raw_reader(Signature.last_name)
     city_name = raw_reader(Signature.city)
@@ -176,9 +187,17 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
     number = 0
     try:
         for batch in batches:
-            for first_stored, last_stored, city_stored, country, display, confirmed_at in batch:
+            for (
+                first_stored,
+                last_stored,
+                city_stored,
+                country,
+                display,
+                confirmed_at,
+                source,
+            ) in batch:
                 number += 1
-                if display == anonymous:
+                if display == anonymous and source == online:
                     name, city = ANONYMOUS, ""
                 else:
                     first, last = first_name(first_stored), last_name(last_stored)
@@ -191,6 +210,7 @@ def iter_rows(petition_id: int, selection: Selection) -> Iterator[ExportRow]:
                     country,
                     country_name(country),
                     _utc_day(confirmed_at) if confirmed_at else "",
+                    source,
                 )
     finally:
         result.close()

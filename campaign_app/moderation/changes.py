@@ -25,8 +25,11 @@ from campaign_app.petitions.models import (
     Signature,
     SignatureCount,
     SignatureHourly,
+    SignatureSource,
     SignatureState,
 )
+
+ONLINE = SignatureSource.ONLINE
 
 _OPTIONS = {"synchronize_session": False}
 
@@ -49,13 +52,15 @@ def invalidate_ids(batch: InvalidationBatch, ids: list[int]) -> int:
         update(Signature)
         .where(Signature.id.in_(ids), Signature.state == SignatureState.CONFIRMED)
         .values(**stamp)
-        .returning(Signature.country, Signature.confirmed_at),
+        .returning(Signature.source, Signature.country, Signature.confirmed_at),
         execution_options=_OPTIONS,
     ).all()
-    by_country, by_hour = _groups(confirmed)
-    if by_country:
-        _lock_counters(batch.petition_id, by_country, by_hour)
-        counting.subtract_many(db.session, batch.petition_id, by_country, by_hour)
+    groups = _groups(confirmed)
+    if groups:
+        countries = {country for by_country, _ in groups.values() for country in by_country}
+        _lock_counters(batch.petition_id, countries, groups.get(ONLINE, ({}, {}))[1])
+        for source, (by_country, by_hour) in groups.items():
+            counting.subtract_many(db.session, batch.petition_id, by_country, by_hour, source)
     return len(pending) + len(confirmed)
 
 
@@ -70,7 +75,7 @@ def restore_ids(batch: InvalidationBatch, ids: list[int]) -> int:
         update(Signature)
         .where(*mine, Signature.confirmed_at.is_not(None))
         .values(state=SignatureState.CONFIRMED, invalidation_batch_id=None)
-        .returning(Signature.country, Signature.confirmed_at),
+        .returning(Signature.source, Signature.country, Signature.confirmed_at),
         execution_options=_OPTIONS,
     ).all()
     pending = db.session.execute(
@@ -80,9 +85,8 @@ def restore_ids(batch: InvalidationBatch, ids: list[int]) -> int:
         .returning(Signature.id),
         execution_options=_OPTIONS,
     ).all()
-    by_country, by_hour = _groups(confirmed)
-    if by_country:
-        counting.add_many(db.session, batch.petition_id, by_country, by_hour)
+    for source, (by_country, by_hour) in _groups(confirmed).items():
+        counting.add_many(db.session, batch.petition_id, by_country, by_hour, source)
     return len(confirmed) + len(pending)
 
 
@@ -111,14 +115,15 @@ def _lock_counters(petition_id: int, countries: Iterable[str], hours: Iterable[d
     ).all()
 
 
-def _groups(rows: Any) -> tuple[Counter[str], Counter[datetime]]:
-    by_country: Counter[str] = Counter()
-    by_hour: Counter[datetime] = Counter()
-    for country, confirmed_at in rows:
+def _groups(rows: Any) -> dict[SignatureSource, tuple[Counter[str], Counter[datetime]]]:
+    """Per source, the rows by country and (online only) by hour of confirmation."""
+    groups: dict[SignatureSource, tuple[Counter[str], Counter[datetime]]] = {}
+    for source, country, confirmed_at in rows:
+        by_country, by_hour = groups.setdefault(SignatureSource(source), (Counter(), Counter()))
         by_country[country] += 1
-        if confirmed_at is not None:
+        if confirmed_at is not None and source == ONLINE:
             by_hour[counting.hour_of(confirmed_at)] += 1
-    return by_country, by_hour
+    return groups
 
 
 def record_invalidated(batch: InvalidationBatch, actor: User | None, *, via: str) -> None:

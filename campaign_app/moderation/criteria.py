@@ -29,7 +29,7 @@ from campaign_app.db import as_utc
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.petitions.blind_index import domain_hash, email_hash
-from campaign_app.petitions.models import Signature, SignatureState
+from campaign_app.petitions.models import Signature, SignatureSource, SignatureState
 
 ACTIVE_STATES = (SignatureState.PENDING, SignatureState.CONFIRMED)
 # Criteria that identify a person: never in audit details, URLs or logs.
@@ -164,8 +164,16 @@ def normalise_domain(raw: str) -> str:
 
 def matching(petition_id: int, criteria: Criteria) -> list[ColumnElement[bool]]:
     """The WHERE conditions of the petition's signatures that match ``criteria``, except the
-    name, which the database cannot compare (see ``name_matches`` and ``count_where``)."""
-    conditions: list[ColumnElement[bool]] = [Signature.petition_id == petition_id]
+    name, which the database cannot compare (see ``name_matches`` and ``count_where``).
+
+    Online signatures only: a paper batch typed in within minutes is no surge of online
+    signing, and it is invalidated and restored as a whole (campaign_app.paper), never by
+    a time window or a country that happens to cover it.
+    """
+    conditions: list[ColumnElement[bool]] = [
+        Signature.petition_id == petition_id,
+        Signature.source == SignatureSource.ONLINE,
+    ]
     if criteria.signature_id is not None:
         conditions.append(Signature.id == criteria.signature_id)
     if criteria.up_to_id is not None:

@@ -59,6 +59,7 @@ _PETITION_LINKS: tuple[tuple[str, Any], ...] = (
     ("moderation.index", _l("Moderation")),
     ("deliveries_organise.index", _l("Hand-ins")),
     ("news_organise.index", _l("News to signers")),
+    ("paper.index", _l("Paper signatures")),
     ("petitions_organise.edit_petition", _l("Edit")),
     ("privacy.anonymise_petition", _l("Anonymise signers")),
 )

@@ -1,16 +1,20 @@
-"""Exact, contention-free signature counts: sharded counter rows, summed on read."""
+"""Exact, contention-free signature counts: sharded counter rows, summed on read.
+
+Counters are kept per source (online, paper, import) and country; the totals are the sum over
+every source. The hourly counters hold online signatures only (see SignatureHourly).
+"""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import String, bindparam, delete, func, select, text, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
@@ -20,6 +24,7 @@ from campaign_app.petitions.models import (
     Signature,
     SignatureCount,
     SignatureHourly,
+    SignatureSource,
     SignatureState,
 )
 
@@ -27,12 +32,48 @@ from campaign_app.petitions.models import (
 AnySession = Session | scoped_session[Any]
 
 
+ONLINE = SignatureSource.ONLINE
+
+
 @dataclass(frozen=True)
 class Counts:
-    """Confirmed signatures of one petition, in total and by ISO country code."""
+    """Confirmed signatures of one petition, in total, by ISO country code and by source."""
 
     total: int
     by_country: dict[str, int]
+    by_source: dict[str, int] = field(default_factory=dict)
+    # (source, country) -> count: what the recount compares.
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def online(self) -> int:
+        """Signed online (through the form, confirmed by e-mail)."""
+        return self.by_source.get(ONLINE.value, 0)
+
+    @property
+    def on_paper(self) -> int:
+        """Signed on paper: entered by hand or imported from a file."""
+        return self.total - self.online
+
+
+def counts_from(rows: Any) -> Counts:
+    """Counts from (source, country, n) rows."""
+    cells: dict[tuple[str, str], int] = {}
+    by_country: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    for source, country, n in rows:
+        if not n:
+            continue
+        key = str(source)  # "online", also when given as the enum member
+        cells[(key, country)] = cells.get((key, country), 0) + int(n)
+        by_country[country] += int(n)
+        by_source[key] += int(n)
+    return Counts(
+        total=sum(by_country.values()),
+        by_country=dict(by_country),
+        by_source=dict(by_source),
+        cells=cells,
+    )
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -51,12 +92,13 @@ def _add_statements(dialect: str) -> tuple[Any, Any]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     by_country = insert(SignatureCount).values(
         petition_id=bindparam("petition_id"),
+        source=bindparam("source"),
         country=bindparam("country"),
         shard=bindparam("shard"),
         count=bindparam("n"),
     )
     by_country = by_country.on_conflict_do_update(
-        index_elements=["petition_id", "country", "shard"],
+        index_elements=["petition_id", "source", "country", "shard"],
         set_={"count": SignatureCount.count + by_country.excluded.count},
     )
     by_hour = insert(SignatureHourly).values(
@@ -81,7 +123,8 @@ def add_to_count(
     *,
     confirmed_at: datetime,
 ) -> None:
-    """Add ``n`` to a random shard of (petition, country) and of (petition, hour).
+    """Add ``n`` online signatures to a random shard of (petition, online, country) and of
+    (petition, hour).
 
     Flushes, never commits. One INSERT .. ON CONFLICT DO UPDATE statement per table on both
     SQLite and PostgreSQL, so two confirmations only wait for each other when they pick the
@@ -91,7 +134,7 @@ def add_to_count(
     by_country, by_hour = _add_statements(dialect.name)
     shard = random.randrange(shards)  # noqa: S311 - load spreading, not security
     params = {"petition_id": petition_id, "shard": shard, "n": n}
-    session.execute(by_country, params | {"country": country})
+    session.execute(by_country, params | {"country": country, "source": ONLINE})
     session.execute(by_hour, params | {"hour": hour_of(confirmed_at)})
 
 
@@ -100,15 +143,19 @@ def add_many(
     petition_id: int,
     by_country: Mapping[str, int],
     by_hour: Mapping[datetime, int],
+    source: SignatureSource = ONLINE,
 ) -> None:
-    """Add whole groups back (restoring invalidated signatures); flushes only."""
+    """Add whole groups (restoring invalidated signatures, entering a paper batch) to shard
+    0 of ``source``; ``by_hour`` must be empty for any source but online. Flushes only."""
+    if by_hour and source is not ONLINE:
+        raise ValueError("the hourly counters hold online signatures only")
     insert = _upsert(session)
     for country, n in by_country.items():
         session.execute(
             insert(SignatureCount)
-            .values(petition_id=petition_id, country=country, shard=0, count=n)
+            .values(petition_id=petition_id, source=source, country=country, shard=0, count=n)
             .on_conflict_do_update(
-                index_elements=["petition_id", "country", "shard"],
+                index_elements=["petition_id", "source", "country", "shard"],
                 set_={"count": SignatureCount.count + n},
             )
         )
@@ -128,17 +175,25 @@ def subtract_many(
     petition_id: int,
     by_country: Mapping[str, int],
     by_hour: Mapping[datetime, int],
+    source: SignatureSource = ONLINE,
 ) -> None:
-    """Take groups of confirmed signatures out of the counters (invalidation); flushes only.
+    """Take groups of confirmed signatures of ``source`` out of the counters (invalidation);
+    ``by_hour`` must be empty for any source but online. Flushes only.
 
     Shards are emptied largest first, so no shard goes below zero. The shards are locked
     first (FOR UPDATE on PostgreSQL; SQLite writers hold the database lock already), so a
     confirmation adding to a shard meanwhile waits instead of being overwritten.
     """
+    if by_hour and source is not ONLINE:
+        raise ValueError("the hourly counters hold online signatures only")
     for country, n in by_country.items():
         shards = session.scalars(
             select(SignatureCount)
-            .where(SignatureCount.petition_id == petition_id, SignatureCount.country == country)
+            .where(
+                SignatureCount.petition_id == petition_id,
+                SignatureCount.source == source,
+                SignatureCount.country == country,
+            )
             .order_by(SignatureCount.count.desc())
             .with_for_update()
         ).all()
@@ -178,18 +233,22 @@ def begin_consistent_snapshot(session: AnySession) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
+# Plain text for the source: no enum conversion per row on the hot read.
 _COUNTS = (
-    select(SignatureCount.country, func.sum(SignatureCount.count))
+    select(
+        type_coerce(SignatureCount.source, String),
+        SignatureCount.country,
+        func.sum(SignatureCount.count),
+    )
     .where(SignatureCount.petition_id == bindparam("petition_id"))
-    .group_by(SignatureCount.country)
+    .group_by(SignatureCount.source, SignatureCount.country)
 )
 
 
 def read_counts(session: AnySession, petition_id: int) -> Counts:
-    """Sum the shards: reads at most countries x shards rows, never the signatures."""
-    rows = session.execute(_COUNTS, {"petition_id": petition_id}).all()
-    by_country = {country: int(total) for country, total in rows if total}
-    return Counts(total=sum(by_country.values()), by_country=by_country)
+    """Sum the shards: reads at most sources x countries x shards rows, never the signatures;
+    totals by country and by source come from the same one query."""
+    return counts_from(session.execute(_COUNTS, {"petition_id": petition_id}).all())
 
 
 _TOTAL = select(func.coalesce(func.sum(SignatureCount.count), 0)).where(
@@ -203,32 +262,55 @@ def read_total(session: AnySession | Connection, petition_id: int) -> int:
 
 
 def count_rows(session: AnySession, petition_id: int) -> Counts:
-    """Count confirmed signature rows by country (slow on big petitions: recount only)."""
+    """Count confirmed signature rows by source and country (slow on big petitions: recount
+    only)."""
     rows = session.execute(
-        select(Signature.country, func.count())
+        select(type_coerce(Signature.source, String), Signature.country, func.count())
         .where(Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
-        .group_by(Signature.country)
+        .group_by(Signature.source, Signature.country)
     ).all()
-    by_country = {country: int(n) for country, n in rows}
-    return Counts(total=sum(by_country.values()), by_country=by_country)
+    return counts_from(rows)
 
 
-def drift(counted: Counts, actual: Counts) -> dict[str, int]:
-    """Per country, how far the counter is from the rows (actual minus counted)."""
-    countries = set(counted.by_country) | set(actual.by_country)
-    differences = {c: actual.by_country.get(c, 0) - counted.by_country.get(c, 0) for c in countries}
+def cell_drift(counted: Counts, actual: Counts) -> dict[tuple[str, str], int]:
+    """Per (source, country), how far the counter is from the rows (actual minus counted)."""
+    cells = set(counted.cells) | set(actual.cells)
+    differences = {c: actual.cells.get(c, 0) - counted.cells.get(c, 0) for c in cells}
     return {c: d for c, d in sorted(differences.items()) if d}
 
 
-def reset_country(session: AnySession, petition_id: int, country: str, value: int) -> None:
-    """Replace all shards of (petition, country) by one row holding ``value``; flushes only."""
+def drift_label(source: str, country: str) -> str:
+    """How a recount names a counter: the country for online ones, "paper:NL" for others."""
+    return country if source == ONLINE.value else f"{source}:{country}"
+
+
+def drift(counted: Counts, actual: Counts) -> dict[str, int]:
+    """Per counter (see ``drift_label``), how far it is from the rows (actual minus counted)."""
+    return {drift_label(*cell): d for cell, d in cell_drift(counted, actual).items()}
+
+
+def reset_country(
+    session: AnySession,
+    petition_id: int,
+    country: str,
+    value: int,
+    source: SignatureSource = ONLINE,
+) -> None:
+    """Replace all shards of (petition, source, country) by one row holding ``value``;
+    flushes only."""
     session.execute(
         delete(SignatureCount).where(
-            SignatureCount.petition_id == petition_id, SignatureCount.country == country
+            SignatureCount.petition_id == petition_id,
+            SignatureCount.source == source,
+            SignatureCount.country == country,
         )
     )
     if value:
-        session.add(SignatureCount(petition_id=petition_id, country=country, shard=0, count=value))
+        session.add(
+            SignatureCount(
+                petition_id=petition_id, source=source, country=country, shard=0, count=value
+            )
+        )
     session.flush()
 
 
@@ -244,11 +326,15 @@ def read_hourly(session: AnySession, petition_id: int) -> dict[datetime, int]:
 
 
 def hourly_from_rows(session: AnySession, petition_id: int) -> dict[datetime, int]:
-    """Count confirmed signature rows per hour (streams every row: recount only)."""
+    """Count confirmed online signature rows per hour (streams every row: recount only)."""
     hours: Counter[datetime] = Counter()
     rows = session.execute(
         select(Signature.confirmed_at)
-        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+        .where(
+            Signature.petition_id == petition_id,
+            Signature.state == SignatureState.CONFIRMED,
+            Signature.source == ONLINE,
+        )
         .execution_options(yield_per=5_000)
     )
     for (confirmed_at,) in rows:

@@ -35,6 +35,14 @@ class SignatureState(enum.StrEnum):
     INVALIDATED = "invalidated"
 
 
+class SignatureSource(enum.StrEnum):
+    """Where a signature came from: the signing form, a paper sheet typed in, or a file."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
 class PublicDisplay(enum.StrEnum):
     """How a signer agreed to appear in public lists."""
 
@@ -192,21 +200,37 @@ class Signature(Base):
     invalidation_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("invalidation_batch.id"), index=True
     )
+    # Signed online, or on paper and entered by an organiser (campaign_app.paper): a paper or
+    # imported row is confirmed when entered, has no e-mail (its email_hash is "paper:<random>")
+    # and belongs to a paper batch, which invalidates and restores it as a whole.
+    source: Mapped[SignatureSource] = mapped_column(
+        enum_column(SignatureSource, length=10),
+        default=SignatureSource.ONLINE,
+        server_default=SignatureSource.ONLINE.value,
+    )
+    paper_batch_id: Mapped[int | None] = mapped_column(ForeignKey("paper_batch.id"), index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="signatures")
 
 
 class SignatureCount(Base):
-    """One shard of a petition's confirmed-signature counter, per country.
+    """One shard of a petition's confirmed-signature counter, per source and country.
 
     Confirmations add 1 to a random shard, so a surge spreads over many rows instead of
-    queueing on one; the total is the sum over at most countries x shards rows.
+    queueing on one; the total is the sum over at most sources x countries x shards rows.
+    Paper batches add whole groups to shard 0 of their source.
     """
 
     __tablename__ = "signature_count"
     __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), primary_key=True)
+    source: Mapped[SignatureSource] = mapped_column(
+        enum_column(SignatureSource, length=10),
+        primary_key=True,
+        default=SignatureSource.ONLINE,
+        server_default=SignatureSource.ONLINE.value,
+    )
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(Integer, default=0)
@@ -216,7 +240,9 @@ class SignatureHourly(Base):
     """One shard of a petition's confirmed signatures per UTC hour of confirmation.
 
     Kept beside SignatureCount by the same code paths, so the statistics page reads a few
-    thousand small rows instead of grouping a million signatures.
+    thousand small rows instead of grouping a million signatures. Online signatures only:
+    a paper batch entered in one minute is no hour of signing (its rows' confirmed_at is
+    the time they were typed in), so it stays out of the hourly charts.
     """
 
     __tablename__ = "signature_hourly"

@@ -27,6 +27,7 @@ from campaign_app.petitions.models import (
     PetitionState,
     PublicDisplay,
     Signature,
+    SignatureSource,
     SignatureState,
     accepts_signatures,
 )
@@ -362,9 +363,10 @@ def resend_confirmation(slug: str, token: str) -> None:
 def recount(petition: Petition, *, fix: bool) -> dict[str, int]:
     """Compare the counter with the signature rows; with ``fix``, make them agree.
 
-    Returns the drift per country (rows minus counter). Both reads come from one consistent
-    snapshot (see ``counting.begin_consistent_snapshot``), so the fix never loses a
-    signature that was confirmed meanwhile.
+    Returns the drift per source and country (rows minus counter; keys as
+    ``counting.drift_label`` names them: "NL" online, "paper:NL" on paper). Both reads come
+    from one consistent snapshot (see ``counting.begin_consistent_snapshot``), so the fix
+    never loses a signature that was confirmed meanwhile.
     """
     petition_id = petition.id
     # Isolation can only be chosen when a transaction begins: end the one loading the petition.
@@ -374,18 +376,22 @@ def recount(petition: Petition, *, fix: bool) -> dict[str, int]:
             counting.begin_consistent_snapshot(db.session)
             counted = counting.read_counts(db.session, petition_id)
             actual = counting.count_rows(db.session, petition_id)
-            differences = counting.drift(counted, actual)
+            cells = counting.cell_drift(counted, actual)
             if fix:
-                for country in differences:
+                for source, country in cells:
                     counting.reset_country(
-                        db.session, petition_id, country, actual.by_country.get(country, 0)
+                        db.session,
+                        petition_id,
+                        country,
+                        actual.cells.get((source, country), 0),
+                        SignatureSource(source),
                     )
                 hours = counting.hourly_from_rows(db.session, petition_id)
                 if hours != counting.read_hourly(db.session, petition_id):
                     log.info("Recount of petition %s rebuilt the hourly counts", petition_id)
                     counting.reset_hourly(db.session, petition_id, hours)
             db.session.commit()
-            return differences
+            return {counting.drift_label(*cell): d for cell, d in cells.items()}
         except (OperationalError, IntegrityError):
             db.session.rollback()
             log.info("Recount of petition %s raced a confirmation; retry %s", petition_id, attempt)

@@ -50,12 +50,14 @@ class PetitionStatistics:
     day: date | None  # the day the hours belong to, or None for the last RECENT_HOURS
     first_day: date
     last_day: date
+    on_paper: int = 0  # of ``confirmed``: entered from paper sheets or files (no hours)
 
     @property
     def confirmation_rate(self) -> float | None:
-        """Confirmed / (confirmed + pending); None while nobody has signed."""
-        asked = self.confirmed + self.pending
-        return self.confirmed / asked if asked else None
+        """Confirmed online / (that + pending); None while nobody has signed online."""
+        online = self.confirmed - self.on_paper
+        asked = online + self.pending
+        return online / asked if asked else None
 
 
 # The per-day chart covers at most this many days (a page stays light for a petition open for
@@ -163,6 +165,7 @@ def petition_statistics(
         day=day,
         first_day=first,
         last_day=last,
+        on_paper=counts.on_paper,
     )
 
 

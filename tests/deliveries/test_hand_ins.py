@@ -295,3 +295,18 @@ def test_every_field_of_a_hand_in_is_declared_in_the_openapi_document(app, clien
     photo_schema = schemas["DeliveryPhoto"]
     assert set(photo) == set(photo_schema["required"]) == set(photo_schema["properties"])
     assert item["outcome"] in schemas["Delivery"]["properties"]["outcome"]["enum"]
+
+
+def test_a_new_hand_in_starts_from_the_counts_online_and_on_paper(client):
+    from campaign_app.paper.service.entering import BatchInput, enter_counts
+
+    petition = make_petition(title="Free Ales Bialiatski")
+    for _ in range(2):
+        make_signature(petition)
+    organiser = make_user(campaigns=(petition.campaign,))
+    enter_counts(petition, BatchInput("Solidarity day", "Berlin", "DE", ""), 12, organiser)
+    log_in(client, organiser)
+
+    blank = client.get(f"/organise/petitions/{petition.id}/hand-ins/new")
+    assert field_value(blank, "signatures_online") == "2"
+    assert field_value(blank, "signatures_on_paper") == "12"

@@ -17,7 +17,7 @@ from campaign_app.extensions import db
 from campaign_app.petitions.models import PublicDisplay, Signature, SignatureState
 from tests.factories import make_petition, make_signature
 
-HEADER = ["number", "name", "city", "country", "country_name", "confirmed_on"]
+HEADER = ["number", "name", "city", "country", "country_name", "confirmed_on", "source"]
 
 
 def at(day: str) -> datetime:
@@ -71,8 +71,8 @@ def test_csv_numbers_rows_and_respects_display_choice(app, runner, out_dir):
     rows = read_csv(output)
     assert rows == [
         HEADER,
-        ["1", "Anna Visible", "Utrecht", "NL", "Netherlands", "2026-03-01"],
-        ["2", "Anonymous", "", "BY", "Belarus", "2026-03-02"],
+        ["1", "Anna Visible", "Utrecht", "NL", "Netherlands", "2026-03-01", "online"],
+        ["2", "Anonymous", "", "BY", "Belarus", "2026-03-02", "online"],
     ]
     content = output.read_text(encoding="utf-8")
     assert "@" not in content
@@ -187,6 +187,7 @@ def test_json_parsed_back(app, runner, out_dir):
             "country": "BE",
             "country_name": "Belgium",
             "confirmed_on": "2026-04-05",
+            "source": "online",
         },
         {
             "number": 2,
@@ -195,6 +196,7 @@ def test_json_parsed_back(app, runner, out_dir):
             "country": "BY",
             "country_name": "Belarus",
             "confirmed_on": "2026-04-06",
+            "source": "online",
         },
     ]
 
@@ -235,11 +237,11 @@ def test_keyset_pagination_across_batches(app, runner, out_dir):
 
 def test_write_csv_streams_any_iterable():
     out = io.StringIO()
-    row = ExportRow(1, "-1", "@x", "NL", "Netherlands", "2026-01-01")
+    row = ExportRow(1, "-1", "@x", "NL", "Netherlands", "2026-01-01", "paper")
     assert text.write_csv(iter([row]), out) == 1
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [
         HEADER,
-        ["1", "'-1", "'@x", "NL", "Netherlands", "2026-01-01"],
+        ["1", "'-1", "'@x", "NL", "Netherlands", "2026-01-01", "paper"],
     ]
 
 

@@ -23,7 +23,7 @@ from campaign_app.petitions.models import PublicDisplay, Signature, SignatureSta
 from tests.factories import make_petition, make_signature
 from tests.support.exports import page_text, pdf_pages
 
-HEADER = ["number", "name", "city", "country", "country_name", "confirmed_on"]
+HEADER = ["number", "name", "city", "country", "country_name", "confirmed_on", "source"]
 
 
 def at(day: str) -> datetime:
@@ -86,10 +86,10 @@ def petition(app):
 
 
 EXPECTED = [
-    ["1", "Anna Visible", "Utrecht", "NL", "Netherlands", "2012-09-03"],
-    ["2", "Алесь Бяляцкі", "Мінск", "BY", "Belarus", "2012-09-05"],
-    ["3", "Anonymous", "", "BY", "Belarus", "2012-09-07"],
-    ["4", "=1+2", "@home", "DE", "Germany", "2012-09-30"],
+    ["1", "Anna Visible", "Utrecht", "NL", "Netherlands", "2012-09-03", "online"],
+    ["2", "Алесь Бяляцкі", "Мінск", "BY", "Belarus", "2012-09-05", "online"],
+    ["3", "Anonymous", "", "BY", "Belarus", "2012-09-07", "online"],
+    ["4", "=1+2", "@home", "DE", "Germany", "2012-09-30", "online"],
 ]
 
 
@@ -97,7 +97,11 @@ def test_csv_parsed_back(petition):
     data = export_bytes(petition, "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     # The CSV neutralises formulas with a quote; the other formats keep the text as it is.
-    assert rows == [HEADER, *EXPECTED[:3], ["4", "'=1+2", "'@home", "DE", "Germany", "2012-09-30"]]
+    assert rows == [
+        HEADER,
+        *EXPECTED[:3],
+        ["4", "'=1+2", "'@home", "DE", "Germany", "2012-09-30", "online"],
+    ]
     assert export_bytes(petition, "csv", bom=True) == b"\xef\xbb\xbf" + data
 
 

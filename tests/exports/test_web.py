@@ -72,7 +72,9 @@ def test_csv_export_from_the_browser(app, organiser_client, petition):
     assert response.headers["Content-Disposition"].startswith("attachment; filename=free-ales-")
     assert "no-store" in response.headers["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["number", "name", "city", "country", "country_name", "confirmed_on"]
+    assert rows[0] == [
+        "number", "name", "city", "country", "country_name", "confirmed_on", "source"
+    ]  # fmt: skip
     assert [row[1] for row in rows[1:]] == ["Ales Friend", "'=HYPERLINK(1)", "Anonymous"]
     assert "@" not in response.get_data(as_text=True)  # never an e-mail address
     assert (
@@ -106,7 +108,7 @@ def test_country_filter_and_empty_selection(app, organiser_client, petition):
     assert "No signature matched the selection" in page
     empty = organiser_client.get(empty_url + "/download")
     assert empty.get_data(as_text=True).splitlines() == [
-        "number,name,city,country,country_name,confirmed_on"
+        "number,name,city,country,country_name,confirmed_on,source"
     ]
 
 

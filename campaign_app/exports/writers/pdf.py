@@ -61,14 +61,15 @@ FOOTER_Y = MARGIN - 4
 ROW_HEIGHT = 13.5
 ROWS_PER_PAGE = 50
 TEXT_SIZE = 8.5
-# The list's columns: (left edge, width), in the order number, name, city, country, date;
-# the number is right-aligned in its column.
+# The list's columns: (left edge, width), in the order number, name, city, country, date,
+# source; the number is right-aligned in its column.
 COLUMNS = (
     (MARGIN, 40.0),
-    (MARGIN + 46, 170.0),
-    (MARGIN + 222, 90.0),
-    (MARGIN + 318, 105.0),
-    (MARGIN + 429, PAGE_W - 2 * MARGIN - 429),  # a date in words: "30 сент. 2012"
+    (MARGIN + 46, 150.0),
+    (MARGIN + 202, 82.0),
+    (MARGIN + 290, 88.0),
+    (MARGIN + 384, 66.0),  # a date in words: "30 сент. 2012"
+    (MARGIN + 452, PAGE_W - 2 * MARGIN - 452),  # "online", "paper"
 )
 LIST_TOP = TOP - 38  # baseline of the first row
 COVER_LINE = 14.0
@@ -95,7 +96,7 @@ class PackageTexts:
     fingerprint_heading: str
     fingerprint_note: str
     countries_heading: str
-    columns: tuple[str, str, str, str, str]  # number, name, city, country, confirmed on
+    columns: tuple[str, str, str, str, str, str]  # number, name, city, country, date, source
     anonymous: str
     country_name: Callable[[str], str]
     day: Callable[[str], str]
@@ -103,6 +104,8 @@ class PackageTexts:
     page: Callable[[int, int], str]  # "Page 1 of 4"
     subject: Callable[[int, str], str]  # the PDF's subject: count and fingerprint
     anonymous_marker: str = "Anonymous"  # what the rows carry for anonymous signers
+    sources_heading: str = "Signatures by source"
+    source_name: Callable[[str], str] = str  # "online" -> "online", "paper" -> "on paper"
 
 
 @dataclass
@@ -111,6 +114,7 @@ class Summary:
 
     total: int = 0
     by_country: Counter[str] = field(default_factory=Counter)
+    by_source: Counter[str] = field(default_factory=Counter)
     first_day: str = ""
     last_day: str = ""
     fingerprint: str = ""
@@ -215,6 +219,7 @@ def summarise(rows: Iterable[ExportRow]) -> Summary:
     def tally() -> Iterator[ExportRow]:
         for row in rows:
             summary.by_country[row.country] += 1
+            summary.by_source[row.source] += 1
             day = row.confirmed_on
             if day:
                 if not summary.first_day or day < summary.first_day:
@@ -292,6 +297,13 @@ def _cover(texts: PackageTexts, summary: Summary) -> _Cover:
     add(texts.fingerprint_heading, BOLD)
     add(summary.fingerprint, REGULAR, 9)
     add(texts.fingerprint_note, REGULAR, 8.5)
+    if summary.by_source:
+        add("")
+        add(texts.sources_heading, BOLD, 11)
+    for source in ("online", "paper", "import"):
+        if summary.by_source.get(source):
+            name = clip(drawable(texts.source_name(source)), 300, size=10)
+            lines.append((REGULAR, 10.0, name, texts.number(summary.by_source[source])))
     countries = sorted(
         ((texts.country_name(code), count) for code, count in summary.by_country.items()),
         key=lambda item: (-item[1], item[0]),
@@ -352,7 +364,7 @@ def _list_header(canvas: Canvas, title: str, texts: PackageTexts) -> None:
 
 
 def _draw_row(canvas: Canvas, row: ExportRow, y: float, texts: _RowTexts) -> None:
-    number, name, city, country, day = COLUMNS
+    number, name, city, country, day, source = COLUMNS
     canvas.drawRightString(number[0] + number[1], y, texts.number(row.number))
     is_anonymous = row.name == texts.anonymous_marker and not row.city
     for (left, width), text in (
@@ -360,6 +372,7 @@ def _draw_row(canvas: Canvas, row: ExportRow, y: float, texts: _RowTexts) -> Non
         (city, row.city),
         (country, texts.country(row.country)),
         (day, texts.day(row.confirmed_on) if row.confirmed_on else ""),
+        (source, texts.source(row.source)),
     ):
         if text:
             canvas.drawString(left, y, clip(drawable(text), width))
@@ -375,6 +388,7 @@ class _RowTexts:
         self.country = functools.lru_cache(maxsize=512)(texts.country_name)
         self.day = functools.lru_cache(maxsize=4096)(texts.day)
         self.number = texts.number
+        self.source = functools.lru_cache(maxsize=8)(texts.source_name)
 
 
 def write_pdf(

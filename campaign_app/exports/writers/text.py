@@ -28,7 +28,7 @@ def write_csv(rows: Iterable[ExportRow], out: TextIO, *, bom: bool = False) -> i
     starts = _FORMULA_STARTS
     written = 0
     # neutralise() inlined: a function call per cell was a tenth of a million-row export.
-    for number, name, city, country, country_name, confirmed_on in rows:
+    for number, name, city, country, country_name, confirmed_on, source in rows:
         writerow(
             (
                 number,
@@ -37,6 +37,7 @@ def write_csv(rows: Iterable[ExportRow], out: TextIO, *, bom: bool = False) -> i
                 country,
                 "'" + country_name if country_name.startswith(starts) else country_name,
                 confirmed_on,
+                source,
             )
         )
         written += 1

@@ -19,7 +19,7 @@ from campaign_app.exports.rows import HEADER, ExportRow
 
 # Excel's limit is 1,048,576 rows a sheet, the header row included.
 ROWS_PER_SHEET = 1_048_575
-COLUMN_WIDTHS = (9, 36, 20, 8, 24, 13)
+COLUMN_WIDTHS = (9, 36, 20, 8, 24, 13, 9)
 
 
 def _new_sheet(workbook: xlsxwriter.Workbook, index: int, bold: Any) -> Any:
@@ -54,6 +54,7 @@ def write_xlsx(rows: Iterable[ExportRow], out: BinaryIO) -> int:
         sheet.write_string(line, 4, row.country_name)
         if row.confirmed_on:
             sheet.write_datetime(line, 5, date.fromisoformat(row.confirmed_on), day)
+        sheet.write_string(line, 6, row.source)
         written += 1
     workbook.close()
     return written

@@ -1,0 +1,1 @@
+"""The organiser pages of paper signatures."""
