@@ -20,6 +20,25 @@ from typing import Any
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.routing import IntegerConverter, Map
+
+# The largest id any table holds (BIGINT); a larger number in a URL names nothing.
+LARGEST_ID = 2**63 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded by the database's largest integer: a bigger number is
+    a 404, never a query the database refuses with an overflow (a 500)."""
+
+    def __init__(
+        self,
+        map: Map,  # werkzeug's names, min and max too
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = LARGEST_ID,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 class CampaignFlask(Flask):
@@ -28,6 +47,7 @@ class CampaignFlask(Flask):
         self._sync_functions: weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]
         self._sync_functions = weakref.WeakKeyDictionary()
         self.session_interface = KeptSerializerSessionInterface()
+        self.url_map.converters["int"] = DatabaseIntConverter
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         try:

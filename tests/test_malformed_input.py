@@ -117,3 +117,19 @@ def test_a_file_sent_for_a_text_field_is_refused(client, page, field):
     response = client.post(url, data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "The request could not be understood" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organise/petitions/{big}",
+        "/organise/petitions/{big}/exports",
+        "/organise/petitions/{big}/paper",
+        "/organise/hand-ins/{big}",
+    ],
+)
+def test_an_id_beyond_the_databases_integers_is_not_found(client, path):
+    # 2**70 would overflow a BIGINT: the database refused the query with an error (a 500).
+    log_in(client, make_user(Role.ADMIN))
+    response = client.get(path.format(big=2**70))
+    assert response.status_code == 404
