@@ -96,6 +96,9 @@ class Defaults:
     # Moderation: a name condition reads (decrypts) at most this many signatures at once
     MODERATION_NAME_SCAN_LIMIT = 50_000
 
+    # Prisoner imports: the largest CSV file an organiser may upload (bytes)
+    PRISONER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
     EXPORT_STORAGE = "auto"  # "folder", "database", or "auto": database on PostgreSQL

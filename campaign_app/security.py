@@ -145,6 +145,18 @@ def accepts_files(view: F) -> F:
     return view
 
 
+def accepts_upload(limit_setting: str) -> Callable[[F], F]:
+    """Mark a view that takes an uploaded file of up to ``app.config[limit_setting]`` bytes
+    (every other request keeps MAX_CONTENT_LENGTH)."""
+
+    def mark(view: F) -> F:
+        view.accepts_files = True  # type: ignore[attr-defined]
+        view.upload_limit_setting = limit_setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def refuse_malformed_input() -> None:
     """400 before any query runs for control characters in the path or the query string, NUL
     in a form value, and a file sent where the view expects text."""
@@ -155,11 +167,14 @@ def refuse_malformed_input() -> None:
             abort(400)
     if request.method not in UNSAFE_METHODS:
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit_setting = getattr(view, "upload_limit_setting", None)
+    if limit_setting is not None:
+        request.max_content_length = int(current_app.config[limit_setting])
     for key, value in request.form.items(multi=True):
         if "\x00" in key or "\x00" in value:
             abort(400)
     if request.files:
-        view = current_app.view_functions.get(request.endpoint or "")
         if not getattr(view, "accepts_files", False):
             abort(400)
 
