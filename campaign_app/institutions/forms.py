@@ -46,9 +46,7 @@ class InstitutionForm(FlaskForm):
     lines_be = _lines(_l("Address (Belarusian)"))
     lines_latin = _lines(_l("Reading aid in Latin letters (never printed)"))
     postcode = _line(_l("Postcode"), 6, _l("Please give the postcode."))
-    country_line = _line(
-        _l("Country line"), 80, _l("Please give the country line.")
-    )
+    country_line = _line(_l("Country line"), 80, _l("Please give the country line."))
     address_as_of = DateField(
         _l("Address as of"),
         [InputRequired(_l("Please give the date this address was confirmed."))],
@@ -69,7 +67,9 @@ class InstitutionForm(FlaskForm):
     )
     is_ru_be_only = BooleanField(_l("Letters in Russian or Belarusian only"), default=True)
     mail_notes = TextAreaField(
-        _l("Notes on mail"), [Optional(), Length(max=2000), PlainText(single_line=False)], [clean_text]
+        _l("Notes on mail"),
+        [Optional(), Length(max=2000), PlainText(single_line=False)],
+        [clean_text],
     )
     rules_as_of = DateField(_l("Mail rules as of"), [Optional()])
     rules_source = TextAreaField(

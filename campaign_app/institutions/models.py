@@ -64,9 +64,7 @@ class Institution(Base):
     address_as_of: Mapped[date] = mapped_column(Date)
     address_source: Mapped[str] = mapped_column(Text)
 
-    mail_rule: Mapped[MailRule] = mapped_column(
-        enum_column(MailRule), default=MailRule.UNKNOWN
-    )
+    mail_rule: Mapped[MailRule] = mapped_column(enum_column(MailRule), default=MailRule.UNKNOWN)
     is_ru_be_only: Mapped[bool] = mapped_column(default=True)  # letters in ru/be only
     mail_notes: Mapped[str] = mapped_column(Text, default="")
     rules_as_of: Mapped[date | None] = mapped_column(Date)

@@ -19,9 +19,7 @@ bp = Blueprint("institutions", __name__, url_prefix="/organise/institutions")
 @bp.get("/")
 @organiser_required
 def index() -> ResponseReturnValue:
-    return render_template(
-        "institutions/index.html", institutions=service.list_institutions()
-    )
+    return render_template("institutions/index.html", institutions=service.list_institutions())
 
 
 def _render_form(form: InstitutionForm, institution: Institution | None) -> ResponseReturnValue:

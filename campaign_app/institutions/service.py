@@ -64,9 +64,9 @@ def address_version(institution: Institution) -> InstitutionAddress:
     )
 
 
-def apply_institution(institution: Institution | None, data: InstitutionInput) -> tuple[
-    Institution, list[str]
-]:
+def apply_institution(
+    institution: Institution | None, data: InstitutionInput
+) -> tuple[Institution, list[str]]:
     """Create or change an institution (no checks, no commit): the row and the changed fields.
 
     A changed address (or a newer as-of date) adds a version to the address history.

@@ -10,8 +10,8 @@ def init_app(app: Flask) -> None:
     the reader's language as a template helper."""
     # Importing the module attaches its views to the blueprint.
     from campaign_app.prisoners import commands, routes  # noqa: F401
-    from campaign_app.prisoners.organise import import_routes  # noqa: F401
     from campaign_app.prisoners.names import local_name
+    from campaign_app.prisoners.organise import import_routes  # noqa: F401
     from campaign_app.prisoners.organise.routes import bp as organise_bp
 
     app.register_blueprint(bp)

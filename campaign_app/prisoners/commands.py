@@ -24,7 +24,9 @@ def _echo_plan(plan: Plan) -> None:
     for entry in plan.transferred[:50]:
         move = entry.transfer
         assert move is not None
-        click.echo(f"  transfer line {entry.line}: {move.from_code or '-'} -> {move.to_code}", err=True)
+        click.echo(
+            f"  transfer line {entry.line}: {move.from_code or '-'} -> {move.to_code}", err=True
+        )
     for entry in plan.similar:
         click.echo(
             f"  possible duplicate line {entry.line}: similar to {'; '.join(entry.similar)}",
@@ -83,9 +85,7 @@ def import_command(
         return
     if not yes and not click.confirm("Import these changes?", err=True):
         raise click.ClickException("Nothing was imported.")
-    with click.progressbar(
-        length=len(plan.prisoners), label="Importing", file=sys.stderr
-    ) as bar:
+    with click.progressbar(length=len(plan.prisoners), label="Importing", file=sys.stderr) as bar:
         done = service.commit_import(
             campaign,
             content,

@@ -89,9 +89,7 @@ class Prisoner(Translatable, Base):
     released_on: Mapped[date | None] = mapped_column(Date)
     # Where the prisoner is held now (None: the hand-typed addresses apply), the unit line in
     # both Cyrillic forms and the reading aid, since when and says who (the latest transfer).
-    institution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("institution.id"), index=True
-    )
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
     unit_ru: Mapped[str] = mapped_column(String(80), default="", server_default="")
     unit_be: Mapped[str] = mapped_column(String(80), default="", server_default="")
     unit_latin: Mapped[str] = mapped_column(String(80), default="", server_default="")
@@ -225,7 +223,9 @@ class PlacementAddress:
         return cls(
             lines_ru="\n".join(with_unit(institution.lines("ru"), prisoner.unit_ru)),
             lines_be="\n".join(with_unit(institution.lines("be"), prisoner.unit_be)),
-            lines_latin="\n".join(with_unit(split_lines(institution.lines_latin), prisoner.unit_latin))
+            lines_latin="\n".join(
+                with_unit(split_lines(institution.lines_latin), prisoner.unit_latin)
+            )
             if institution.lines_latin
             else "",
             country_line=institution.country_line,
@@ -262,7 +262,5 @@ class PrisonerTransfer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     prisoner: Mapped[Prisoner] = relationship(back_populates="transfers")
-    from_institution: Mapped[Institution | None] = relationship(
-        foreign_keys=[from_institution_id]
-    )
+    from_institution: Mapped[Institution | None] = relationship(foreign_keys=[from_institution_id])
     to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])

@@ -55,7 +55,9 @@ def test_create_edit_and_every_prisoner_follows_the_new_address(team, client):
     response = post_form(client, "/organise/institutions/new", institution_form())
     assert response.status_code == 302
     institution = db.session.scalar(select(Institution))
-    assert "Only from senders on the prisoner's list" in text_of(client.get("/organise/institutions/"))
+    assert "Only from senders on the prisoner's list" in text_of(
+        client.get("/organise/institutions/")
+    )
 
     held = []
     for n in range(3):
@@ -82,13 +84,20 @@ def test_create_edit_and_every_prisoner_follows_the_new_address(team, client):
     response = post_form(
         client,
         url,
-        institution_form(lines_ru=new_lines, lines_be="", postcode="213808", address_as_of="2025-06-01"),
+        institution_form(
+            lines_ru=new_lines, lines_be="", postcode="213808", address_as_of="2025-06-01"
+        ),
     )
     assert response.status_code == 302, text_of(response)
     for n, prisoner in enumerate(held):
         db.session.refresh(prisoner)
         lines = current_address(prisoner).lines(AddressLanguage.RUSSIAN)  # type: ignore[union-attr]
-        assert lines == [f"ИК-2, отряд {n + 1}", "ул. Новая, 5", "213808, г. Бобруйск", "Могилёвская обл."]
+        assert lines == [
+            f"ИК-2, отряд {n + 1}",
+            "ул. Новая, 5",
+            "213808, г. Бобруйск",
+            "Могилёвская обл.",
+        ]
     page = text_of(client.get(url))
     assert "Address history" in page and "ул. Новая, 5" in page and "ул. Сикорского, 1" in page
 
@@ -96,7 +105,11 @@ def test_create_edit_and_every_prisoner_follows_the_new_address(team, client):
 
     assert address_on(held[0], date(2025, 3, 1))[1] == "ул. Сикорского, 1"
     assert address_on(held[0], date(2025, 7, 1))[1] == "ул. Новая, 5"
-    assert address_on(held[0], date(2025, 1, 1)) == ["ИК-2, отряд 14", "ул. Сикорского, 1", "213807, г. Бобруйск"]
+    assert address_on(held[0], date(2025, 1, 1)) == [
+        "ИК-2, отряд 14",
+        "ул. Сикорского, 1",
+        "213807, г. Бобруйск",
+    ]
 
 
 def test_a_transfer_to_a_date_in_the_future_is_refused_next_to_the_field(team, client):

@@ -93,7 +93,9 @@ def test_preview_then_import_then_transfer_ten_prisoners_whose_cards_print_the_n
     out = io.BytesIO()
     printing.write_batch(batch, out)
     text = " ".join(
-        " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(out.getvalue())).pages).split()
+        " ".join(
+            page.extract_text() or "" for page in PdfReader(io.BytesIO(out.getvalue())).pages
+        ).split()
     )
     assert text.count("ИК-2, отряд 3") == 10
     assert "ИК-1" not in text
@@ -166,7 +168,9 @@ def test_a_field_of_ten_thousand_characters_is_an_error_of_its_line(team, client
     log_in(client, team["organiser"])
     rows = small_list(1, 1)
     rows[1]["surname_ru"] = "Ж" * 10_000
-    page = text_of(client.get(upload(client, team["campaign"].id, write_csv(rows)).headers["Location"]))
+    page = text_of(
+        client.get(upload(client, team["campaign"].id, write_csv(rows)).headers["Location"])
+    )
     assert "Line 3: Column surname_ru is too long (10000 characters; at most 80)." in page
 
 

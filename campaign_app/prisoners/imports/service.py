@@ -28,7 +28,7 @@ from campaign_app.prisoners.models import Prisoner, PrisonerStatus, PrisonerTran
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FileRefused", "ImportRefused", "plan_file", "save_upload", "commit_import"]
+__all__ = ["FileRefused", "ImportRefused", "commit_import", "plan_file", "save_upload"]
 
 
 class ImportRefused(CampaignError):

@@ -245,9 +245,7 @@ class TransferForm(FlaskForm):
 class ImportForm(FlaskForm):
     """An uploaded CSV list and where it comes from."""
 
-    file = FileField(
-        _l("CSV file"), [FileRequired(_l("Please choose the CSV file to import."))]
-    )
+    file = FileField(_l("CSV file"), [FileRequired(_l("Please choose the CSV file to import."))])
     source = TextAreaField(
         _l("Source"),
         [Optional(), Length(max=1000), PlainText(single_line=False)],

@@ -11,8 +11,8 @@ from campaign_app.accounts.access import campaign_or_403, organiser_required, pr
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.field_errors import InvalidFields, form_status, show_errors
-from campaign_app.prisoners.models import Prisoner
 from campaign_app.institutions import service as institutions_service
+from campaign_app.prisoners.models import Prisoner
 from campaign_app.prisoners.organise import service, transfers
 from campaign_app.prisoners.organise.forms import AddressForm, PrisonerForm, TransferForm
 from campaign_app.security import form_keeps_entries

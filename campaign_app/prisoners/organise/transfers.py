@@ -13,12 +13,12 @@ from datetime import date
 from flask_babel import gettext as _
 
 from campaign_app.audit.service import save_and_record
+from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors
 from campaign_app.institutions.models import Institution
 from campaign_app.letters.card_text import check_printable
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus, PrisonerTransfer
-from campaign_app.db import utcnow
 
 log = logging.getLogger(__name__)
 
