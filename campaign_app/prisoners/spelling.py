@@ -86,6 +86,6 @@ def to_latin(text: str) -> str:
 
 
 def slug_base(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens, for a link: "Алесь Бяляцкі" -> "ales-byalyatski"."""
+    """Lower-case ASCII words joined by hyphens: "Алесь Бяляцкі" -> "ales-byalyatski"."""
     latin = plain_latin(to_latin(text))
     return "-".join(re.findall(r"[a-z0-9]+", latin))

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from campaign_app.prisoners.imports.csvfile import INSTITUTION_COLUMNS, PRISONER_COLUMNS
 
 COLUMNS = ("record", *INSTITUTION_COLUMNS, *PRISONER_COLUMNS)
-_TOWNS = (
+_TOWNS = (  # noqa: E501
     # (Russian town, Belarusian town, Latin, region, postcode prefix, oblast ru, oblast be)
     ("Бобруйск", "Бабруйск", "Babruisk", "mogilev", "2138", "Могилёвская обл.", "Магілёўская вобл."),
     ("Могилёв", "Магілёў", "Mahiliou", "mogilev", "2120", "Могилёвская обл.", "Магілёўская вобл."),
@@ -28,7 +28,7 @@ _TOWNS = (
     ("Жодино", "Жодзіна", "Zhodzina", "minsk-region", "2221", "Минская обл.", "Мінская вобл."),
     ("Минск", "Мінск", "Minsk", "minsk-city", "2200", "", ""),
 )  # fmt: skip
-_SURNAMES = (
+_SURNAMES = (  # noqa: E501
     ("Иванов", "Іваноў"), ("Ковалёв", "Кавалёў"), ("Новиков", "Навікоў"), ("Петров", "Пятроў"),
     ("Козлов", "Казлоў"), ("Мельник", "Мельнік"), ("Кравченко", "Краўчанка"),
     ("Шевчук", "Шаўчук"), ("Лысенко", "Лысенка"), ("Бондаренко", "Бандарэнка"),

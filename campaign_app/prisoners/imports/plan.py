@@ -378,7 +378,7 @@ class _People:
         exact, folded = _name_keys(values)
         same: dict[int, object] = {}
         for key in exact:
-            for _label_, who, their_birth in self.exact.get(key, []):
+            for _unused, who, their_birth in self.exact.get(key, []):
                 if _births_agree(birth, their_birth):
                     same[id(who)] = who
         similar: dict[str, None] = {}
@@ -473,38 +473,38 @@ def build_plan(campaign: Campaign, table: Table, source: str) -> Plan:
     for row, cells in rows:
         if cells is None or row.is_institution:
             continue
-        entry = _prisoner_entry(row.line, cells, plan, today, source)
-        if entry is None:
+        person = _prisoner_entry(row.line, cells, plan, today, source)
+        if person is None:
             continue
-        birth = entry.values.get("birth_date")
+        birth = person.values.get("birth_date")
         slug = cells.get("slug", "")
-        existing = by_slug.get(slug) if slug else None
-        if existing is None:
-            same, similar = people.find(entry.values, birth)
+        match = by_slug.get(slug) if slug else None
+        if match is None:
+            same, similar = people.find(person.values, birth)
             if len(same) == 1 and isinstance(same[0], Prisoner):
-                existing = same[0]
+                match = same[0]
             elif same:
                 similar = [_("more than one prisoner has exactly this name"), *similar]
-            entry.similar = similar
-        if existing is not None:
-            if existing.id in seen:
+            person.similar = similar
+        if match is not None:
+            if match.id in seen:
                 plan.errors.append(
                     Problem(
                         row.line,
-                        _("%(name)s is on an earlier line already.", name=_label(existing)),
+                        _("%(name)s is on an earlier line already.", name=_label(match)),
                     )
                 )
                 continue
-            seen.add(existing.id)
-        entry.existing = existing
-        people.add(entry.values, entry, birth, _row_label(row.line, entry.values))
-        if not _compare(entry, existing, cells, plan, institutions, file_codes, by_name, today):
+            seen.add(match.id)
+        person.existing = match
+        people.add(person.values, person, birth, _row_label(row.line, person.values))
+        if not _compare(person, match, cells, plan, institutions, file_codes, by_name, today):
             continue
-        if existing is None:
+        if match is None:
             base = (
                 slug
                 or slug_base(
-                    f"{entry.values.get('given_name_latin', '')} {entry.values.get('surname_latin', '')}"
+                    f"{person.values.get('given_name_latin', '')} {person.values.get('surname_latin', '')}"
                 )
                 or "prisoner"
             )
@@ -512,9 +512,9 @@ def build_plan(campaign: Campaign, table: Table, source: str) -> Plan:
             while candidate in taken_slugs:
                 candidate, n = f"{base[:70]}-{n}", n + 1
             taken_slugs.add(candidate)
-            entry.slug = candidate
-            language = entry.values.get("address_language")
-            dative = entry.values.get(f"full_name_dative_{language}")
+            person.slug = candidate
+            language = person.values.get("address_language")
+            dative = person.values.get(f"full_name_dative_{language}")
             if not dative:
                 plan.warnings.append(
                     Problem(
@@ -522,11 +522,11 @@ def build_plan(campaign: Campaign, table: Table, source: str) -> Plan:
                         _(
                             "%(name)s has no addressee line (dative): no card can be printed"
                             " until you add it on the prisoner's page.",
-                            name=entry.name,
+                            name=person.name,
                         ),
                     )
                 )
-        plan.prisoners.append(entry)
+        plan.prisoners.append(person)
     return plan
 
 
@@ -667,8 +667,8 @@ def _compare(
                     entry.line,
                     _(
                         "The transfer date %(date)s is before the current placement (%(since)s).",
-                        date=moved_on.isoformat(),  # type: ignore[union-attr]
-                        since=existing.placed_on.isoformat(),
+                        date=str(moved_on),
+                        since=str(existing.placed_on),
                     ),
                 )
             )

@@ -132,8 +132,8 @@ def _apply(
             made[id(entry)] = institution
     db.session.flush()
     count = 0
-    for entry in plan.prisoners:
-        _apply_prisoner(campaign, entry, made, source)
+    for person in plan.prisoners:
+        _apply_prisoner(campaign, person, made, source)
         count += 1
         if on_progress is not None:
             on_progress(1)
