@@ -174,9 +174,8 @@ def refuse_malformed_input() -> None:
     for key, value in request.form.items(multi=True):
         if "\x00" in key or "\x00" in value:
             abort(400)
-    if request.files:
-        if not getattr(view, "accepts_files", False):
-            abort(400)
+    if request.files and not getattr(view, "accepts_files", False):
+        abort(400)
 
 
 def init_security(app: Flask) -> None:

@@ -98,7 +98,7 @@ def read_table(content: bytes) -> Table:
         if not header or not any(cell.strip() for cell in header):
             raise FileRefused(_("The file is empty: the first line must name the columns."))
         columns = tuple(cell.strip().lower().replace(" ", "_") for cell in header)
-        rows = []
+        rows: list[Row] = []
         line = reader.line_num + 1
         for cells in reader:
             if any(cell.strip() for cell in cells):

@@ -22,8 +22,9 @@ from campaign_app.extensions import db
 from campaign_app.institutions.models import Institution
 from campaign_app.institutions.service import apply_institution
 from campaign_app.prisoners.imports.csvfile import FileRefused, read_table
+from campaign_app.prisoners.imports.entries import InstitutionEntry, Plan, PrisonerEntry
 from campaign_app.prisoners.imports.models import PrisonerImport
-from campaign_app.prisoners.imports.plan import InstitutionEntry, Plan, PrisonerEntry, build_plan
+from campaign_app.prisoners.imports.plan import build_plan
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus, PrisonerTransfer
 
 log = logging.getLogger(__name__)
