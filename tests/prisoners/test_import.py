@@ -4,6 +4,7 @@ duplicates under another spelling, all-or-nothing commit, the shell command, pri
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -46,11 +47,22 @@ def upload(client: Any, campaign_id: int, content: bytes, name: str = "list.csv"
     return client.post(url, data=data, content_type="multipart/form-data")
 
 
+def digest_on(client: Any, preview_url: str) -> str:
+    """The plan's fingerprint the preview page sends with its Import button."""
+    html = client.get(preview_url).get_data(as_text=True)
+    found = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', html)
+    return found.group(1) if found else ""
+
+
 def commit(client: Any, preview_url: str, **extra: str):
+    """Press Import on the preview page (with the fingerprint of the plan shown)."""
     upload_page = preview_url.rsplit("/imports/", 1)[0] + "/import"
-    return client.post(
-        f"{preview_url}/commit", data={"csrf_token": csrf_token(client, upload_page), **extra}
-    )
+    data = {
+        "csrf_token": csrf_token(client, upload_page),
+        "digest": digest_on(client, preview_url),
+        **extra,
+    }
+    return client.post(f"{preview_url}/commit", data=data)
 
 
 def test_preview_then_import_then_transfer_ten_prisoners_whose_cards_print_the_new_address(
@@ -186,8 +198,9 @@ def test_a_prisoner_under_another_spelling_is_flagged_and_never_merged_silently(
         birth_date=None,
     )
     log_in(client, team["organiser"])
-    rows = institutions(1) + [
-        {"given_name_be": "Алесь", "surname_be": "Бяляцкі", "institution": "ИК-1"}
+    rows = [
+        *institutions(1),
+        {"given_name_be": "Алесь", "surname_be": "Бяляцкі", "institution": "ИК-1"},
     ]
     preview_url = upload(client, campaign.id, write_csv(rows)).headers["Location"]
     page = text_of(client.get(preview_url))
@@ -239,3 +252,34 @@ def test_a_registry_of_1500_prisoners_in_60_institutions_imports(team, runner, t
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Prisoner)) == 1500
     assert db.session.scalar(select(func.count()).select_from(Institution)) == 60
+
+
+def test_a_preview_overtaken_by_another_change_is_not_imported(team, client):
+    campaign = team["campaign"]
+    log_in(client, team["organiser"])
+    rows = small_list(3, 1)
+    first = upload(client, campaign.id, write_csv(rows)).headers["Location"]
+    seen = digest_on(client, first)
+    second = upload(client, campaign.id, write_csv(rows)).headers["Location"]
+    assert commit(client, second).status_code == 302  # someone imports the same list first
+    upload_page = first.rsplit("/imports/", 1)[0] + "/import"
+    response = client.post(
+        f"{first}/commit", data={"csrf_token": csrf_token(client, upload_page), "digest": seen}
+    )
+    assert response.status_code == 400
+    assert "The records changed since this preview" in text_of(response)
+    assert "Unchanged: 3" in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(Prisoner)) == 3
+
+
+def test_a_list_larger_than_the_request_limit_uploads_and_strangers_get_403(app, team, client):
+    content = registry_csv(300, 10)
+    assert len(content) > 64 * 1024  # MAX_CONTENT_LENGTH of every other form
+    stranger = app.test_client()
+    log_in(stranger, make_user())
+    page = f"/organise/campaigns/{team['campaign'].id}/prisoners/import"
+    assert stranger.get(page).status_code == 403
+    log_in(client, team["organiser"])
+    response = upload(client, team["campaign"].id, content)
+    assert response.status_code == 302, text_of(response)
+    assert "New prisoners: 300" in text_of(client.get(response.headers["Location"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -118,6 +119,32 @@ class Plan:
             or self.transferred
             or self.released
         )
+
+    def digest(self) -> str:
+        """A fingerprint of everything the import would do: the commit refuses to apply a
+        plan that differs from the one the organiser saw (the records changed meanwhile)."""
+        # Raw values and field names only: the messages depend on the reader's language.
+        parts: list[object] = []
+        for entry in self.institutions:
+            changed = [change.field for change in entry.changes]
+            parts.append((entry.line, entry.code, entry.existing is None, changed, entry.data))
+        for person in self.prisoners:
+            move = person.transfer
+            parts.append(
+                (
+                    person.line,
+                    person.existing.id if person.existing is not None else person.slug,
+                    [change.field for change in person.changes],
+                    sorted(person.values.items()),
+                    (move.on, move.from_code, move.to_code, move.unit_ru, move.unit_be)
+                    if move is not None
+                    else None,
+                    person.is_released,
+                    len(person.similar),
+                )
+            )
+        parts.append(len(self.errors))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
     def summary(self) -> dict[str, int]:
         """The counts, for the audit log and ``--json``."""

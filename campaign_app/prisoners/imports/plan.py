@@ -90,8 +90,11 @@ def _plan_prisoners(
             same, similar = people.find(person.values, person.birth_date)
             if len(same) == 1 and isinstance(same[0], Prisoner):
                 match = same[0]
-            elif same:
-                similar = [_("more than one prisoner has exactly this name"), *similar]
+            else:  # several on record, or an earlier line: for the organiser to decide
+                names = [
+                    p.name if isinstance(p, PrisonerEntry) else prisoner_label(p) for p in same
+                ]
+                similar = [*names, *similar]
             person.similar = similar
         if match is not None:
             if match.id in seen:

@@ -87,16 +87,19 @@ def commit_import(
     *,
     file_name: str,
     accept_similar: bool = False,
+    expected_digest: str | None = None,
     upload: PrisonerImport | None = None,
     via: str = "web",
     on_progress: Callable[[int], None] | None = None,
 ) -> Committed:
     """Apply the file's plan in one transaction (all or nothing); commits.
 
-    Raises ImportRefused (nothing stored) when the plan has errors, or possible duplicates
-    and ``accept_similar`` is false.
+    Raises ImportRefused (nothing stored) when the plan has errors, possible duplicates and
+    ``accept_similar`` is false, or differs from the one previewed (``expected_digest``).
     """
     plan = plan_file(campaign, content, source)
+    if expected_digest is not None and expected_digest != plan.digest():
+        raise ImportRefused(plan, "changed")
     if plan.errors:
         raise ImportRefused(plan, "errors")
     if plan.similar and not accept_similar:

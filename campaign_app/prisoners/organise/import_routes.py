@@ -67,7 +67,7 @@ def import_preview(campaign_id: int, import_id: int) -> ResponseReturnValue:
         plan = service.plan_file(campaign, upload.content, upload.source)
     except FileRefused as error:  # not stored: refused at upload
         abort(400, error.message)
-    return _render_preview(campaign, upload.id, plan, CommitImportForm())
+    return _render_preview(campaign, upload.id, plan, CommitImportForm(digest=plan.digest()))
 
 
 @bp.post("/campaigns/<int:campaign_id>/prisoners/imports/<int:import_id>/commit")
@@ -79,6 +79,7 @@ def commit_import(campaign_id: int, import_id: int) -> ResponseReturnValue:
     form = CommitImportForm()
     if not form.validate_on_submit():
         plan = service.plan_file(campaign, upload.content, upload.source)
+        form.digest.data = plan.digest()
         return _render_preview(campaign, upload.id, plan, form, 400)
     try:
         done = service.commit_import(
@@ -87,10 +88,20 @@ def commit_import(campaign_id: int, import_id: int) -> ResponseReturnValue:
             upload.source,
             file_name=upload.file_name,
             accept_similar=bool(form.accept_similar.data),
+            expected_digest=form.digest.data or "",
             upload=upload,
         )
     except service.ImportRefused as refused:
-        if refused.reason == "similar":
+        form.digest.data = refused.plan.digest()
+        if refused.reason == "changed":
+            flash(
+                _(
+                    "The records changed since this preview (another import or an edit):"
+                    " nothing was imported. Check the preview again, then import."
+                ),
+                "error",
+            )
+        elif refused.reason == "similar":
             form.accept_similar.errors = [
                 _(
                     "Some lines may be prisoners already on record under another spelling."
