@@ -146,8 +146,12 @@ def downgrade():
 
     now = datetime.datetime.now(datetime.timezone.utc)
     copies = []
+    def day(value):
+        # SQLite hands dates of a plain SELECT back as text.
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
     for row in rows:
-        as_of = max(d for d in (row.placed_on, row.address_as_of) if d is not None)
+        as_of = max(day(d) for d in (row.placed_on, row.address_as_of) if d is not None)
         copies.append({
             'prisoner_id': row.id,
             'lines_ru': joined(row.lines_ru, row.unit_ru),

@@ -142,3 +142,43 @@ def test_an_institution_with_a_bad_address_is_refused(team, client):
     assert "A postcode in Belarus has six digits" in page
     assert "must be in Cyrillic" in page
     assert db.session.scalar(select(Institution)) is None
+
+
+def test_the_prisoner_page_shows_the_rules_and_a_newer_typed_address_ends_the_placement(
+    team, client
+):
+    log_in(client, team["organiser"])
+    post_form(client, "/organise/institutions/new", institution_form())
+    institution = db.session.scalar(select(Institution))
+    prisoner = make_prisoner(campaign=team["campaign"])
+    post_form(
+        client,
+        f"/organise/prisoners/{prisoner.id}/transfers/new",
+        {
+            "institution_id": str(institution.id),
+            "transferred_on": "2025-02-01",
+            "unit_ru": "отряд 7",
+            "source": "Viasna",
+        },
+    )
+    page = text_of(client.get(f"/prisoners/{prisoner.slug}"))
+    assert "Mail rules of ИК-2 Only from senders on the prisoner's list" in page
+    assert "ИК-2, отряд 7 ул. Сикорского, 1 213807, г. Бобруйск" in page
+    assert "Held in ИК-2" in text_of(client.get(f"/organise/prisoners/{prisoner.id}/edit"))
+
+    response = post_form(
+        client,
+        f"/organise/prisoners/{prisoner.id}/addresses/new",
+        {
+            "lines_ru": "ИК-15\nул. Ленина, 2\n222160, г. Жодино",
+            "country_line": "Republic of Belarus",
+            "as_of": "2025-03-01",
+            "source": "Letter from relatives",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    db.session.refresh(prisoner)
+    assert prisoner.institution is None
+    assert prisoner.transfers[0].to_institution.code == "ИК-2"  # kept as history
+    page = text_of(client.get(f"/prisoners/{prisoner.slug}"))
+    assert "ИК-15 ул. Ленина, 2" in page and "Mail rules of" not in page
