@@ -1,4 +1,4 @@
-"""`flask demo registry`: an invented registry of prisoners in institutions, loaded by the import."""
+"""`flask demo registry`: an invented registry of prisoners in institutions, by the import."""
 
 from __future__ import annotations
 

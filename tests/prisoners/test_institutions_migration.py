@@ -103,7 +103,7 @@ def test_no_address_is_lost_up_or_down(kind, tmp_path, monkeypatch):
             institution, _changed = apply_institution(
                 None,
                 InstitutionInput(
-                    code="ИК-15", kind=InstitutionKind.COLONY, name_ru="Исправительная колония № 15",
+                    code="ИК-15", kind=InstitutionKind.COLONY, name_ru="Колония № 15",
                     name_be="", name_latin="", region=Region.MINSK_REGION,
                     lines_ru="ИК-15\nул. Ленина, 2\n222160, г. Жодино\nМинская обл.",
                     lines_be="", lines_latin="", postcode="222160",
