@@ -283,3 +283,16 @@ def test_a_list_larger_than_the_request_limit_uploads_and_strangers_get_403(app,
     response = upload(client, team["campaign"].id, content)
     assert response.status_code == 302, text_of(response)
     assert "New prisoners: 300" in text_of(client.get(response.headers["Location"]))
+
+
+def test_a_second_click_on_import_changes_nothing(team, client):
+    log_in(client, team["organiser"])
+    preview_url = upload(client, team["campaign"].id, write_csv(small_list(2, 1))).headers[
+        "Location"
+    ]
+    assert commit(client, preview_url).status_code == 302
+    again = commit(client, preview_url)
+    assert again.status_code == 302
+    assert "This list has been imported already." in text_of(client.get(again.headers["Location"]))
+    assert db.session.scalar(select(func.count()).select_from(Prisoner)) == 2
+    assert db.session.scalar(select(PrisonerImport.content)) == b""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from campaign_app.accounts.models import User
 from campaign_app.audit.service import record
@@ -28,6 +29,8 @@ from campaign_app.prisoners.imports.plan import build_plan
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus, PrisonerTransfer
 
 log = logging.getLogger(__name__)
+
+KEEP_UPLOADS = timedelta(days=1)
 
 __all__ = ["FileRefused", "ImportRefused", "commit_import", "plan_file", "save_upload"]
 
@@ -54,10 +57,17 @@ def plan_file(campaign: Campaign, content: bytes, source: str) -> Plan:
 
 def save_upload(
     campaign: Campaign, file_name: str, content: bytes, source: str, user: User | None
-) -> tuple[PrisonerImport, Plan]:
-    """Keep an uploaded file for its preview and commit (commits), with its plan; raises
-    FileRefused without storing anything when the file cannot be read as a list."""
-    plan = plan_file(campaign, content, source)
+) -> PrisonerImport:
+    """Keep an uploaded file for its preview and commit (commits); raises FileRefused without
+    storing anything when the file cannot be read as a list. Uploads never imported are
+    deleted after a day."""
+    read_table(content)
+    db.session.execute(
+        delete(PrisonerImport).where(
+            PrisonerImport.committed_at.is_(None),
+            PrisonerImport.created_at < utcnow() - KEEP_UPLOADS,
+        )
+    )
     upload = PrisonerImport(
         campaign_id=campaign.id,
         file_name=file_name[:200],
@@ -67,15 +77,14 @@ def save_upload(
     )
     db.session.add(upload)
     db.session.commit()
-    return upload, plan
+    return upload
 
 
 def get_upload(campaign: Campaign, import_id: int) -> PrisonerImport | None:
+    """An upload of ``campaign`` (committed ones have no content left)."""
     return db.session.scalar(
         select(PrisonerImport).where(
-            PrisonerImport.id == import_id,
-            PrisonerImport.campaign_id == campaign.id,
-            PrisonerImport.committed_at.is_(None),
+            PrisonerImport.id == import_id, PrisonerImport.campaign_id == campaign.id
         )
     )
 

@@ -37,12 +37,15 @@ def import_prisoners(campaign_id: int) -> ResponseReturnValue:
     file_name = (upload.filename or "list.csv").rsplit("/", 1)[-1][:200]
     source = form.source.data or file_name
     try:
-        stored, _plan = service.save_upload(
-            campaign, file_name, upload.read(), source, current_user()
-        )
+        stored = service.save_upload(campaign, file_name, upload.read(), source, current_user())
     except FileRefused as error:
         return _render_upload(campaign, form, error.message)
     return redirect(url_for(".import_preview", campaign_id=campaign.id, import_id=stored.id))
+
+
+def _already_imported(campaign: Campaign) -> ResponseReturnValue:
+    flash(_("This list has been imported already."), "info")
+    return redirect(url_for(".prisoners", campaign_id=campaign.id))
 
 
 def _render_preview(
@@ -63,6 +66,8 @@ def _render_preview(
 def import_preview(campaign_id: int, import_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
     upload = service.get_upload(campaign, import_id) or abort(404)
+    if upload.committed_at is not None:
+        return _already_imported(campaign)
     try:
         plan = service.plan_file(campaign, upload.content, upload.source)
     except FileRefused as error:  # not stored: refused at upload
@@ -76,6 +81,8 @@ def import_preview(campaign_id: int, import_id: int) -> ResponseReturnValue:
 def commit_import(campaign_id: int, import_id: int) -> ResponseReturnValue:
     campaign = campaign_or_403(campaign_id)
     upload = service.get_upload(campaign, import_id) or abort(404)
+    if upload.committed_at is not None:  # a second click on Import
+        return _already_imported(campaign)
     form = CommitImportForm()
     if not form.validate_on_submit():
         plan = service.plan_file(campaign, upload.content, upload.source)
