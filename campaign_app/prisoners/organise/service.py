@@ -82,10 +82,13 @@ def add_address(prisoner: Prisoner, data: AddressInput) -> PrisonerAddress:
     check_address(prisoner, data)
     address = PrisonerAddress(**asdict(data) | {"country_line": data.country_line.upper()})
     prisoner.addresses.append(address)
-    left = prisoner.institution_id
-    if left is not None and (prisoner.placed_on is None or data.as_of >= prisoner.placed_on):
+    details: dict[str, object] = {}
+    if prisoner.institution_id is not None and (
+        prisoner.placed_on is None or data.as_of >= prisoner.placed_on
+    ):
         # A newer hand-typed address: the prisoner is no longer held in the institution (the
         # transfers keep that they were).
+        details["left_institution_id"] = prisoner.institution_id
         prisoner.institution = None
         prisoner.unit_ru = prisoner.unit_be = prisoner.unit_latin = ""
     db.session.flush()
@@ -101,7 +104,7 @@ def add_address(prisoner: Prisoner, data: AddressInput) -> PrisonerAddress:
             "address_id": address.id,
             "as_of": address.as_of.isoformat(),
             "is_current": is_current,
-            "left_institution_id": left if prisoner.institution_id is None else None,
+            **details,
         },
     )
     log.info("Address %s added to prisoner %s", address.id, prisoner.id)
