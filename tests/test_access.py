@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -13,7 +14,9 @@ from flask import Flask
 from campaign_app.accounts.models import Role
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
+from campaign_app.institutions.models import Institution, InstitutionKind, Region
 from campaign_app.moderation.models import InvalidationBatch
+from campaign_app.prisoners.imports.models import PrisonerImport
 from tests.factories import (
     make_campaign,
     make_occasion,
@@ -84,7 +87,21 @@ def world(app):
     owner = make_user(Role.ORGANISER, campaigns=(campaign,))
     export = ExportJob(petition_id=petition.id, requested_by_id=owner.id, format="csv")
     batch = InvalidationBatch(petition_id=petition.id, created_by_id=owner.id)
-    db.session.add_all([export, batch])
+    upload = PrisonerImport(
+        campaign_id=campaign.id, file_name="list.csv", source="test", content=b"a,b\n"
+    )
+    institution = Institution(
+        code="ИК-2",
+        kind=InstitutionKind.COLONY,
+        name_ru="Исправительная колония № 2",
+        region=Region.MOGILEV,
+        lines_ru="ИК-2\n213807, г. Бобруйск",
+        postcode="213807",
+        country_line="REPUBLIC OF BELARUS",
+        address_as_of=date(2025, 1, 1),
+        address_source="test",
+    )
+    db.session.add_all([export, batch, upload, institution])
     db.session.commit()
     values = {
         "campaign_id": campaign.id,
@@ -97,6 +114,8 @@ def world(app):
         "export_id": export.id,
         "batch_id": batch.id,
         "signature_id": signature.id,
+        "import_id": upload.id,
+        "institution_id": institution.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }

@@ -40,6 +40,7 @@ ALLOWED_WORDS = {
     "PDF": "file format",
     "ICS": "calendar file format (the feed's name in calendar apps)",
     "CSV": "file format (exports; the delivery package's fingerprint is that of the CSV)",
+    "UTF": "UTF-8, the text encoding a prisoner list to import is saved in",
     "XLSX": "file format (exports, organiser pages)",
     "JSON": "file format (exports, organiser pages)",
     "Markdown": "the text format petitions are written in (organiser pages)",
@@ -59,6 +60,7 @@ ALLOWED_WORDS = {
     # Proper names.
     "AGPL": "the licence's name (GNU Affero General Public License)",
     "Excel": "the spreadsheet program an export is made for",
+    "LibreOffice": "the spreadsheet program whose menu says how to save a list as UTF-8",
     "Mastodon": "network named on its share link",
     "Telegram": "network named on its share link",
     "Facebook": "network named on its share link",
@@ -282,7 +284,47 @@ def _arguments(site: Site) -> dict[str, Any]:
         site.petition, Criteria(country="US"), "Проверка", 1, site.admin_user
     )
     run_queue(site.app)
+    institution = site.post(
+        site.organiser,
+        "/organise/institutions/new",
+        {
+            "code": "ИК-2",
+            "kind": "colony",
+            "name_ru": "Исправительная колония № 2",
+            "region": "mogilev",
+            "lines_ru": "ИК-2\nул. Сикорского, 1\n213807, г. Бобруйск",
+            "postcode": "213807",
+            "country_line": "REPUBLIC OF BELARUS",
+            "address_as_of": "2025-01-10",
+            "address_source": "Вясна, спіс установаў",
+            "mail_rule": "listed-senders",
+            "rules_as_of": "2025-01-10",
+            "rules_source": "Вясна",
+        },
+    )
+    assert institution.status_code == 302, institution.get_data(as_text=True)[:2000]
+    listing = (
+        "record,code,name_ru,region,address_ru,postcode,surname_ru,given_name_ru,"
+        "surname_be,given_name_be,institution,unit_ru\n"
+        "institution,ИК-2,Исправительная колония № 2,mogilev,ИК-2 | ул. Сикорского, 1 |"
+        " 213807 г. Бобруйск,213807,,,,,,\n"
+        "prisoner,,,,,,Иванов,Сергей,,,ИК-2,отряд 3\n"
+        "prisoner,,,,,,,,Бяляцкі,Алесь,ИК-2,\n"
+    )
+    import_page = f"/organise/campaigns/{site.petition.campaign_id}/prisoners/import"
+    uploaded = site.organiser.post(
+        import_page,
+        data={
+            "csrf_token": csrf(site.organiser, import_page),
+            "file": (io.BytesIO(listing.encode()), "список.csv"),
+            "source": "Вясна, спіс",
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)[:2000]
     return {
+        "institution_id": _institution_id(),
+        "import_id": int(uploaded.headers["Location"].rsplit("/", 1)[1]),
         "slug": None,  # per endpoint below
         "prisoner_slug": site.prisoner.slug,
         "campaign_id": site.petition.campaign_id,
@@ -297,6 +339,12 @@ def _arguments(site: Site) -> dict[str, Any]:
         "country": "NL",
         "locale": site.language,
     }
+
+
+def _institution_id() -> int:
+    from campaign_app.institutions.models import Institution
+
+    return int(db.session.scalar(select(Institution.id).where(Institution.code == "ИК-2")))
 
 
 def _url_of(rule: Any, arguments: dict[str, Any], site: Site) -> str | None:

@@ -17,6 +17,7 @@ from campaign_app.prisoners.imports.institution_rows import Places, institution_
 from campaign_app.prisoners.imports.prisoner_rows import (
     People,
     compare,
+    fill_latin_names,
     prisoner_entry,
     prisoner_label,
     row_label,
@@ -115,6 +116,7 @@ def _plan_prisoners(
         if not compare(person, cells, plan, places, today):
             continue
         if match is None:
+            fill_latin_names(person.values)
             person.slug = _new_slug(slug, person, taken_slugs)
             _warn_without_addressee(plan, person)
         plan.prisoners.append(person)

@@ -85,17 +85,20 @@ class People:
 
 
 def prisoner_label(prisoner: Prisoner) -> str:
-    names = [prisoner.name_in("ru"), prisoner.name_latin]
+    """A prisoner on record as the preview names them: name as published, birth date, slug."""
     born = f", {prisoner.birth_date.isoformat()}" if prisoner.birth_date else ""
-    return f"{' / '.join(dict.fromkeys(n for n in names if n))}{born} ({prisoner.slug})"
+    return f"{prisoner.name_in('ru')}{born} ({prisoner.slug})"
 
 
 def row_label(line: int, values: dict[str, object]) -> str:
+    """A line of the file as the preview names it: the Cyrillic forms of the name (the Latin
+    one when there is no other)."""
     names = [
         f"{values.get('given_name_' + form) or ''} {values.get('surname_' + form) or ''}".strip()
         for form in ("ru", "be", "latin")
     ]
-    return str(_("line %(line)d: %(name)s", line=line, name=" / ".join(n for n in names if n)))
+    shown_names = [name for name in dict.fromkeys(names[:2]) if name] or names[2:]
+    return str(_("line %(line)d: %(name)s", line=line, name=" / ".join(shown_names)))
 
 
 def _check_names(plan: Plan, line: int, values: dict[str, object]) -> bool:
@@ -123,11 +126,7 @@ def prisoner_entry(
     if not any(values.get(f"surname_{form}") for form in ("ru", "be", "latin")):
         plan.errors.append(Problem(line, _("The surname is missing.")))
         return None
-    for part in ("surname", "given_name"):
-        cyrillic = values.get(f"{part}_be") or values.get(f"{part}_ru")
-        if not values.get(f"{part}_latin") and cyrillic:
-            values[f"{part}_latin"] = to_latin(str(cyrillic))
-    if not values.get("given_name_latin"):
+    if not any(values.get(f"given_name_{form}") for form in ("ru", "be", "latin")):
         plan.errors.append(Problem(line, _("The given name is missing.")))
         return None
     names_ok = _check_names(plan, line, values)
@@ -245,3 +244,12 @@ def compare(
         on=moved_on, from_code=here.code if here is not None else "", to=target, **units
     )
     return True
+
+
+def fill_latin_names(values: dict[str, object]) -> None:
+    """A new prisoner's Latin names, transliterated from the Cyrillic when the line has none
+    (a prisoner on record keeps the spelling the organiser chose)."""
+    for part in ("surname", "given_name"):
+        cyrillic = values.get(f"{part}_be") or values.get(f"{part}_ru")
+        if not values.get(f"{part}_latin") and cyrillic:
+            values[f"{part}_latin"] = to_latin(str(cyrillic))

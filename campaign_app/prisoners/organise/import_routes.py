@@ -9,7 +9,11 @@ from flask_babel import gettext as _
 from campaign_app.accounts.access import campaign_or_403, current_user, organiser_required
 from campaign_app.campaigns.models import Campaign
 from campaign_app.prisoners.imports import service
-from campaign_app.prisoners.imports.csvfile import FileRefused
+from campaign_app.prisoners.imports.csvfile import (
+    INSTITUTION_COLUMNS,
+    PRISONER_COLUMNS,
+    FileRefused,
+)
 from campaign_app.prisoners.imports.plan import Plan
 from campaign_app.prisoners.organise.forms import CommitImportForm, ImportForm
 from campaign_app.prisoners.organise.routes import bp
@@ -20,7 +24,12 @@ SHOWN = 200  # lines shown per section of the preview
 
 def _render_upload(campaign: Campaign, form: ImportForm, refusal: str = "") -> ResponseReturnValue:
     return render_template(
-        "prisoners/organise/import.html", campaign=campaign, form=form, refusal=refusal
+        "prisoners/organise/import.html",
+        campaign=campaign,
+        form=form,
+        refusal=refusal,
+        prisoner_columns=PRISONER_COLUMNS,
+        institution_columns=INSTITUTION_COLUMNS,
     ), (400 if form.errors or refusal else 200)
 
 
@@ -70,8 +79,8 @@ def import_preview(campaign_id: int, import_id: int) -> ResponseReturnValue:
         return _already_imported(campaign)
     try:
         plan = service.plan_file(campaign, upload.content, upload.source)
-    except FileRefused as error:  # not stored: refused at upload
-        abort(400, error.message)
+    except FileRefused as error:  # read at upload; kept here for a file stored otherwise
+        return _render_upload(campaign, ImportForm(formdata=None), error.message)
     return _render_preview(campaign, upload.id, plan, CommitImportForm(digest=plan.digest()))
 
 
@@ -84,11 +93,11 @@ def commit_import(campaign_id: int, import_id: int) -> ResponseReturnValue:
     if upload.committed_at is not None:  # a second click on Import
         return _already_imported(campaign)
     form = CommitImportForm()
-    if not form.validate_on_submit():
-        plan = service.plan_file(campaign, upload.content, upload.source)
-        form.digest.data = plan.digest()
-        return _render_preview(campaign, upload.id, plan, form, 400)
     try:
+        if not form.validate_on_submit():
+            plan = service.plan_file(campaign, upload.content, upload.source)
+            form.digest.data = plan.digest()
+            return _render_preview(campaign, upload.id, plan, form, 400)
         done = service.commit_import(
             campaign,
             upload.content,
@@ -98,6 +107,8 @@ def commit_import(campaign_id: int, import_id: int) -> ResponseReturnValue:
             expected_digest=form.digest.data or "",
             upload=upload,
         )
+    except FileRefused as error:
+        return _render_upload(campaign, ImportForm(formdata=None), error.message)
     except service.ImportRefused as refused:
         form.digest.data = refused.plan.digest()
         if refused.reason == "changed":
