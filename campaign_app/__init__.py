@@ -42,6 +42,7 @@ def _asset_folder(name: str) -> str:
 FEATURES = (
     "main",
     "petitions",
+    "institutions",
     "prisoners",
     "api",
     "demo",

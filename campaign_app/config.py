@@ -108,6 +108,9 @@ class Defaults:
     PAPER_IMPORT_KEEP_HOURS = 24  # an uploaded file not imported is deleted after this
     PAPER_ROWS_MAX_BYTES = 512 * 1024  # the row-by-row form (up to 500 rows) may be this large
 
+    # Prisoner imports: the largest CSV file an organiser may upload (bytes)
+    PRISONER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
     # Exports and privacy
     ORGANISATION_NAME = ""  # printed on delivery packages: "Handed in by: <name>"
     EXPORT_STORAGE = "auto"  # "folder", "database", or "auto": database on PostgreSQL

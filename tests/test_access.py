@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -14,11 +15,13 @@ from campaign_app.accounts.models import Role
 from campaign_app.deliveries.models import DeliveryPhoto
 from campaign_app.exports.models import ExportJob
 from campaign_app.extensions import db
+from campaign_app.institutions.models import Institution, InstitutionKind, Region
 from campaign_app.moderation.models import InvalidationBatch
 from campaign_app.news.models import NewsUpdate, NewsUpdateText
 from campaign_app.paper.models import BatchKind, PaperBatch
 from campaign_app.paper.service import importing
 from campaign_app.paper.service.entering import BatchInput
+from campaign_app.prisoners.imports.models import PrisonerImport
 from tests.factories import (
     make_appeal_target,
     make_campaign,
@@ -68,6 +71,7 @@ SCOPED = {
     "appeal_template_id",
     "paper_batch_id",
     "import_id",
+    "list_import_id",
 }
 
 
@@ -116,7 +120,21 @@ def world(app):
     news.texts = [NewsUpdateText(locale=petition.language, subject="News", body="Text.")]
     target = make_appeal_target(campaign=campaign)
     paper_batch = PaperBatch(petition_id=petition.id, kind=BatchKind.COUNTS, entered_by_id=owner.id)
-    db.session.add_all([export, batch, photo, news, paper_batch])
+    upload = PrisonerImport(
+        campaign_id=campaign.id, file_name="list.csv", source="test", content=b"a,b\n"
+    )
+    institution = Institution(
+        code="ИК-2",
+        kind=InstitutionKind.COLONY,
+        name_ru="Исправительная колония № 2",
+        region=Region.MOGILEV,
+        lines_ru="ИК-2\n213807, г. Бобруйск",
+        postcode="213807",
+        country_line="REPUBLIC OF BELARUS",
+        address_as_of=date(2025, 1, 1),
+        address_source="test",
+    )
+    db.session.add_all([export, batch, photo, news, paper_batch, upload, institution])
     db.session.commit()
     # An upload waiting for its preview, by the owner (another's upload is gone for anyone).
     kept = importing.upload(
@@ -143,6 +161,8 @@ def world(app):
         "update_id": news.id,
         "appeal_target_id": target.id,
         "appeal_template_id": target.templates[0].id,
+        "list_import_id": upload.id,
+        "institution_id": institution.id,
         # Posting empty account forms may deactivate this one: not somebody signing in here.
         "user_id": make_user(Role.ORGANISER).id,
     }

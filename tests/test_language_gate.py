@@ -69,6 +69,7 @@ ALLOWED_WORDS = {
     # Proper names.
     "AGPL": "the licence's name (GNU Affero General Public License)",
     "Excel": "the spreadsheet program an export is made for",
+    "LibreOffice": "the spreadsheet program whose menu says how to save a list as UTF-8",
     "Mastodon": "network named on its share link",
     "Telegram": "network named on its share link",
     "Facebook": "network named on its share link",
@@ -219,7 +220,10 @@ class Site:
         self.occasion = db.session.scalar(select(Occasion).where(Occasion.slug == "birthday"))
         self.phrases = [
             phrase
-            for phrase in db.session.scalars(select(Phrase).where(Phrase.is_reviewed))
+            # In the demo's order: PostgreSQL returns rows in no fixed order without one.
+            for phrase in db.session.scalars(
+                select(Phrase).where(Phrase.is_reviewed).order_by(Phrase.id)
+            )
             if phrase.occasion_id in (None, self.occasion.id)
         ]
         self.signature = make_signature(
@@ -309,7 +313,47 @@ def _arguments(site: Site) -> dict[str, Any]:
         where,
         site.admin_user,
     )
+    institution = site.post(
+        site.organiser,
+        "/organise/institutions/new",
+        {
+            "code": "ИК-2",
+            "kind": "colony",
+            "name_ru": "Исправительная колония № 2",
+            "region": "mogilev",
+            "lines_ru": "ИК-2\nул. Сикорского, 1\n213807, г. Бобруйск",
+            "postcode": "213807",
+            "country_line": "REPUBLIC OF BELARUS",
+            "address_as_of": "2025-01-10",
+            "address_source": "Вясна, спіс установаў",
+            "mail_rule": "listed-senders",
+            "rules_as_of": "2025-01-10",
+            "rules_source": "Вясна",
+        },
+    )
+    assert institution.status_code == 302, institution.get_data(as_text=True)[:2000]
+    listing = (
+        "record,code,name_ru,region,address_ru,postcode,surname_ru,given_name_ru,"
+        "surname_be,given_name_be,institution,unit_ru\n"
+        "institution,ИК-2,Исправительная колония № 2,mogilev,ИК-2 | ул. Сикорского, 1 |"
+        " 213807 г. Бобруйск,213807,,,,,,\n"
+        "prisoner,,,,,,Иванов,Сергей,,,ИК-2,отряд 3\n"
+        "prisoner,,,,,,,,Бяляцкі,Алесь,ИК-2,\n"
+    )
+    import_page = f"/organise/campaigns/{site.petition.campaign_id}/prisoners/import"
+    uploaded = site.organiser.post(
+        import_page,
+        data={
+            "csrf_token": csrf(site.organiser, import_page),
+            "file": (io.BytesIO(listing.encode()), "список.csv"),
+            "source": "Вясна, спіс",
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)[:2000]
     return {
+        "institution_id": _institution_id(),
+        "list_import_id": int(uploaded.headers["Location"].rsplit("/", 1)[1]),
         "slug": None,  # per endpoint below
         "update_id": news.id,
         "token": make_unsubscribe_token(site.signature.id),
@@ -354,6 +398,10 @@ def _approved_news(site: Site) -> Any:
     update.test_sent_at = update.changed_at + timedelta(seconds=1)
     news.approve(update, site.petition, site.admin_user)
     return update
+def _institution_id() -> int:
+    from campaign_app.institutions.models import Institution
+
+    return int(db.session.scalar(select(Institution.id).where(Institution.code == "ИК-2")))
 
 
 def _url_of(rule: Any, arguments: dict[str, Any], site: Site) -> str | None:
@@ -562,7 +610,8 @@ def _compose(site: Site, action: str, **extra: Any) -> bytes:
         page,
     )
     if action == "preview":
-        assert response.status_code == 200, response.text[:3000]
+        errors = re.findall(r'class="error"[^>]*>(.*?)</', response.text, flags=re.S)
+        assert response.status_code == 200, errors or response.text[:3000]
         return response.get_data()
     assert response.mimetype == "application/pdf", response.text[:3000]
     return response.get_data()

@@ -20,7 +20,12 @@ from campaign_app.extensions import db
 from campaign_app.letters import checker, phrasebook
 from campaign_app.letters.languages import address_language, choose_card_language, front_title
 from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase, PostalRoute
-from campaign_app.prisoners.models import AddressLanguage, Prisoner, PrisonerAddress
+from campaign_app.prisoners.models import (
+    AddressLanguage,
+    PlacementAddress,
+    Prisoner,
+    PrisonerAddress,
+)
 
 if TYPE_CHECKING:
     # The renderers (reportlab) load on the first PDF, not when the app starts.
@@ -170,7 +175,7 @@ def count_cards_sent(prisoner: Prisoner) -> CardCounts:
     return CardCounts(total=sum(n for _, n in by_occasion), by_occasion=by_occasion)
 
 
-def current_address(prisoner: Prisoner) -> PrisonerAddress | None:
+def current_address(prisoner: Prisoner) -> PrisonerAddress | PlacementAddress | None:
     """The address to print, or None when no card can be posted to this prisoner."""
     address = prisoner.latest_address
     if not prisoner.accepts_mail or address is None or not prisoner.addressee():

@@ -2,15 +2,16 @@
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("prisoners", __name__, url_prefix="/prisoners")
+bp = Blueprint("prisoners", __name__, url_prefix="/prisoners", cli_group="prisoners")
 
 
 def init_app(app: Flask) -> None:
     """Register the public prisoner pages, the organiser's prisoner pages, and the name in
     the reader's language as a template helper."""
     # Importing the module attaches its views to the blueprint.
-    from campaign_app.prisoners import routes  # noqa: F401
+    from campaign_app.prisoners import commands, routes  # noqa: F401
     from campaign_app.prisoners.names import local_name
+    from campaign_app.prisoners.organise import import_routes  # noqa: F401
     from campaign_app.prisoners.organise.routes import bp as organise_bp
 
     app.register_blueprint(bp)

@@ -1,8 +1,14 @@
-"""Prisoner and PrisonerAddress tables: who is held where, as of when, says who."""
+"""Prisoner, PrisonerAddress and PrisonerTransfer tables: who is held where, as of when, says who.
+
+A prisoner held in an institution (``institution_id``) gets its address from it, plus the unit
+line; ``transfers`` keeps every dated move. Prisoners without an institution keep hand-typed
+addresses (``addresses``), the newest of which is current.
+"""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text
@@ -10,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import Base, Translatable, UTCDateTime, enum_column, utcnow
+from campaign_app.institutions.models import Institution, split_lines, with_unit
 
 
 class PrisonerStatus(enum.StrEnum):
@@ -79,6 +86,15 @@ class Prisoner(Translatable, Base):
     # None: not known. Shown with mail_note_as_of: "mail is (not) getting through, as of".
     is_mail_getting_through: Mapped[bool | None] = mapped_column()
     photo_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    released_on: Mapped[date | None] = mapped_column(Date)
+    # Where the prisoner is held now (None: the hand-typed addresses apply), the unit line in
+    # both Cyrillic forms and the reading aid, since when and says who (the latest transfer).
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    unit_ru: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    unit_be: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    unit_latin: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    placed_on: Mapped[date | None] = mapped_column(Date)
+    placement_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -87,6 +103,13 @@ class Prisoner(Translatable, Base):
         back_populates="prisoner",
         order_by="PrisonerAddress.as_of.desc()",
         cascade="all, delete-orphan",
+    )
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
+    transfers: Mapped[list[PrisonerTransfer]] = relationship(
+        back_populates="prisoner",
+        order_by="(PrisonerTransfer.transferred_on.desc(), PrisonerTransfer.id.desc())",
+        cascade="all, delete-orphan",
+        foreign_keys="PrisonerTransfer.prisoner_id",
     )
 
     @property
@@ -132,9 +155,16 @@ class Prisoner(Translatable, Base):
         return self.status in {PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED}
 
     @property
-    def latest_address(self) -> PrisonerAddress | None:
-        """The most recent address on record (which may be historical: check ``as_of``)."""
+    def latest_address(self) -> PrisonerAddress | PlacementAddress | None:
+        """The address printed now: the institution's plus the unit when the prisoner is held
+        in one, else the most recent hand-typed address (which may be historical: check
+        ``as_of``)."""
+        if self.institution is not None:
+            return PlacementAddress.of(self.institution, self)
         return self.addresses[0] if self.addresses else None
+
+    def unit(self, language: AddressLanguage) -> str:
+        return self.unit_be if language is AddressLanguage.BELARUSIAN else self.unit_ru
 
 
 class PrisonerAddress(Translatable, Base):
@@ -161,3 +191,76 @@ class PrisonerAddress(Translatable, Base):
     def lines(self, language: AddressLanguage) -> list[str]:
         text = self.lines_be if language is AddressLanguage.BELARUSIAN else self.lines_ru
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class PlacementAddress:
+    """The address of a prisoner held in an institution: the institution's lines with the
+    unit joined to the first. It reads like a PrisonerAddress (``lines``, ``country_line``,
+    ``as_of``, ``source``), so pages and cards print either the same way.
+
+    ``as_of`` is the newer of the transfer's date and the institution address's; the source
+    is that fact's.
+    """
+
+    lines_ru: str
+    lines_be: str
+    lines_latin: str
+    country_line: str
+    as_of: date
+    source: str
+    institution: Institution
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    id: None = None
+
+    @classmethod
+    def of(cls, institution: Institution, prisoner: Prisoner) -> PlacementAddress:
+        placed_on = prisoner.placed_on or institution.address_as_of
+        if placed_on > institution.address_as_of:
+            as_of, source = placed_on, prisoner.placement_source
+        else:
+            as_of, source = institution.address_as_of, institution.address_source
+        return cls(
+            lines_ru="\n".join(with_unit(institution.lines("ru"), prisoner.unit_ru)),
+            lines_be="\n".join(with_unit(institution.lines("be"), prisoner.unit_be)),
+            lines_latin="\n".join(
+                with_unit(split_lines(institution.lines_latin), prisoner.unit_latin)
+            )
+            if institution.lines_latin
+            else "",
+            country_line=institution.country_line,
+            as_of=as_of,
+            source=source or institution.address_source,
+            institution=institution,
+        )
+
+    def lines(self, language: AddressLanguage) -> list[str]:
+        text = self.lines_be if language is AddressLanguage.BELARUSIAN else self.lines_ru
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def translated(self, name: str, locale: str) -> str:
+        return str(getattr(self, name) or "")
+
+
+class PrisonerTransfer(Base):
+    """One dated move of a prisoner into an institution (from another, or from none), with
+    the unit and the source; never edited, kept as history."""
+
+    __tablename__ = "prisoner_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoner.id", ondelete="CASCADE"), index=True
+    )
+    transferred_on: Mapped[date] = mapped_column(Date)
+    from_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    to_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    unit_ru: Mapped[str] = mapped_column(String(80), default="")
+    unit_be: Mapped[str] = mapped_column(String(80), default="")
+    unit_latin: Mapped[str] = mapped_column(String(80), default="")
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship(back_populates="transfers")
+    from_institution: Mapped[Institution | None] = relationship(foreign_keys=[from_institution_id])
+    to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])

@@ -72,7 +72,7 @@ def _script(char: str) -> str:
     return unicodedata.name(char, "").split(" ", 1)[0]
 
 
-def _check_name(errors: FieldErrors, name: str, text: str, script: str) -> None:
+def check_name(errors: FieldErrors, name: str, text: str, script: str) -> None:
     """Letters of one script only (Latin or Cyrillic), with spaces, hyphens, apostrophes."""
     if not text:
         return
@@ -144,7 +144,7 @@ def check_prisoner(data: PrisonerInput, prisoner: Prisoner | None) -> None:
             errors.add("slug", slug_taken_message())
     for name in _PRINTED_NAMES:
         text = getattr(data, name)
-        _check_name(errors, name, text, "LATIN" if name.endswith("_latin") else "CYRILLIC")
+        check_name(errors, name, text, "LATIN" if name.endswith("_latin") else "CYRILLIC")
         check_printable(errors, name, field_labels()[name], text)
     printed = f"full_name_dative_{data.address_language.value}"
     if not getattr(data, printed):

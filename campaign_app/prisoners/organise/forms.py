@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -15,6 +24,7 @@ from campaign_app.prisoners.models import (
     PrisonerStatus,
 )
 from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
+from campaign_app.prisoners.organise.transfers import TransferInput
 from campaign_app.translated import clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_text
 
@@ -200,3 +210,61 @@ class AddressForm(FlaskForm):
             source=self.source.data or "",
             translations=clean_translations(self.translations.data),
         )
+
+
+class TransferForm(FlaskForm):
+    """A transfer: into which institution and unit, on which day, says who."""
+
+    institution_id = SelectField(_l("Institution"), coerce=int, choices=[])
+    transferred_on = DateField(
+        _l("Transferred on"), [InputRequired(_l("Please give the day of the transfer."))]
+    )
+    unit_ru = StringField(
+        _l("Unit (Russian)"), [Optional(), Length(max=80), PlainText()], [clean_line]
+    )
+    unit_be = StringField(
+        _l("Unit (Belarusian)"), [Optional(), Length(max=80), PlainText()], [clean_line]
+    )
+    unit_latin = StringField(
+        _l("Unit (Latin, reading aid)"), [Optional(), Length(max=80), PlainText()], [clean_line]
+    )
+    source = TextAreaField(
+        _l("Source"),
+        [
+            DataRequired(_l("Please say where this comes from.")),
+            Length(max=1000),
+            PlainText(single_line=False),
+        ],
+        [clean_text],
+    )
+
+    def to_input(self) -> TransferInput:
+        assert self.transferred_on.data is not None  # InputRequired
+        return TransferInput(
+            institution_id=int(self.institution_id.data or 0),
+            transferred_on=self.transferred_on.data,
+            unit_ru=self.unit_ru.data or "",
+            unit_be=self.unit_be.data or "",
+            unit_latin=self.unit_latin.data or "",
+            source=self.source.data or "",
+        )
+
+
+class ImportForm(FlaskForm):
+    """An uploaded CSV list and where it comes from."""
+
+    file = FileField(_l("CSV file"), [FileRequired(_l("Please choose the CSV file to import."))])
+    source = TextAreaField(
+        _l("Source"),
+        [Optional(), Length(max=1000), PlainText(single_line=False)],
+        [clean_text],
+    )
+
+
+class CommitImportForm(FlaskForm):
+    """The organiser's go-ahead after the preview."""
+
+    accept_similar = BooleanField(
+        _l("The lines flagged as possible duplicates are different people: add them as new")
+    )
+    digest = HiddenField()

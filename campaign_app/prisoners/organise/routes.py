@@ -11,9 +11,10 @@ from campaign_app.accounts.access import campaign_or_403, organiser_required, pr
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import utcnow
 from campaign_app.field_errors import InvalidFields, form_status, show_errors
+from campaign_app.institutions import service as institutions_service
 from campaign_app.prisoners.models import Prisoner
-from campaign_app.prisoners.organise import service
-from campaign_app.prisoners.organise.forms import AddressForm, PrisonerForm
+from campaign_app.prisoners.organise import service, transfers
+from campaign_app.prisoners.organise.forms import AddressForm, PrisonerForm, TransferForm
 from campaign_app.security import form_keeps_entries
 
 bp = Blueprint("prisoners_organise", __name__, url_prefix="/organise")
@@ -120,4 +121,29 @@ def new_address(prisoner_id: int) -> ResponseReturnValue:
         form=form,
         prisoner=prisoner,
         today=utcnow().date(),
+    ), form_status(form)
+
+
+@bp.route("/prisoners/<int:prisoner_id>/transfers/new", methods=["GET", "POST"])
+@form_keeps_entries
+@organiser_required
+def new_transfer(prisoner_id: int) -> ResponseReturnValue:
+    prisoner = prisoner_or_403(prisoner_id)
+    form = TransferForm()
+    form.institution_id.choices = [
+        (institution.id, f"{institution.code} · {institution.name_ru}")
+        for institution, _held in institutions_service.list_institutions()
+    ]
+    if request.method == "GET":
+        form.transferred_on.data = utcnow().date()
+    if form.validate_on_submit():
+        try:
+            transfers.transfer_prisoner(prisoner, form.to_input())
+        except InvalidFields as error:
+            show_errors(form, error)
+        else:
+            flash(_("Transfer recorded: cards now print the new address."), "success")
+            return redirect(url_for(".edit_prisoner", prisoner_id=prisoner.id) + "#transfers")
+    return render_template(
+        "prisoners/organise/transfer_form.html", form=form, prisoner=prisoner
     ), form_status(form)

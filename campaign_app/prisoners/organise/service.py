@@ -82,9 +82,19 @@ def add_address(prisoner: Prisoner, data: AddressInput) -> PrisonerAddress:
     check_address(prisoner, data)
     address = PrisonerAddress(**asdict(data) | {"country_line": data.country_line.upper()})
     prisoner.addresses.append(address)
+    details: dict[str, object] = {}
+    if prisoner.institution_id is not None and (
+        prisoner.placed_on is None or data.as_of >= prisoner.placed_on
+    ):
+        # A newer hand-typed address: the prisoner is no longer held in the institution (the
+        # transfers keep that they were).
+        details["left_institution_id"] = prisoner.institution_id
+        prisoner.institution = None
+        prisoner.unit_ru = prisoner.unit_be = prisoner.unit_latin = ""
     db.session.flush()
     db.session.refresh(prisoner, ["addresses"])
-    is_current = prisoner.latest_address is not None and prisoner.latest_address.id == address.id
+    latest = prisoner.latest_address
+    is_current = latest is not None and latest.id == address.id
     save_and_record(
         "prisoner.address_added",
         campaign_id=prisoner.campaign_id,
@@ -94,6 +104,7 @@ def add_address(prisoner: Prisoner, data: AddressInput) -> PrisonerAddress:
             "address_id": address.id,
             "as_of": address.as_of.isoformat(),
             "is_current": is_current,
+            **details,
         },
     )
     log.info("Address %s added to prisoner %s", address.id, prisoner.id)

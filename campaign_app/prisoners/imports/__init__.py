@@ -1,0 +1,1 @@
+"""Prisoners and institutions imported from a CSV list: parse, preview (a plan), commit."""
