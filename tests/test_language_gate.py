@@ -398,6 +398,8 @@ def _approved_news(site: Site) -> Any:
     update.test_sent_at = update.changed_at + timedelta(seconds=1)
     news.approve(update, site.petition, site.admin_user)
     return update
+
+
 def _institution_id() -> int:
     from campaign_app.institutions.models import Institution
 
