@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from campaign_app.prisoners.models import Prisoner
 
@@ -29,12 +31,23 @@ def _add(connection: Connection, prisoner_id: int, count: int) -> None:
     )
 
 
+def _in_session(report: Any, count: int) -> None:
+    """Tell a prisoner already loaded in the report's session (without marking it changed)."""
+    session = object_session(report)
+    key = identity_key(Prisoner, report.prisoner_id)
+    prisoner = session.identity_map.get(key) if session is not None else None
+    if prisoner is not None and "cards_sent" in instance_state(prisoner).dict:
+        set_committed_value(prisoner, "cards_sent", prisoner.cards_sent + count)
+
+
 def _inserted(_mapper: Any, connection: Connection, report: Any) -> None:
     _add(connection, report.prisoner_id, report.count)
+    _in_session(report, report.count)
 
 
 def _deleted(_mapper: Any, connection: Connection, report: Any) -> None:
     _add(connection, report.prisoner_id, -report.count)
+    _in_session(report, -report.count)
 
 
 def listen() -> None:
@@ -57,10 +70,10 @@ def recount_cards_sent(session: Session) -> int:
     totals = dict(
         session.execute(
             select(CardSent.prisoner_id, func.sum(CardSent.count)).group_by(CardSent.prisoner_id)
-        ).tuples()
+        ).all()
     )
     changed = 0
-    for prisoner_id, stored in session.execute(select(Prisoner.id, Prisoner.cards_sent)).tuples():
+    for prisoner_id, stored in session.execute(select(Prisoner.id, Prisoner.cards_sent)).all():
         actual = int(totals.get(prisoner_id) or 0)
         if actual != stored:
             session.execute(
