@@ -177,7 +177,7 @@ def prisoners() -> ResponseReturnValue:
             "previous": link(page - 1) if page > 1 else None,
         }
 
-    key = "prisoners?" + urlencode(sorted(args.items()) + [("page", page), ("n", per_page)])
+    key = "prisoners?" + urlencode([*sorted(args.items()), ("page", page), ("n", per_page)])
     return _cached(key, build, current_app.config["COUNT_CACHE_SECONDS"])
 
 

@@ -15,9 +15,9 @@ from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from werkzeug.datastructures import MultiDict
 from wtforms.validators import Length, ValidationError
 
 from campaign_app.prisoners.models import PrisonerStatus

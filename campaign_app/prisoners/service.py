@@ -125,7 +125,10 @@ def can_receive_mail() -> ColumnElement[bool]:
     """Prisoner.can_receive_mail in SQL: held, and mail not known to be stopped."""
     return and_(
         Prisoner.status.in_(MAIL_STATUSES),
-        or_(Prisoner.is_mail_getting_through.is_(None), Prisoner.is_mail_getting_through),
+        or_(
+            Prisoner.is_mail_getting_through.is_(None),
+            Prisoner.is_mail_getting_through.is_(True),
+        ),
     )
 
 

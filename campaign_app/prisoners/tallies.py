@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, object_session, scoped_session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -62,7 +62,7 @@ def listen() -> None:
         event.listen(CardSent, "after_delete", _deleted)
 
 
-def recount_cards_sent(session: Session) -> int:
+def recount_cards_sent(session: Session | scoped_session[Any]) -> int:
     """Set every prisoner's ``cards_sent`` from the reports; how many prisoners changed.
     Flushes only: the caller commits."""
     from campaign_app.letters.models import CardSent

@@ -76,9 +76,7 @@ def test_search_finds_any_spelling(client, query):
 
 def test_filters_and_fewest_cards_order(client):
     ales = make_bialiatski()
-    maria = make_prisoner(
-        slug="maria", surname_latin="Kalesnikava", birth_date=date(1982, 4, 24)
-    )
+    maria = make_prisoner(slug="maria", surname_latin="Kalesnikava", birth_date=date(1982, 4, 24))
     ihar = make_prisoner(slug="ihar", surname_latin="Losik", birth_date=date(1992, 9, 1))
     ihar.status = PrisonerStatus.RELEASED
     db.session.flush()
