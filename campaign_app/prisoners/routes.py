@@ -12,7 +12,7 @@ from campaign_app.db import utcnow
 from campaign_app.microcache import microcache
 from campaign_app.petitions import service as petitions_service
 from campaign_app.petitions.texts import petition_text
-from campaign_app.prisoners import bp, service
+from campaign_app.prisoners import bp, listing, service
 from campaign_app.prisoners.forms import PER_PAGE, RegistryForm, parse_page
 from campaign_app.prisoners.models import Prisoner
 
@@ -46,7 +46,13 @@ def _registry_page(
 ) -> tuple[str, int]:
     result = service.search_registry(filters, page, PER_PAGE, locale)
     html = render_template(
-        "prisoners/index.html", form=form, result=result, filters=filters, bad_page=False
+        "prisoners/index.html",
+        form=form,
+        search_form=listing.search_form(form, filters, locale),
+        result=result,
+        entries=listing.entries(result.prisoners, locale),
+        filters=filters,
+        bad_page=False,
     )
     # Past the last page (a shared link to a list that has since shrunk): 404, with links.
     return html, 404 if result.is_past_the_end else 200

@@ -342,3 +342,29 @@ def test_unknown_parameters_are_ignored(client):
     response = client.get("/prisoners/?utm_source=x&institution=&q=Ales")
     assert response.status_code == 200
     assert listed_slugs(response) == ["ales-bialiatski"]
+
+
+def test_a_russian_reader_finds_him_by_the_belarusian_spelling(client):
+    make_bialiatski()
+    make_others()
+    response = client.get("/prisoners/", query_string={"q": "Бяляцкі", "lang": "ru"})
+    assert listed_slugs(response) == ["ales-bialiatski"]
+    text = text_of(response)
+    assert "Алесь Беляцкий" in text  # the name as a Russian reader writes it
+    assert "1 заключённый" in text
+    assert "<title>Заключённые: найдено 1</title>" in response.get_data(as_text=True)
+    assert "Месяц дня рождения" in text
+
+
+def test_the_micro_cache_keeps_each_search_apart(make_app):
+    app = make_app(MICROCACHE_SECONDS=60)
+    with app.app_context():
+        make_bialiatski()
+        make_others()
+        client = app.test_client()
+        assert listed_slugs(client.get("/prisoners/?q=Ales")) == ["ales-bialiatski"]
+        assert listed_slugs(client.get("/prisoners/?q=Maria")) == ["maria-kalesnikava"]
+        make_prisoner(slug="ales-two", given_name_latin="Ales", surname_latin="Zzz")
+        # Within the cache time the same search gives the same page; another search is fresh.
+        assert listed_slugs(client.get("/prisoners/?q=Ales")) == ["ales-bialiatski"]
+        assert listed_slugs(client.get("/prisoners/?q=Ales&month=9")) == ["ales-bialiatski", "ales-two"]
