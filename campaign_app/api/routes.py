@@ -164,7 +164,9 @@ def prisoners() -> ResponseReturnValue:
         return _site_url(f"/api/v1/prisoners?{urlencode(query)}")
 
     def build() -> dict[str, Any]:
-        result = prisoners_service.search_registry(filters, page, per_page, "en")
+        result = prisoners_service.search_registry(
+            filters, page, per_page, "en", with_addresses=False
+        )
         if result.is_past_the_end:
             abort(404)
         return {

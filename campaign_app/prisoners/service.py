@@ -179,7 +179,6 @@ def _order(filters: RegistryFilters, locale: str) -> list[Any]:
 # Long texts the list never shows.
 _LIST_OPTIONS = (
     contains_eager(Prisoner.campaign),
-    selectinload(Prisoner.addresses),
     defer(Prisoner.bio),
     defer(Prisoner.interests),
     defer(Prisoner.mail_note),
@@ -190,10 +189,11 @@ _LIST_OPTIONS = (
 
 
 def search_registry(
-    filters: RegistryFilters, page: int, per_page: int, locale: str
+    filters: RegistryFilters, page: int, per_page: int, locale: str, with_addresses: bool = True
 ) -> RegistryPage:
     """One page of the public prisoners matching ``filters``, in a stable order (every
-    ordering ends with the id), with their addresses and campaigns loaded.
+    ordering ends with the id), with their campaigns and (unless told not to: the API shows
+    none) their addresses loaded.
 
     The first query sorts only ids (and counts the matches in the same pass: a window
     count); the second loads the page's prisoners. Sorting whole rows made SQLite carry
@@ -216,7 +216,10 @@ def search_registry(
     loaded = {
         prisoner.id: prisoner
         for prisoner in db.session.scalars(
-            public_prisoners().where(Prisoner.id.in_(ids)).options(*_LIST_OPTIONS)
+            public_prisoners()
+            .where(Prisoner.id.in_(ids))
+            .options(*_LIST_OPTIONS)
+            .options(*([selectinload(Prisoner.addresses)] if with_addresses else []))
         )
     }
     return RegistryPage([loaded[i] for i in ids if i in loaded], int(rows[0][1]), page, per_page)

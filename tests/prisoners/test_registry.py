@@ -367,4 +367,7 @@ def test_the_micro_cache_keeps_each_search_apart(make_app):
         make_prisoner(slug="ales-two", given_name_latin="Ales", surname_latin="Zzz")
         # Within the cache time the same search gives the same page; another search is fresh.
         assert listed_slugs(client.get("/prisoners/?q=Ales")) == ["ales-bialiatski"]
-        assert listed_slugs(client.get("/prisoners/?q=Ales&month=9")) == ["ales-bialiatski", "ales-two"]
+        assert listed_slugs(client.get("/prisoners/?q=Ales&month=9")) == [
+            "ales-bialiatski",
+            "ales-two",
+        ]
