@@ -61,10 +61,10 @@ def _mail(prisoner: Prisoner) -> str:
     if not prisoner.accepts_mail:
         return ""
     if prisoner.is_mail_getting_through is False:
-        return _("Mail is not getting through")
+        return str(_("Mail is not getting through"))
     if prisoner.is_mail_getting_through:
-        return _("Mail is getting through")
-    return _("Not known whether mail gets through")
+        return str(_("Mail is getting through"))
+    return str(_("Not known whether mail gets through"))
 
 
 def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
