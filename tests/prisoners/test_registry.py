@@ -182,7 +182,7 @@ def test_the_filter_form_is_labelled_and_keeps_its_state(client):
     assert 'type="search"' in html and 'value="Ales"' in html
     assert re.search(r'<option selected value="9">September</option>', html)
     assert re.search(r'<option selected value="fewest-cards">', html)
-    assert 'role="status"' in html
+    assert '<h2 id="registry-count" aria-live="polite">' in html
     assert "<title>Prisoners: 1 found</title>" in html
 
 
