@@ -18,7 +18,7 @@ export TEST_DATABASE_URL TEST_REDIS_URL
 help:
 	@echo "make run    - set up and serve the demo campaign on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - lint, type-check and run the whole test suite (SQLite + PostgreSQL)"
-	@echo "make bench  - the app against a bare Flask app, start-up, PDFs, exports, mail, two nodes;"
+	@echo "make bench  - the app against a bare Flask app, start-up, PDFs, exports, registry, mail, two nodes;"
 	@echo "              results in bench/RESULTS.md (BENCH_QUICK=1 make bench: a short run)"
 	@echo "make fuzz   - thousands of generated requests against the API, every URL and form"
 
@@ -109,6 +109,7 @@ bench: install $(MO_FILES)
 	$(BIN)/python -m bench.stats_bench $(BENCH_SIGNATURES)
 	$(BIN)/python -m bench.export_bench $(BENCH_SIGNATURES)
 	$(BIN)/python -m bench.page_bench
+	$(BIN)/python -m bench.registry_bench
 	$(BIN)/python -m bench.mail_bench $(if $(filter-out 0,$(BENCH_QUICK)),--count 1000 --rounds 3)
 	$(BIN)/python -m bench.nodes_bench $(if $(filter-out 0,$(BENCH_QUICK)),--per-client 15)
 

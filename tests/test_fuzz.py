@@ -65,7 +65,8 @@ RAW_SEGMENT = st.one_of(
     st.binary(min_size=1, max_size=12).map(lambda raw: "".join(f"%{b:02X}" for b in raw)),
 )
 QUERY_NAMES = ["lang", "language", "occasion", "page", "day", "from", "before", "search", "next"]
-QUERY_NAMES += ["petition", "prisoner", "action"]
+QUERY_NAMES += ["petition", "prisoner", "action", "q", "status", "mail", "month", "sort"]
+QUERY_NAMES += ["per_page"]
 
 
 def _no_server_error(response: Any, what: str) -> None:

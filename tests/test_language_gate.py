@@ -268,6 +268,7 @@ NOT_PAGES = {
     "api.openapi": "JSON for programs",
     "api.petitions": "JSON for programs",
     "api.petition": "JSON for programs",
+    "api.prisoners": "JSON for programs",
     "letters.calendar_ics": "checked as a calendar feed below",
     "deliveries.photo": "an image (a hand-in's photo)",
     "sharing.image": "an image (the share-image tests check its language)",

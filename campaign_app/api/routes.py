@@ -1,4 +1,5 @@
-"""JSON endpoints: petitions and their counts, cacheable by browsers and proxies."""
+"""JSON endpoints: petitions and their counts, the prisoner registry; cacheable by browsers
+and proxies."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
@@ -21,6 +23,9 @@ from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition, SignatureSource
+from campaign_app.prisoners import forms as registry_forms
+from campaign_app.prisoners import service as prisoners_service
+from campaign_app.prisoners.models import Prisoner
 
 SOURCES = tuple(SignatureSource)
 
@@ -119,6 +124,103 @@ def petition(slug: str) -> ResponseReturnValue:
         }
 
     return _cached(f"petition:{slug}", build, current_app.config["COUNT_CACHE_SECONDS"])
+
+
+# Prisoners ------------------------------------------------------------------------------
+
+# What each parameter must be, for the 400 answer (the API speaks English).
+_PARAMETER_RULES = {
+    "q": f"at most {registry_forms.MAX_QUERY_LENGTH} characters",
+    "status": "one of imprisoned, transferred, released, unknown",
+    "mail": "yes or no",
+    "month": "a month number from 1 to 12",
+    "sort": "name or fewest-cards",
+    "page": f"a whole number from 1 to {registry_forms.MAX_PAGE}",
+    "per_page": f"a whole number from 1 to {registry_forms.MAX_PER_PAGE}",
+}
+
+
+def _site_url(path: str) -> str:
+    return f"{str(current_app.config['BASE_URL']).rstrip('/')}{path}"
+
+
+def prisoner_summary(prisoner: Prisoner) -> dict[str, Any]:
+    """The public facts of one prisoner, as the prisoner's page shows them."""
+    return {
+        "slug": prisoner.slug,
+        "name": prisoner.name_latin,
+        "names": {
+            "latin": {"given": prisoner.given_name_latin, "surname": prisoner.surname_latin},
+            "ru": {
+                "given": prisoner.given_name_ru,
+                "patronymic": prisoner.patronymic_ru,
+                "surname": prisoner.surname_ru,
+            },
+            "be": {
+                "given": prisoner.given_name_be,
+                "patronymic": prisoner.patronymic_be,
+                "surname": prisoner.surname_be,
+            },
+        },
+        "birth_date": prisoner.birth_date.isoformat() if prisoner.birth_date else None,
+        "status": prisoner.status.value,
+        "can_receive_mail": prisoner.can_receive_mail,
+        "mail_getting_through": prisoner.is_mail_getting_through,
+        "mail_note_as_of": (
+            prisoner.mail_note_as_of.isoformat() if prisoner.mail_note_as_of else None
+        ),
+        "card_languages": [language.value for language in prisoner.card_language_options],
+        "cards_sent": prisoner.cards_sent,
+        "url": _site_url(f"/prisoners/{prisoner.slug}"),
+    }
+
+
+def _bad_parameters(fields: dict[str, str]) -> ResponseReturnValue:
+    names = ", ".join(sorted(fields))
+    body = {"error": {"status": 400, "message": f"Invalid parameters: {names}", "fields": fields}}
+    return body, 400
+
+
+@bp.get("/prisoners")
+def prisoners() -> ResponseReturnValue:
+    """The public registry: the page's search, filters and order, page by page."""
+    form = registry_forms.RegistryForm(request.args)
+    page = registry_forms.parse_page(request.args.get("page"))
+    per_page = registry_forms.parse_per_page(request.args.get("per_page"))
+    invalid = {name: _PARAMETER_RULES[name] for name in form.errors} if not form.validate() else {}
+    if page is None:
+        invalid["page"] = _PARAMETER_RULES["page"]
+    if per_page is None:
+        invalid["per_page"] = _PARAMETER_RULES["per_page"]
+    if invalid or page is None or per_page is None:
+        return _bad_parameters(invalid)
+    filters = form.to_filters()
+    args = filters.query_args()
+
+    def link(number: int) -> str:
+        query = args | {"page": str(number)}
+        if per_page != registry_forms.PER_PAGE:
+            query["per_page"] = str(per_page)
+        return _site_url(f"/api/v1/prisoners?{urlencode(query)}")
+
+    def build() -> dict[str, Any]:
+        result = prisoners_service.search_registry(
+            filters, page, per_page, "en", with_addresses=False
+        )
+        if result.is_past_the_end:
+            abort(404)
+        return {
+            "prisoners": [prisoner_summary(prisoner) for prisoner in result.prisoners],
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "pages": result.pages,
+            "next": link(page + 1) if page < result.pages else None,
+            "previous": link(page - 1) if page > 1 else None,
+        }
+
+    key = "prisoners?" + urlencode([*sorted(args.items()), ("page", page), ("n", per_page)])
+    return _cached(key, build, current_app.config["COUNT_CACHE_SECONDS"])
 
 
 @cache

@@ -6,13 +6,17 @@ bp = Blueprint("prisoners", __name__, url_prefix="/prisoners", cli_group="prison
 
 
 def init_app(app: Flask) -> None:
-    """Register the public prisoner pages, the organiser's prisoner pages, and the name in
-    the reader's language as a template helper."""
+    """Register the public prisoner pages (the registry), the organiser's prisoner pages,
+    the commands, the cards-sent tally, and the name in the reader's language as a template
+    helper."""
     # Importing the module attaches its views to the blueprint.
     from campaign_app.prisoners import commands, routes  # noqa: F401
     from campaign_app.prisoners.names import local_name
     from campaign_app.prisoners.organise import import_routes  # noqa: F401
     from campaign_app.prisoners.organise.routes import bp as organise_bp
+    from campaign_app.prisoners.tallies import listen
+
+    listen()  # each card report counts on its prisoner (the registry's "fewest cards")
 
     app.register_blueprint(bp)
     app.register_blueprint(organise_bp)

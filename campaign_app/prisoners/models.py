@@ -11,12 +11,13 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign_app.campaigns.models import Campaign
 from campaign_app.db import Base, Translatable, UTCDateTime, enum_column, utcnow
 from campaign_app.institutions.models import Institution, split_lines, with_unit
+from campaign_app.prisoners.search_keys import name_key, plain_key
 
 
 class PrisonerStatus(enum.StrEnum):
@@ -24,6 +25,10 @@ class PrisonerStatus(enum.StrEnum):
     TRANSFERRED = "transferred"
     RELEASED = "released"
     UNKNOWN = "unknown"
+
+
+# The statuses in which a prisoner is held somewhere a card can be posted to.
+MAIL_STATUSES = (PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED)
 
 
 class AddressLanguage(enum.StrEnum):
@@ -47,6 +52,7 @@ class Prisoner(Translatable, Base):
     """
 
     __tablename__ = "prisoner"
+    __table_args__ = (Index("ix_prisoner_cards_sent", "cards_sent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -97,6 +103,13 @@ class Prisoner(Translatable, Base):
     placement_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The registry's search (search_keys): every name form folded to spelling-blind words,
+    # and the same words as typed; both set from the names whenever a prisoner is saved.
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_plain: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Cards reported sent ("I sent it"), all occasions: kept by prisoners.tallies as reports
+    # are stored, so that "fewest cards first" sorts without summing the reports.
+    cards_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     campaign: Mapped[Campaign] = relationship(back_populates="prisoners")
     addresses: Mapped[list[PrisonerAddress]] = relationship(
@@ -111,6 +124,27 @@ class Prisoner(Translatable, Base):
         cascade="all, delete-orphan",
         foreign_keys="PrisonerTransfer.prisoner_id",
     )
+
+    @property
+    def name_forms(self) -> tuple[str, ...]:
+        """Every name part in every script: what the registry's search looks through."""
+        return (
+            self.given_name_latin,
+            self.surname_latin,
+            self.given_name_ru,
+            self.patronymic_ru,
+            self.surname_ru,
+            self.given_name_be,
+            self.patronymic_be,
+            self.surname_be,
+        )
+
+    def refresh_search_keys(self) -> None:
+        """Set the search columns from the names (on every insert and update, see below)."""
+        # Before an insert, a name part left out is still None (its default comes later).
+        forms = [form or "" for form in self.name_forms]
+        self.search_key = name_key(forms)
+        self.search_plain = plain_key(forms)
 
     @property
     def name_latin(self) -> str:
@@ -152,7 +186,12 @@ class Prisoner(Translatable, Base):
 
     @property
     def accepts_mail(self) -> bool:
-        return self.status in {PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED}
+        return self.status in MAIL_STATUSES
+
+    @property
+    def can_receive_mail(self) -> bool:
+        """Held, and mail not known to be stopped (the registry's "can receive mail")."""
+        return self.accepts_mail and self.is_mail_getting_through is not False
 
     @property
     def latest_address(self) -> PrisonerAddress | PlacementAddress | None:
@@ -165,6 +204,13 @@ class Prisoner(Translatable, Base):
 
     def unit(self, language: AddressLanguage) -> str:
         return self.unit_be if language is AddressLanguage.BELARUSIAN else self.unit_ru
+
+
+@event.listens_for(Prisoner, "before_insert")
+@event.listens_for(Prisoner, "before_update")
+def _keep_search_keys(_mapper: object, _connection: object, prisoner: Prisoner) -> None:
+    # Whoever changes a name (organiser's form, import, demo, a script) keeps the keys true.
+    prisoner.refresh_search_keys()
 
 
 class PrisonerAddress(Translatable, Base):

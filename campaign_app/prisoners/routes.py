@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from campaign_app.db import utcnow
+from campaign_app.microcache import microcache
 from campaign_app.petitions import service as petitions_service
 from campaign_app.petitions.texts import petition_text
-from campaign_app.prisoners import bp, service
+from campaign_app.prisoners import bp, listing, service
+from campaign_app.prisoners.forms import PER_PAGE, RegistryForm, parse_page
 from campaign_app.prisoners.models import Prisoner
 
 if TYPE_CHECKING:
@@ -20,7 +22,40 @@ if TYPE_CHECKING:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return render_template("prisoners/index.html", prisoners=service.list_prisoners())
+    """The registry: search by any spelling, filters, pages; all in the query string."""
+    form = RegistryForm(request.args)
+    page = parse_page(request.args.get("page"))
+    if not form.validate() or page is None:
+        return render_template(
+            "prisoners/index.html", form=form, result=None, filters=None, bad_page=page is None
+        ), 400
+    filters = form.to_filters()
+    locale = str(get_locale())
+    if session.get("_flashes"):  # a message waits for this visitor: render it fresh
+        return _registry_page(form, filters, page, locale)
+    key = ("registry-page", locale, tuple(sorted(filters.query_args().items())), page)
+    cached: tuple[str, int] | None = microcache().get(key)
+    if cached is None:
+        cached = _registry_page(form, filters, page, locale)
+        microcache().set(key, cached)
+    return cached
+
+
+def _registry_page(
+    form: RegistryForm, filters: service.RegistryFilters, page: int, locale: str
+) -> tuple[str, int]:
+    result = service.search_registry(filters, page, PER_PAGE, locale)
+    html = render_template(
+        "prisoners/index.html",
+        form=form,
+        search_form=listing.search_form(form, filters, locale),
+        result=result,
+        entries=listing.entries(result.prisoners, locale),
+        filters=filters,
+        bad_page=False,
+    )
+    # Past the last page (a shared link to a list that has since shrunk): 404, with links.
+    return html, 404 if result.is_past_the_end else 200
 
 
 def render_prisoner_page(

@@ -1,14 +1,20 @@
-"""Prisoner queries."""
+"""Prisoner queries: single prisoners, a campaign's prisoners, and the public registry."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import selectinload
+import enum
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, extract, func, or_, select
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.extensions import db
 from campaign_app.petitions.service import PUBLIC_CAMPAIGN_STATES
-from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner, PrisonerStatus
+from campaign_app.prisoners.search_keys import query_words
 
 
 def public_prisoners() -> Select[Prisoner]:
@@ -48,3 +54,172 @@ def list_campaign_prisoners(campaign_id: int) -> list[Prisoner]:
 def list_prisoners() -> list[Prisoner]:
     """The public prisoners, by surname."""
     return list(db.session.scalars(public_prisoners().order_by(Prisoner.surname_latin)))
+
+
+# The public registry ---------------------------------------------------------------------
+
+
+class RegistrySort(enum.StrEnum):
+    NAME = "name"  # by surname in the reader's script; matches spelled as typed first
+    FEWEST_CARDS = "fewest-cards"  # fewest cards reported sent first, then by name
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    """What a visitor asked the registry for; the defaults list everyone by name.
+
+    Institution and region join here when prisoners have institutions: a field each, a
+    condition each in ``_conditions``, and the parameter in forms.FILTER_PARAMETERS.
+    """
+
+    q: str = ""
+    status: PrisonerStatus | None = None
+    mail: bool | None = None  # True: can receive mail; False: cannot now
+    month: int | None = None  # birthday month, 1-12
+    sort: RegistrySort = RegistrySort.NAME
+
+    def query_args(self) -> dict[str, str]:
+        """The query-string parameters that give these filters (defaults left out)."""
+        args = {
+            "q": self.q,
+            "status": self.status.value if self.status else "",
+            "mail": "" if self.mail is None else ("yes" if self.mail else "no"),
+            "month": str(self.month) if self.month else "",
+            "sort": self.sort.value if self.sort is not RegistrySort.NAME else "",
+        }
+        return {key: value for key, value in args.items() if value}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(set(self.query_args()) - {"sort"})
+
+
+@dataclass(frozen=True)
+class RegistryPage:
+    """One page of the registry: its prisoners, and where it sits in the whole list."""
+
+    prisoners: list[Prisoner]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def is_past_the_end(self) -> bool:
+        return self.page > self.pages
+
+    @property
+    def first_number(self) -> int:
+        """The position of the page's first prisoner in the list (1-based; 0 if none)."""
+        return (self.page - 1) * self.per_page + 1 if self.prisoners else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.prisoners) - 1 if self.prisoners else 0
+
+
+def can_receive_mail() -> ColumnElement[bool]:
+    """Prisoner.can_receive_mail in SQL: held, and mail not known to be stopped."""
+    return and_(
+        Prisoner.status.in_(MAIL_STATUSES),
+        or_(
+            Prisoner.is_mail_getting_through.is_(None),
+            Prisoner.is_mail_getting_through.is_(True),
+        ),
+    )
+
+
+def _contains_words(column: Any, words: list[str]) -> ColumnElement[bool]:
+    # Keys are " word word "; words hold letters and digits only, so nothing to escape.
+    return and_(*(column.like(f"% {word}%") for word in words))
+
+
+def _conditions(filters: RegistryFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    words = query_words(filters.q)
+    if filters.q and not words:
+        conditions.append(Prisoner.id.is_(None))  # only punctuation: nobody is called that
+    elif words:
+        conditions.append(_contains_words(Prisoner.search_key, [key for key, _ in words]))
+    if filters.status is not None:
+        conditions.append(Prisoner.status == filters.status)
+    if filters.mail is not None:
+        mail = can_receive_mail()
+        conditions.append(mail if filters.mail else ~mail)
+    if filters.month is not None:
+        conditions.append(extract("month", Prisoner.birth_date) == filters.month)
+    return conditions
+
+
+def _name_order(locale: str) -> list[Any]:
+    """Surname, then given name, in the script the reader reads the names in."""
+    scripts = {"ru": ("ru", "be"), "be": ("be", "ru")}.get(locale, ())
+
+    def in_script(part: str) -> Any:
+        forms = [func.nullif(getattr(Prisoner, f"{part}_{s}"), "") for s in scripts]
+        latin = getattr(Prisoner, f"{part}_latin")
+        return func.coalesce(*forms, latin) if forms else latin
+
+    return [in_script("surname"), in_script("given_name")]
+
+
+def _order(filters: RegistryFilters, locale: str) -> list[Any]:
+    if filters.sort is RegistrySort.FEWEST_CARDS:
+        return [Prisoner.cards_sent, *_name_order(locale), Prisoner.id]
+    words = query_words(filters.q)
+    if words:
+        as_typed = _contains_words(Prisoner.search_plain, [plain for _, plain in words])
+        return [case((as_typed, 0), else_=1), *_name_order(locale), Prisoner.id]
+    return [*_name_order(locale), Prisoner.id]
+
+
+# Long texts the list never shows.
+_LIST_OPTIONS = (
+    contains_eager(Prisoner.campaign),
+    defer(Prisoner.bio),
+    defer(Prisoner.interests),
+    defer(Prisoner.mail_note),
+    defer(Prisoner.translations),
+    defer(Prisoner.search_key),
+    defer(Prisoner.search_plain),
+)
+
+
+def search_registry(
+    filters: RegistryFilters, page: int, per_page: int, locale: str, with_addresses: bool = True
+) -> RegistryPage:
+    """One page of the public prisoners matching ``filters``, in a stable order (every
+    ordering ends with the id), with their campaigns and (unless told not to: the API shows
+    none) their addresses loaded.
+
+    The first query sorts only ids (and counts the matches in the same pass: a window
+    count); the second loads the page's prisoners. Sorting whole rows made SQLite carry
+    every column of 1,500 prisoners through the sort. A page past the end, which has no
+    rows to carry the count, counts on its own."""
+    conditions = _conditions(filters)
+    public = (Campaign.state.in_(PUBLIC_CAMPAIGN_STATES), *conditions)
+    rows = db.session.execute(
+        select(Prisoner.id, func.count().over())
+        .join(Campaign)
+        .where(*public)
+        .order_by(*_order(filters, locale))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not rows:
+        total = db.session.scalar(select(func.count(Prisoner.id)).join(Campaign).where(*public))
+        return RegistryPage([], int(total or 0), page, per_page)
+    ids = [row[0] for row in rows]
+    loaded = {
+        prisoner.id: prisoner
+        for prisoner in db.session.scalars(
+            public_prisoners()
+            .where(Prisoner.id.in_(ids))
+            .options(*_LIST_OPTIONS)
+            .options(*([selectinload(Prisoner.addresses)] if with_addresses else []))
+        )
+    }
+    return RegistryPage([loaded[i] for i in ids if i in loaded], int(rows[0][1]), page, per_page)

@@ -4,7 +4,7 @@ Officials a campaign writes to, their letter templates per language, appeals rep
 and supporters' anonymous "I got a reply" reports (no content, no name).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-05 19:10:00
 
 """
@@ -15,7 +15,7 @@ import campaign_app.db
 
 
 revision = '0017'
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
