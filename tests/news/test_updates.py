@@ -266,6 +266,28 @@ def test_approval_needs_a_test_of_the_latest_version(app, client):
     assert approved.details["own_update"] is True
 
 
+def test_just_after_asking_for_a_test_the_page_says_it_is_on_its_way(app, client):
+    petition = make_petition()
+    log_in(client, make_user(role=Role.ADMIN))
+    assert write_update(client, petition, {"en": EN}).status_code == 302
+    news = latest_update(petition)
+    response = post_on_update_page(client, news.id, "test")
+    # Before the worker has sent it, the page neither asks for a test again nor offers the
+    # approval yet: it says the test is being sent and reloads itself.
+    waiting = client.get(response.location)
+    page = text_of(waiting)
+    assert "Your test is being sent" in page
+    assert "Send a test of this version first" not in page
+    assert "Approve and send" not in page
+    assert '<meta http-equiv="refresh" content="5">' in waiting.get_data(as_text=True)
+    run_queue(app)
+    db.session.expire_all()  # the worker's write, as the next request would read it
+    sent = client.get(response.location)
+    assert "Approve and send" in text_of(sent)
+    assert "Your test is being sent" not in text_of(sent)
+    assert 'http-equiv="refresh"' not in sent.get_data(as_text=True)
+
+
 def test_the_limit_of_updates_per_petition_is_kept_with_a_clear_message(app, client):
     app.config["NEWS_MAX_UPDATES_PER_PETITION"] = 1
     petition = make_petition()
