@@ -309,6 +309,19 @@ def test_the_limit_of_updates_per_petition_is_kept_with_a_clear_message(app, cli
     assert "no more can be written" in index and "Write an update" not in index
 
 
+def test_the_list_of_updates_names_each_in_the_organisers_language(app, client):
+    petition = _petition_in_two_languages()
+    log_in(client, make_user(campaigns=(petition.campaign,)))
+    assert write_update(client, petition, {"en": EN, "ru": RU}).status_code == 302
+    url = f"/organise/petitions/{petition.id}/news"
+    assert "Ales was visited in prison" in text_of(client.get(url))
+    russian = client.get(f"{url}?lang=ru").get_data(as_text=True)
+    assert 'lang="ru">Алеся навестили в колонии</a>' in russian
+    # Belarusian was not written: the petition's own language, marked as such.
+    belarusian = client.get(f"{url}?lang=be").get_data(as_text=True)
+    assert 'lang="en">Ales was visited in prison</a>' in belarusian
+
+
 def test_the_neutral_subject_does_not_name_the_cause(app, client, mailbox):
     petition = make_petition()
     news_signer(petition, email="careful@example.org")
