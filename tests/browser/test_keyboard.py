@@ -17,7 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.commits]
 # The controls of the signing form, in order: the radio group is one Tab stop (its checked
 # option); the arrow keys move inside it.
 # "news" is the optional "Send me news" box after the consent.
-SIGN_FORM_STOPS = ["first_name", "last_name", "email", "country", "city", "display-0"] + [
+SIGN_FORM_STOPS = [
+    "first_name",
+    "last_name",
+    "email",
+    "country",
+    "city",
+    "display-0",
     "consent",
     "news",
 ]
