@@ -183,4 +183,6 @@ def sent(slug: str) -> ResponseReturnValue:
         ),
         "success",
     )
-    return redirect(url_for(".compose_form", slug=target.slug, _anchor="appeal-sent-heading"), 303)
+    # To the thanks at the top of the content (the form's own #appeal-sent-heading would
+    # carry over to a redirect without a fragment of its own, out of sight of the thanks).
+    return redirect(url_for(".compose_form", slug=target.slug, _anchor="main"), 303)

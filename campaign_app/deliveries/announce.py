@@ -59,7 +59,8 @@ def announcement(delivery: Delivery, petition_url: str, locale: str) -> Announce
             lines.append(_("They were addressed to %(recipient)s.", recipient=delivery.recipient))
         lines.append(_outcome_sentence(delivery.outcome))
         body = " ".join(lines)
-        body += "\n\n" + _("Photos and the whole story: %(url)s", url=petition_url)
+        # <…>: a Markdown autolink, so that the page and the HTML e-mail show a link.
+        body += "\n\n" + _("Photos and the whole story: %(url)s", url=f"<{petition_url}>")
         body += "\n\n" + _("Thank you for signing.")
         return Announcement(
             subject=_("The signatures were handed in: %(place)s", place=delivery.place),

@@ -57,4 +57,5 @@ def report(prisoner_slug: str) -> ResponseReturnValue:
         show_errors(form, error)
         return _render(prisoner, form, 400)
     flash(_("Thank you: the reply is counted. Nothing about you or the letter is kept."), "success")
-    return redirect(url_for("prisoners.show", slug=prisoner.slug, _anchor="replies-heading"), 303)
+    # The top of the page, where the thanks is shown (as after "I sent it" for cards).
+    return redirect(url_for("prisoners.show", slug=prisoner.slug), 303)

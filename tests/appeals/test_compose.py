@@ -76,6 +76,24 @@ def test_the_preview_fills_in_the_supporter_and_the_prisoner(app, client, demo):
     assert "Амстердам, " in page and "Анна Петрова" in page
 
 
+def test_the_answer_opens_where_the_preview_or_the_mistakes_are(app, client, demo):
+    """The composer posts to #appeal-result: the preview when it worked, the list of mistakes
+    when not (on a phone both are far below the top of the page)."""
+    form = client.get(PAGE).get_data(as_text=True)
+    assert f'action="{PAGE}#appeal-result"' in form
+    assert 'id="appeal-result"' not in form
+    preview = compose(client).get_data(as_text=True)
+    assert preview.count('id="appeal-result"') == 1
+    assert re.search(r'<section[^>]*id="appeal-result"[^>]*>\s*<h2 id="preview-heading"', preview)
+    mistakes = compose(client, name="")
+    assert mistakes.status_code == 400
+    html = mistakes.get_data(as_text=True)
+    assert html.count('id="appeal-result"') == 1
+    assert "Please give your name: an appeal is signed." in html.split('id="appeal-result"')[1]
+    # "I sent it" with a mistake opens at its own box.
+    assert f'action="{PAGE}/sent#appeal-sent-heading"' in form
+
+
 def test_the_mailto_link_decodes_to_the_subject_and_text(app, client, demo):
     response = compose(client, language="en", name="Anna Peters", city="Leiden")
     link = mailto_of(response)
@@ -187,6 +205,8 @@ def test_i_sent_it_counts_per_target(app, client, demo):
     token = csrf_token(client, PAGE)
     response = client.post(sent_url, data={"csrf_token": token, "count": "2", "sent_by": "email"})
     assert response.status_code == 303
+    # The thanks is at the top of the content: the redirect opens there, not further down.
+    assert response.headers["Location"].endswith("#main")
     page = text_of(client.get(response.headers["Location"]))
     assert "Thank you: 2 appeals are now counted." in page
     assert "2 appeals reported sent" in page
@@ -194,7 +214,9 @@ def test_i_sent_it_counts_per_target(app, client, demo):
         sent_url, data={"csrf_token": token, "count": "1", "sent_by": "post", "country": "NL"}
     )
     assert "3 appeals reported sent" in text_of(client.get("/appeals/"))
-    assert "0 appeals reported sent" in text_of(client.get("/appeals/president-administration"))
+    assert "No appeal reported sent yet: yours can be the first." in text_of(
+        client.get("/appeals/president-administration")
+    )
     rows = db.session.scalars(select(AppealSent).order_by(AppealSent.id)).all()
     assert [(r.count, r.sent_by, r.sender_country) for r in rows] == [
         (2, SentBy.EMAIL, None),

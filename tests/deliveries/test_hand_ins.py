@@ -100,6 +100,8 @@ def test_an_organiser_records_a_hand_in_with_a_photo_and_publishes_it(app, clien
     assert "<strong>into the mailbox</strong>" in page.get_data(as_text=True)
     [(src, alt)] = PHOTO_SRC.findall(page.get_data(as_text=True))
     assert alt == "Supporters with boxes of signatures at the embassy door"
+    # Shown small in the grid, it opens at full size.
+    assert f'<a href="{src}"><img src="{src}"' in page.get_data(as_text=True)
 
     served = public.get(src)
     assert served.status_code == 200

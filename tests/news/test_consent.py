@@ -54,10 +54,13 @@ def test_ticking_the_box_stores_the_time_and_the_wordings_version(app, client, m
     signature = _signature("news@example.org")
     assert signature.news_consent_at is not None
     assert signature.news_consent_version == NEWS_CONSENT_VERSION
-    # The confirmation e-mail already says how to stop the news.
+    # The confirmation e-mail already says how to stop the news, one blank line after the
+    # rest (not two).
     app.extensions["campaign_outbox"].drain()
     [message] = mailbox.to("news@example.org")
     assert unsubscribe_path(message).startswith("/news/unsubscribe/")
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert "deleted.\n\nYou asked for news about this petition. To stop it" in text
 
 
 def test_the_form_and_the_quick_path_read_the_box_alike(app):

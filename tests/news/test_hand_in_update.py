@@ -28,6 +28,13 @@ def test_a_published_hand_in_is_the_first_draft_of_an_update_in_each_language(cl
     assert "They refused to receive them." in html
     # The Russian text of the same update is in Russian.
     assert "Подписи переданы" in html
+    # The link to the photos is a Markdown autolink to the hand-in on the petition's page, so
+    # that the update's page and the HTML e-mail show it as a link.
+    link = f"http://localhost/petitions/{petition.slug}#hand-in-{delivery.id}"
+    assert f"Photos and the whole story: &lt;{link}&gt;" in html
+    from campaign_app.markdown import render_markdown
+
+    assert f'<a href="{link}"' in render_markdown(f"Photos: <{link}>")
 
 
 def test_a_draft_hand_in_or_another_petitions_prefills_nothing(client):

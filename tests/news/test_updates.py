@@ -266,6 +266,28 @@ def test_approval_needs_a_test_of_the_latest_version(app, client):
     assert approved.details["own_update"] is True
 
 
+def test_just_after_asking_for_a_test_the_page_says_it_is_on_its_way(app, client):
+    petition = make_petition()
+    log_in(client, make_user(role=Role.ADMIN))
+    assert write_update(client, petition, {"en": EN}).status_code == 302
+    news = latest_update(petition)
+    response = post_on_update_page(client, news.id, "test")
+    # Before the worker has sent it, the page neither asks for a test again nor offers the
+    # approval yet: it says the test is being sent and reloads itself.
+    waiting = client.get(response.location)
+    page = text_of(waiting)
+    assert "Your test is being sent" in page
+    assert "Send a test of this version first" not in page
+    assert "Approve and send" not in page
+    assert '<meta http-equiv="refresh" content="5">' in waiting.get_data(as_text=True)
+    run_queue(app)
+    db.session.expire_all()  # the worker's write, as the next request would read it
+    sent = client.get(response.location)
+    assert "Approve and send" in text_of(sent)
+    assert "Your test is being sent" not in text_of(sent)
+    assert 'http-equiv="refresh"' not in sent.get_data(as_text=True)
+
+
 def test_the_limit_of_updates_per_petition_is_kept_with_a_clear_message(app, client):
     app.config["NEWS_MAX_UPDATES_PER_PETITION"] = 1
     petition = make_petition()
@@ -285,6 +307,19 @@ def test_the_limit_of_updates_per_petition_is_kept_with_a_clear_message(app, cli
     assert len(list_updates(petition.id)) == 1
     index = text_of(client.get(f"/organise/petitions/{petition.id}/news"))
     assert "no more can be written" in index and "Write an update" not in index
+
+
+def test_the_list_of_updates_names_each_in_the_organisers_language(app, client):
+    petition = _petition_in_two_languages()
+    log_in(client, make_user(campaigns=(petition.campaign,)))
+    assert write_update(client, petition, {"en": EN, "ru": RU}).status_code == 302
+    url = f"/organise/petitions/{petition.id}/news"
+    assert "Ales was visited in prison" in text_of(client.get(url))
+    russian = client.get(f"{url}?lang=ru").get_data(as_text=True)
+    assert 'lang="ru">Алеся навестили в колонии</a>' in russian
+    # Belarusian was not written: the petition's own language, marked as such.
+    belarusian = client.get(f"{url}?lang=be").get_data(as_text=True)
+    assert 'lang="en">Ales was visited in prison</a>' in belarusian
 
 
 def test_the_neutral_subject_does_not_name_the_cause(app, client, mailbox):

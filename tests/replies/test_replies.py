@@ -40,6 +40,8 @@ def test_a_reply_is_stored_without_personal_data_and_counted_by_month(app, clien
 
     response = report(client)
     assert response.status_code == 303
+    # The prisoner page opens at its top, where the thanks is (not further down at the box).
+    assert "#" not in response.headers["Location"]
     page = text_of(client.get(response.headers["Location"]))
     assert "Thank you: the reply is counted." in page
     assert "1 supporter reported a reply · the last in October 2012" in page

@@ -123,7 +123,9 @@ def _hand_in_texts(petition: Petition, languages: list[str]) -> dict[str, Any]:
     delivery = deliveries_service.get_delivery(delivery_id) if delivery_id else None
     if delivery is None or delivery.petition_id != petition.id or not delivery.is_published:
         return {}
-    url = url_for("petitions.show", slug=petition.slug, _external=True)
+    url = url_for(
+        "petitions.show", slug=petition.slug, _external=True, _anchor=f"hand-in-{delivery.id}"
+    )
     return {locale: announcement(delivery, url, locale) for locale in languages}
 
 
@@ -193,6 +195,8 @@ def _show(update: NewsUpdate, petition: Petition, status: int = 200) -> Response
         previews=[_preview(update, petition, t.locale) for t in update.texts],
         progress=service.progress(update.id) if update.state is not UpdateState.DRAFT else None,
         test_is_current=service.test_is_current(update),
+        # Just asked for a test (the worker sends it in a moment): say so, not "send a test".
+        test_pending=request.args.get("test") == "sent" and not service.test_is_current(update),
         may_approve=current_user().is_admin,
         may_write_more=service.may_write_more(petition.id),
         limit_message=_limit_message(),
@@ -209,8 +213,8 @@ def send_test(update_id: int) -> ResponseReturnValue:
             _("A test is on its way to %(address)s, one e-mail per language.", address=address),
             "success",
         )
-    else:
-        flash(_("The test could not be queued. Please try again in a minute."), "error")
+        return redirect(url_for(".show", update_id=update.id, test="sent"))
+    flash(_("The test could not be queued. Please try again in a minute."), "error")
     return redirect(url_for(".show", update_id=update.id))
 
 
