@@ -68,15 +68,6 @@ class Client:
 
 
 @dataclass(frozen=True)
-class PublicSigner:
-    """A signer as shown in public lists: only what they agreed to show."""
-
-    first_name: str
-    country: str
-    confirmed_at: datetime
-
-
-@dataclass(frozen=True)
 class SigningWindow:
     """The little the signing path needs to know about a petition (no ORM load)."""
 
@@ -178,29 +169,6 @@ def get_counts(petition: Petition) -> Counts:
 def get_total(petition_id: int) -> int:
     """Confirmed signatures of a petition in all (one sum over the counter shards)."""
     return counting.read_total(db.session.connection(), petition_id)
-
-
-_LATEST_PUBLIC_SIGNERS = (
-    select(Signature.first_name, Signature.country, Signature.confirmed_at)
-    .where(
-        Signature.petition_id == bindparam("petition_id"),
-        Signature.state == SignatureState.CONFIRMED,
-        Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
-        Signature.erased_at.is_(None),
-    )
-    .order_by(Signature.confirmed_at.desc())
-    .limit(bindparam("limit"))
-)
-
-
-def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
-    """The most recent confirmed signers who chose to be shown, newest first (never erased)."""
-    if petition.anonymised_at is not None:  # every row is erased: skip the scan
-        return []
-    rows = db.session.execute(
-        _LATEST_PUBLIC_SIGNERS, {"petition_id": petition.id, "limit": limit}
-    ).all()
-    return [PublicSigner(first, country, at) for first, country, at in rows if at is not None]
 
 
 # Use cases ----------------------------------------------------------------------------
