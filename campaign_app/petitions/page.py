@@ -38,6 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from campaign_app.campaigns.models import Campaign, CampaignState
@@ -62,6 +63,7 @@ VersionPart = Callable[[ColumnElement[int], ColumnElement[int]], Sequence[Column
 _PARTS = "petition_page_version_parts"
 _QUERY = "petition_page_query"
 _SHELLS = "petition_page_shells"
+_LIVE_PARTS = "petition_page_live_parts"
 # Shells are keyed by version: old versions simply age out.
 SHELLS_KEPT = 256
 SHELL_SECONDS = 86400
@@ -144,8 +146,23 @@ def _page_query(app: Flask) -> Select[Any]:
     return query
 
 
+def _read_without_transaction() -> None:
+    """On PostgreSQL, let this request's session read in autocommit when it has not begun a
+    transaction yet: the page only reads, and BEGIN and the ROLLBACK at the request's end
+    were two of its four round trips. Each statement still reads a consistent snapshot; the
+    shell is never older than the version it is kept under, as the version is read first.
+    (The connection's isolation level is put back when it returns to the pool.)"""
+    session = db.session()
+    if session.in_transaction():
+        return
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def page_state(slug: str) -> PageState | None:
     """The public petition ``slug`` with its content version, or None (not public)."""
+    _read_without_transaction()
     row = db.session.execute(_page_query(current_app), {"slug": slug}).first()
     if row is None:
         return None
@@ -178,6 +195,8 @@ class Live:
 
     counts: Counts
     signers: list[PublicSigner]
+    # The rows both were made from: equal keys, equal counts and signers.
+    key: Hashable = None
 
 
 _LIVE_STATEMENTS: dict[str, Any] = {}
@@ -237,28 +256,29 @@ def read_live(petition: PageState, limit: int) -> Live:
     who chose to be shown (never erased), newest first: one round trip."""
     counts_only, both = _live_statements()
     if petition.anonymised_at is not None or limit <= 0:  # every row is erased: no scan
-        return Live(counts_from(db.session.execute(counts_only, {"petition_id": petition.id})), [])
+        rows = db.session.execute(counts_only, {"petition_id": petition.id}).all()
+        return Live(counts_from(rows), [], key=("counts", *map(tuple, rows)))
     rows = db.session.execute(both, {"petition_id": petition.id, "limit": limit}).all()
     counts = counts_from((r[3], r[2], r[4]) for r in rows if r[0] == "c")
     signers = [PublicSigner(r[1], r[2], r[5]) for r in rows if r[0] == "s" and r[5] is not None]
     signers.sort(key=lambda signer: signer.confirmed_at, reverse=True)
-    return Live(counts, signers)
+    return Live(counts, signers, key=tuple(map(tuple, rows)))
 
 
 class Shells:
-    """Rendered shells by key, a few hundred at most, each for a day at most."""
+    """Rendered HTML by key, a few hundred at most, each for a day at most."""
 
     def __init__(self) -> None:
         from cachetools import TTLCache
 
-        self._store: TTLCache[Hashable, str] = TTLCache(maxsize=SHELLS_KEPT, ttl=SHELL_SECONDS)
+        self._store: TTLCache[Hashable, Any] = TTLCache(maxsize=SHELLS_KEPT, ttl=SHELL_SECONDS)
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
             return self._store.get(key)
 
-    def set(self, key: Hashable, html: str) -> None:
+    def set(self, key: Hashable, html: Any) -> None:
         with self._lock:
             self._store[key] = html
 
@@ -268,9 +288,21 @@ class Shells:
 
 
 def shells(app: Flask) -> Shells:
-    kept: Shells | None = app.extensions.get(_SHELLS)
+    """The page's shells, by petition, language, host, content version and open or not."""
+    return _kept(app, _SHELLS)
+
+
+def live_parts(app: Flask) -> Shells:
+    """The page's live parts as last rendered, by language, open or not, goal and the very
+    rows they were made from (see ``Live.key``): a page read while nobody signed renders
+    them once."""
+    return _kept(app, _LIVE_PARTS)
+
+
+def _kept(app: Flask, name: str) -> Shells:
+    kept: Shells | None = app.extensions.get(name)
     if kept is None:
-        kept = app.extensions[_SHELLS] = Shells()
+        kept = app.extensions[name] = Shells()
     return kept
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import (
     abort,
@@ -65,18 +66,28 @@ def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tup
     if form is None and not session.get("_flashes"):  # a message for this visitor: fresh
         key = (slug, str(get_locale()), request.host_url, state.version, is_open, has_opened)
         shells = page.shells(current_app)
-        shell = shells.get(key)
+        shell: str | None = shells.get(key)
         if shell is None:
             shell = _render_shell(slug, None, is_open, has_opened)
             shells.set(key, shell)
     else:
         shell = _render_shell(slug, form, is_open, has_opened)
     live = page.read_live(state, current_app.config["LATEST_SIGNERS_SHOWN"])
-    parts = current_app.jinja_env.get_template("petitions/_live.html").module
+    live_key = (str(get_locale()), is_open, state.goal, live.key)
+    kept = page.live_parts(current_app)
+    parts: tuple[str, str, str] | None = kept.get(live_key)
+    if parts is None:
+        macros: Any = current_app.jinja_env.get_template("petitions/_live.html").module
+        parts = (
+            str(macros.progress_box(state, live.counts, is_open)),
+            str(macros.countries(live.counts)),
+            str(macros.latest_signers(live.signers)),
+        )
+        kept.set(live_key, parts)
     html = (
-        shell.replace(page.SLOTS["progress"], str(parts.progress_box(state, live.counts, is_open)))  # type: ignore[attr-defined]
-        .replace(page.SLOTS["countries"], str(parts.countries(live.counts)))  # type: ignore[attr-defined]
-        .replace(page.SLOTS["signers"], str(parts.latest_signers(live.signers)))  # type: ignore[attr-defined]
+        shell.replace(page.SLOTS["progress"], parts[0])
+        .replace(page.SLOTS["countries"], parts[1])
+        .replace(page.SLOTS["signers"], parts[2])
     )
     return html, status
 

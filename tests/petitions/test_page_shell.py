@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.db import utcnow
 from campaign_app.deliveries.models import DeliveryPhoto
@@ -183,3 +185,31 @@ def test_counts_and_signers_are_live_under_a_reused_shell(client):
     _edited(petition)
     page = _page(client, petition)
     assert "2 confirmed signatures" in page and "Olga" not in page
+
+
+# Commits: each request gets its own session on the engine, as in production (on PostgreSQL
+# the page then reads without a transaction), and an edit by another request shows at once.
+@pytest.mark.commits
+def test_the_page_on_committed_data_follows_edits_and_signatures(make_app):
+    app = make_app(MICROCACHE_SECONDS=0)
+    with app.app_context():
+        petition = make_petition(title="Before the edit")
+        slug, petition_id = petition.slug, petition.id
+        db.session.commit()
+    client = app.test_client()
+    assert "Before the edit" in text_of(client.get(f"/petitions/{slug}"))
+    with app.app_context():
+        found = db.session.get(Petition, petition_id)
+        assert found is not None
+        found.title = "After the edit"
+        make_signature(found, first_name="Jonas", country="LT")
+        db.session.commit()
+    page = text_of(client.get(f"/petitions/{slug}"))
+    assert "After the edit" in page and "1 confirmed signature" in page
+    assert "Jonas, Lithuania" in page
+    # The same request can still write afterwards: the page's reads left no transaction open.
+    with app.app_context():
+        assert client.get(f"/petitions/{slug}").status_code == 200
+        make_signature(db.session.get(Petition, petition_id), first_name="Rasa")
+        db.session.commit()
+    assert "Rasa" in text_of(client.get(f"/petitions/{slug}"))
