@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Select, Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager
 
@@ -92,47 +93,56 @@ class Confirmation:
 
 
 # Prebuilt with a bound parameter (building a statement per request cost more than running
-# it); the campaign comes with the petition, as every page shows something of it.
-_PUBLIC_PETITION = (
-    select(Petition)
-    .join(Petition.campaign)
-    .options(contains_eager(Petition.campaign))
-    .where(
-        Petition.slug == bindparam("slug"),
-        Petition.state != PetitionState.DRAFT,
-        # Two plain compares rather than IN: an IN list is expanded again on every execution.
-        Campaign.state != CampaignState.DRAFT,
-        Campaign.state != CampaignState.ARCHIVED,
+# it); the campaign comes with the petition, as every page shows something of it. Each
+# statement here is built on first use, not at import: building this one configures every
+# mapper, which a command like `flask --help` never needs.
+@cache
+def _public_petition() -> Select[Any]:
+    return (
+        select(Petition)
+        .join(Petition.campaign)
+        .options(contains_eager(Petition.campaign))
+        .where(
+            Petition.slug == bindparam("slug"),
+            Petition.state != PetitionState.DRAFT,
+            # Two plain compares rather than IN: an IN list is expanded again on every execution.
+            Campaign.state != CampaignState.DRAFT,
+            Campaign.state != CampaignState.ARCHIVED,
+        )
     )
-)
 
 
 def get_public_petition(slug: str) -> Petition | None:
     """A petition anyone may see: not a draft, in a campaign that is neither draft nor archived."""
-    return db.session.scalar(_PUBLIC_PETITION, {"slug": slug})
+    petition: Petition | None = db.session.scalar(_public_petition(), {"slug": slug})
+    return petition
 
 
 _PETITION_TABLE = cast(Table, Petition.__table__)
 _CAMPAIGN_TABLE = cast(Table, Campaign.__table__)
+
+
 # Prebuilt with a bound parameter: building the statement per request cost more than running it.
-_SIGNING_WINDOW = select(
-    _PETITION_TABLE.c.id,
-    _PETITION_TABLE.c.state,
-    _PETITION_TABLE.c.opens_at,
-    _PETITION_TABLE.c.closes_at,
-).where(
-    _PETITION_TABLE.c.slug == bindparam("slug"),
-    _PETITION_TABLE.c.state != PetitionState.DRAFT,
-    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
-    # Two plain compares rather than IN: an IN list is expanded again on every execution.
-    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
-    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
-)
+@cache
+def _signing_window() -> Select[Any]:
+    return select(
+        _PETITION_TABLE.c.id,
+        _PETITION_TABLE.c.state,
+        _PETITION_TABLE.c.opens_at,
+        _PETITION_TABLE.c.closes_at,
+    ).where(
+        _PETITION_TABLE.c.slug == bindparam("slug"),
+        _PETITION_TABLE.c.state != PetitionState.DRAFT,
+        _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+        # Two plain compares rather than IN: an IN list is expanded again on every execution.
+        _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+        _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
+    )
 
 
 def get_signing_window(slug: str) -> SigningWindow | None:
     """Id, state and dates of a public petition, read as plain columns (the hot path)."""
-    row = db.session.execute(_SIGNING_WINDOW, {"slug": slug}).first()
+    row = db.session.execute(_signing_window(), {"slug": slug}).first()
     return None if row is None else SigningWindow(*row)
 
 
@@ -177,7 +187,11 @@ def get_total(petition_id: int) -> int:
 # Built once: a Core INSERT .. RETURNING on the table, so the hot path skips the ORM's
 # per-call statement building (it cost more than the insert itself).
 _SIGNATURE_TABLE = cast(Table, Signature.__table__)
-_INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
+
+
+@cache
+def _insert_signature() -> Any:
+    return _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
 def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
@@ -218,7 +232,7 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         "news_consent_version": data.news_consent_version,
     }
     try:
-        signature_id: int | None = db.session.execute(_INSERT_SIGNATURE, row).scalar_one()
+        signature_id: int | None = db.session.execute(_insert_signature(), row).scalar_one()
         db.session.commit()
         log.info("Signature %s pending on petition %s", signature_id, petition_id)
     except IntegrityError:
@@ -254,31 +268,37 @@ def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | N
 
 # The signature with what confirming needs of its petition, in one prebuilt query; a
 # petition that is not public (draft, or its campaign draft or archived) finds nothing.
-_SIGNATURE_TO_CONFIRM = select(
-    _SIGNATURE_TABLE.c.state,
-    _PETITION_TABLE.c.id,
-    _PETITION_TABLE.c.state,
-    _PETITION_TABLE.c.opens_at,
-    _PETITION_TABLE.c.closes_at,
-).where(
-    _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
-    _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
-    _PETITION_TABLE.c.slug == bindparam("slug"),
-    _PETITION_TABLE.c.state != PetitionState.DRAFT,
-    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
-    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
-    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
-)
-# The WHERE on state makes concurrent clicks (scanner + person) count once.
-_CONFIRM_PENDING = (
-    update(_SIGNATURE_TABLE)
-    .where(
+@cache
+def _signature_to_confirm() -> Select[Any]:
+    return select(
+        _SIGNATURE_TABLE.c.state,
+        _PETITION_TABLE.c.id,
+        _PETITION_TABLE.c.state,
+        _PETITION_TABLE.c.opens_at,
+        _PETITION_TABLE.c.closes_at,
+    ).where(
         _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
-        _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+        _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
+        _PETITION_TABLE.c.slug == bindparam("slug"),
+        _PETITION_TABLE.c.state != PetitionState.DRAFT,
+        _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+        _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+        _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
     )
-    .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
-    .returning(_SIGNATURE_TABLE.c.country)
-)
+
+
+# The WHERE on state makes concurrent clicks (scanner + person) count once.
+@cache
+def _confirm_pending() -> Any:
+    return (
+        update(_SIGNATURE_TABLE)
+        .where(
+            _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+            _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+        )
+        .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
+        .returning(_SIGNATURE_TABLE.c.country)
+    )
 
 
 def confirm(slug: str, token: str) -> Confirmation:
@@ -292,7 +312,7 @@ def confirm(slug: str, token: str) -> Confirmation:
     # do for them and cost as much as the statements.
     connection = db.session.connection()
     row = connection.execute(
-        _SIGNATURE_TO_CONFIRM, {"signature_id": signature_id, "slug": slug}
+        _signature_to_confirm(), {"signature_id": signature_id, "slug": slug}
     ).first()
     if row is None:
         raise InvalidToken()
@@ -305,7 +325,7 @@ def confirm(slug: str, token: str) -> Confirmation:
     if not accepts_signatures(petition_state, opens_at, closes_at, now):
         raise PetitionNotOpen()
     country = connection.execute(
-        _CONFIRM_PENDING, {"signature_id": signature_id, "now": now}
+        _confirm_pending(), {"signature_id": signature_id, "now": now}
     ).scalar_one_or_none()
     if country is not None:
         counting.add_to_count(
