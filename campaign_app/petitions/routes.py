@@ -251,7 +251,7 @@ def confirm(slug: str, token: str) -> ResponseReturnValue:
     return render_template(
         "petitions/confirmed.html",
         steps=_next_steps(slug),
-        total=service.get_total(confirmation.petition_id),
+        total=confirmation.total,
         is_new=confirmation.is_new,
     )
 

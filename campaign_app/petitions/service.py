@@ -83,10 +83,12 @@ class SigningWindow:
 
 @dataclass(frozen=True)
 class Confirmation:
-    """A confirmation link opened: the petition it counts on, and whether it counted now."""
+    """A confirmation link opened: the petition it counts on, whether it counted now, and
+    the petition's confirmed signatures in all, this one included."""
 
     petition_id: int
     is_new: bool
+    total: int
 
 
 # Queries ------------------------------------------------------------------------------
@@ -174,11 +176,6 @@ def petition_titles(petition_ids: list[int], locale: str) -> dict[int, str]:
 def get_counts(petition: Petition) -> Counts:
     """Confirmed signatures in total and by country, from the counter shards."""
     return counting.read_counts(db.session, petition.id)
-
-
-def get_total(petition_id: int) -> int:
-    """Confirmed signatures of a petition in all (one sum over the counter shards)."""
-    return counting.read_total(db.session.connection(), petition_id)
 
 
 # Use cases ----------------------------------------------------------------------------
@@ -318,7 +315,7 @@ def confirm(slug: str, token: str) -> Confirmation:
         raise InvalidToken()
     state, petition_id, petition_state, opens_at, closes_at = row
     if state == SignatureState.CONFIRMED:
-        return Confirmation(petition_id, is_new=False)
+        return Confirmation(petition_id, False, counting.read_total(connection, petition_id))
     if state == SignatureState.INVALIDATED:
         raise InvalidToken()
     now = utcnow()
@@ -331,10 +328,13 @@ def confirm(slug: str, token: str) -> Confirmation:
         counting.add_to_count(
             connection, petition_id, country, current_app.config["COUNTER_SHARDS"], confirmed_at=now
         )
+    # The total the page shows, read in the same transaction (after this signature's count;
+    # a second transaction after the commit cost PostgreSQL three more round trips).
+    total = counting.read_total(connection, petition_id)
     db.session.commit()
     if country is not None:
         log.info("Signature %s confirmed on petition %s", signature_id, petition_id)
-    return Confirmation(petition_id, is_new=country is not None)
+    return Confirmation(petition_id, is_new=country is not None, total=total)
 
 
 def resend_confirmation(slug: str, token: str) -> None:
