@@ -64,7 +64,8 @@ def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tup
     now = utcnow()
     is_open, has_opened = state.is_open_at(now), state.has_opened_by(now)
     if form is None and not session.get("_flashes"):  # a message for this visitor: fresh
-        key = (slug, str(get_locale()), request.host_url, state.version, is_open, has_opened)
+        where = (request.host_url, request.script_root)  # its links and the footer's
+        key = (slug, str(get_locale()), where, state.version, is_open, has_opened)
         shells = page.shells(current_app)
         shell: str | None = shells.get(key)
         if shell is None:
