@@ -220,8 +220,7 @@ def _notes(
         + (" (checked)." if not results["confirm"].errors else " - or not: see the errors.")
     )
     notes += [
-        f"SQLite plan for the page's {name} query: `{plan}`"
-        for name, plan in prepared.plans.items()
+        f"Plan for the page's {name} query: `{plan}`" for name, plan in prepared.plans.items()
     ]
     for result in results.values():
         notes += [f"Error on {result.label}: `{sample[:200]}`" for sample in result.error_samples]

@@ -105,7 +105,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
 
 def _configure_templates(app: Flask) -> None:
     """Helpers every template may use; features add their own in their init_app."""
-    from flask_babel import format_datetime, format_number, format_percent, get_locale
+    from flask_babel import format_datetime, format_percent, get_locale
 
     from campaign_app.countries import country_name
     from campaign_app.db import utcnow
@@ -120,7 +120,6 @@ def _configure_templates(app: Flask) -> None:
         now=utcnow,
         country_name=country_name,
         format_datetime=format_datetime,
-        format_number=format_number,
         format_percent=format_percent,
         get_locale=get_locale,
         state_label=state_label,

@@ -6,8 +6,9 @@ from functools import cache
 
 import pycountry
 from babel import Locale
-from flask_babel import get_locale
 from markupsafe import escape
+
+from campaign_app.i18n import locale_code
 
 
 @cache
@@ -50,7 +51,7 @@ def country_codes_by_name(locale: str) -> dict[str, str]:
 
 def country_name(code: str) -> str:
     """The country's name in the current locale, or the code if unknown."""
-    return country_name_in(code, str(get_locale() or "en"))
+    return country_name_in(code, locale_code() or "en")
 
 
 def country_name_in(code: str, locale: str) -> str:

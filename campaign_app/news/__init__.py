@@ -1,7 +1,11 @@
 """News to signers who asked for it: updates an organiser writes and an admin approves, sent
 through the mail outbox in each signer's language; unsubscribing by link or one click."""
 
+from typing import Any
+
 from flask import Blueprint, Flask
+
+from campaign_app.petitions.page import register_version_part
 
 bp = Blueprint("news", __name__)
 
@@ -20,6 +24,24 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(organise_bp)
     register_mail_source(app, NewsMail())
     app.jinja_env.globals["petition_news"] = _petition_news
+    register_version_part(app, _petition_page_version)
+
+
+def _petition_page_version(petition_id: Any, campaign_id: Any) -> list[Any]:
+    """What changes when the petition's public updates do: approving one adds to both (an
+    approved update's texts no longer change)."""
+    from sqlalchemy import func, or_, select
+
+    from campaign_app.news.models import NewsUpdate
+    from campaign_app.news.service import APPROVED_STATES
+
+    # Plain compares rather than IN: an IN list is expanded again on every execution.
+    approved = or_(*(NewsUpdate.state == state for state in APPROVED_STATES))
+    public = (NewsUpdate.petition_id == petition_id, approved)
+    return [
+        select(func.count(NewsUpdate.id)).where(*public).scalar_subquery(),
+        select(func.max(NewsUpdate.approved_at)).where(*public).scalar_subquery(),
+    ]
 
 
 def _petition_news(petition: object) -> object:

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import String, bindparam, delete, func, select, text, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
@@ -81,15 +80,27 @@ def hour_of(moment: datetime) -> datetime:
     return as_utc(moment).replace(minute=0, second=0, microsecond=0)
 
 
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT, imported when first needed (the PostgreSQL
+    dialect is a tenth of the start-up of a command that never counts, or runs on SQLite)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 def _upsert(session: AnySession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return _insert_for(session.get_bind().dialect.name)
 
 
 @cache
 def _add_statements(dialect: str) -> tuple[Any, Any]:
     """The two upserts of a confirmation, built once per dialect with bound parameters
     (building them per call cost more than running them)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert_for(dialect)
     by_country = insert(SignatureCount).values(
         petition_id=bindparam("petition_id"),
         source=bindparam("source"),
@@ -233,32 +244,36 @@ def begin_consistent_snapshot(session: AnySession) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
-# Plain text for the source: no enum conversion per row on the hot read.
-_COUNTS = (
-    select(
-        type_coerce(SignatureCount.source, String),
-        SignatureCount.country,
-        func.sum(SignatureCount.count),
+# Plain text for the source: no enum conversion per row on the hot read. Built on first use.
+@cache
+def _counts() -> Any:
+    return (
+        select(
+            type_coerce(SignatureCount.source, String),
+            SignatureCount.country,
+            func.sum(SignatureCount.count),
+        )
+        .where(SignatureCount.petition_id == bindparam("petition_id"))
+        .group_by(SignatureCount.source, SignatureCount.country)
     )
-    .where(SignatureCount.petition_id == bindparam("petition_id"))
-    .group_by(SignatureCount.source, SignatureCount.country)
-)
 
 
 def read_counts(session: AnySession, petition_id: int) -> Counts:
     """Sum the shards: reads at most sources x countries x shards rows, never the signatures;
     totals by country and by source come from the same one query."""
-    return counts_from(session.execute(_COUNTS, {"petition_id": petition_id}).all())
+    return counts_from(session.execute(_counts(), {"petition_id": petition_id}).all())
 
 
-_TOTAL = select(func.coalesce(func.sum(SignatureCount.count), 0)).where(
-    SignatureCount.petition_id == bindparam("petition_id")
-)
+@cache
+def _total() -> Any:
+    return select(func.coalesce(func.sum(SignatureCount.count), 0)).where(
+        SignatureCount.petition_id == bindparam("petition_id")
+    )
 
 
 def read_total(session: AnySession | Connection, petition_id: int) -> int:
     """Confirmed signatures of one petition in all: one prebuilt sum over its shards."""
-    return int(session.execute(_TOTAL, {"petition_id": petition_id}).scalar_one())
+    return int(session.execute(_total(), {"petition_id": petition_id}).scalar_one())
 
 
 def count_rows(session: AnySession, petition_id: int) -> Counts:

@@ -59,6 +59,16 @@ def accepts_signatures(
     return closes_at is None or moment < closes_at
 
 
+# The rows a public list of signers may show, as SQL: the condition of the partial index
+# ix_signature_public_latest, written out literally in the query that uses it (a database
+# uses a partial index only for a query whose WHERE visibly implies the index's).
+SHOWN_PUBLICLY = (
+    f"state = '{SignatureState.CONFIRMED.value}'"
+    f" AND display = '{PublicDisplay.FIRST_NAME_AND_COUNTRY.value}'"
+    " AND erased_at IS NULL"
+)
+
+
 class Petition(Base):
     """A petition to a target, e.g. the President of the Republic of Belarus."""
 
@@ -152,6 +162,14 @@ class Signature(Base):
             postgresql_where=text("mail_due_at IS NOT NULL"),
         ),
         Index("ix_signature_mail_sent", "mail_sent_at"),
+        # The petition page's latest signers: only the rows it may show (see SHOWN_PUBLICLY).
+        Index(
+            "ix_signature_public_latest",
+            "petition_id",
+            "confirmed_at",
+            sqlite_where=text(SHOWN_PUBLICLY),
+            postgresql_where=text(SHOWN_PUBLICLY),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import (
     abort,
@@ -27,7 +28,7 @@ from campaign_app.extensions import limiter
 from campaign_app.letters import calendar
 from campaign_app.letters.service import can_write
 from campaign_app.microcache import MicroCache, microcache
-from campaign_app.petitions import bp, service
+from campaign_app.petitions import bp, page, service
 from campaign_app.petitions.forms import ResendForm, SignForm, quick_signature_input
 from campaign_app.petitions.limits import email_key
 from campaign_app.petitions.models import Petition
@@ -45,27 +46,66 @@ def _petition_or_404(slug: str) -> Petition:
     return petition
 
 
-def _render_petition(
-    petition: Petition, form: SignForm | None, status: int = 200
-) -> tuple[str, int]:
+def _page_state_or_404(slug: str) -> page.PageState:
+    state = page.page_state(slug)
+    if state is None:
+        abort(404)
+    return state
+
+
+def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tuple[str, int]:
     """The petition page; with ``form=None`` the blank signing form, whose CSRF token is
-    left as _TOKEN_SLOT for the caller to fill in (see ``show``)."""
-    counts = service.get_counts(petition)
-    signers = service.latest_public_signers(petition, current_app.config["LATEST_SIGNERS_SHOWN"])
-    text = petition_text(petition, str(get_locale()))
-    return (
-        render_template(
-            "petitions/show.html",
-            petition=petition,
-            text=text,
-            form=form,
-            blank_form=_blank_form(petition.slug) if form is None else None,
-            counts=counts,
-            signers=signers,
-            prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
-            deliveries=deliveries_service.published_deliveries(petition.id),
-        ),
-        status,
+    left as _TOKEN_SLOT for the caller to fill in (see ``show``).
+
+    Its shell (everything but the counts and the latest signers) is rendered once per
+    petition, language and content version (see petitions.page) and reused; a page with a
+    filled-in form or a message for the visitor is rendered whole."""
+    state = _page_state_or_404(slug)
+    now = utcnow()
+    is_open, has_opened = state.is_open_at(now), state.has_opened_by(now)
+    if form is None and not session.get("_flashes"):  # a message for this visitor: fresh
+        where = (request.host_url, request.script_root)  # its links and the footer's
+        key = (slug, str(get_locale()), where, state.version, is_open, has_opened)
+        shells = page.shells(current_app)
+        shell: str | None = shells.get(key)
+        if shell is None:
+            shell = _render_shell(slug, None, is_open, has_opened)
+            shells.set(key, shell)
+    else:
+        shell = _render_shell(slug, form, is_open, has_opened)
+    live = page.read_live(state, current_app.config["LATEST_SIGNERS_SHOWN"])
+    live_key = (str(get_locale()), is_open, state.goal, live.key)
+    kept = page.live_parts(current_app)
+    parts: tuple[str, str, str] | None = kept.get(live_key)
+    if parts is None:
+        macros: Any = current_app.jinja_env.get_template("petitions/_live.html").module
+        parts = (
+            str(macros.progress_box(state, live.counts, is_open)),
+            str(macros.countries(live.counts)),
+            str(macros.latest_signers(live.signers)),
+        )
+        kept.set(live_key, parts)
+    html = (
+        shell.replace(page.SLOTS["progress"], parts[0])
+        .replace(page.SLOTS["countries"], parts[1])
+        .replace(page.SLOTS["signers"], parts[2])
+    )
+    return html, status
+
+
+def _render_shell(slug: str, form: SignForm | None, is_open: bool, has_opened: bool) -> str:
+    petition = _petition_or_404(slug)
+    return render_template(
+        "petitions/show.html",
+        petition=petition,
+        text=petition_text(petition, str(get_locale())),
+        form=form,
+        blank_form=_blank_form(petition.slug) if form is None else None,
+        is_open=is_open,
+        has_opened=has_opened,
+        live=page.SLOTS,
+        prisoners=prisoners_service.list_campaign_prisoners(petition.campaign_id),
+        deliveries=deliveries_service.published_deliveries(petition.id),
     )
 
 
@@ -102,14 +142,14 @@ _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
 @bp.get("/<slug>")
 def show(slug: str) -> ResponseReturnValue:
     if session.get("_flashes"):  # a message waits for this visitor: render it fresh
-        html, _status = _render_petition(_petition_or_404(slug), None)
+        html, _status = _render_petition(slug, None)
         return html.replace(_TOKEN_SLOT, generate_csrf())
     key = ("petition-page", slug, str(get_locale()))
-    page: str | None = microcache().get(key)
-    if page is None:
-        page, _status = _render_petition(_petition_or_404(slug), None)
-        microcache().set(key, page)
-    return page.replace(_TOKEN_SLOT, generate_csrf())
+    cached: str | None = microcache().get(key)
+    if cached is None:
+        cached, _status = _render_petition(slug, None)
+        microcache().set(key, cached)
+    return cached.replace(_TOKEN_SLOT, generate_csrf())
 
 
 @bp.post("/<slug>")
@@ -131,13 +171,13 @@ def sign(slug: str) -> ResponseReturnValue:
     if data is None:  # something to explain: the whole form, with what was typed
         form = SignForm()
         if not form.validate_on_submit():
-            return _render_petition(_petition_or_404(slug), form, 400)
+            return _render_petition(slug, form, 400)
         data = form.to_input()
     try:
         service.sign(window, data, service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        return _render_petition(_petition_or_404(slug), SignForm(), 409)
+        return _render_petition(slug, SignForm(), 409)
     return redirect(url_for(".check_email", slug=slug))
 
 
@@ -212,7 +252,7 @@ def confirm(slug: str, token: str) -> ResponseReturnValue:
     return render_template(
         "petitions/confirmed.html",
         steps=_next_steps(slug),
-        total=service.get_total(confirmation.petition_id),
+        total=confirmation.total,
         is_new=confirmation.is_new,
     )
 

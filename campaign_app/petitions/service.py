@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Select, Table, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager
 
@@ -68,15 +69,6 @@ class Client:
 
 
 @dataclass(frozen=True)
-class PublicSigner:
-    """A signer as shown in public lists: only what they agreed to show."""
-
-    first_name: str
-    country: str
-    confirmed_at: datetime
-
-
-@dataclass(frozen=True)
 class SigningWindow:
     """The little the signing path needs to know about a petition (no ORM load)."""
 
@@ -91,57 +83,68 @@ class SigningWindow:
 
 @dataclass(frozen=True)
 class Confirmation:
-    """A confirmation link opened: the petition it counts on, and whether it counted now."""
+    """A confirmation link opened: the petition it counts on, whether it counted now, and
+    the petition's confirmed signatures in all, this one included."""
 
     petition_id: int
     is_new: bool
+    total: int
 
 
 # Queries ------------------------------------------------------------------------------
 
 
 # Prebuilt with a bound parameter (building a statement per request cost more than running
-# it); the campaign comes with the petition, as every page shows something of it.
-_PUBLIC_PETITION = (
-    select(Petition)
-    .join(Petition.campaign)
-    .options(contains_eager(Petition.campaign))
-    .where(
-        Petition.slug == bindparam("slug"),
-        Petition.state != PetitionState.DRAFT,
-        # Two plain compares rather than IN: an IN list is expanded again on every execution.
-        Campaign.state != CampaignState.DRAFT,
-        Campaign.state != CampaignState.ARCHIVED,
+# it); the campaign comes with the petition, as every page shows something of it. Each
+# statement here is built on first use, not at import: building this one configures every
+# mapper, which a command like `flask --help` never needs.
+@cache
+def _public_petition() -> Select[Any]:
+    return (
+        select(Petition)
+        .join(Petition.campaign)
+        .options(contains_eager(Petition.campaign))
+        .where(
+            Petition.slug == bindparam("slug"),
+            Petition.state != PetitionState.DRAFT,
+            # Two plain compares rather than IN: an IN list is expanded again on every execution.
+            Campaign.state != CampaignState.DRAFT,
+            Campaign.state != CampaignState.ARCHIVED,
+        )
     )
-)
 
 
 def get_public_petition(slug: str) -> Petition | None:
     """A petition anyone may see: not a draft, in a campaign that is neither draft nor archived."""
-    return db.session.scalar(_PUBLIC_PETITION, {"slug": slug})
+    petition: Petition | None = db.session.scalar(_public_petition(), {"slug": slug})
+    return petition
 
 
 _PETITION_TABLE = cast(Table, Petition.__table__)
 _CAMPAIGN_TABLE = cast(Table, Campaign.__table__)
+
+
 # Prebuilt with a bound parameter: building the statement per request cost more than running it.
-_SIGNING_WINDOW = select(
-    _PETITION_TABLE.c.id,
-    _PETITION_TABLE.c.state,
-    _PETITION_TABLE.c.opens_at,
-    _PETITION_TABLE.c.closes_at,
-).where(
-    _PETITION_TABLE.c.slug == bindparam("slug"),
-    _PETITION_TABLE.c.state != PetitionState.DRAFT,
-    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
-    # Two plain compares rather than IN: an IN list is expanded again on every execution.
-    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
-    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
-)
+@cache
+def _signing_window() -> Select[Any]:
+    return select(
+        _PETITION_TABLE.c.id,
+        _PETITION_TABLE.c.state,
+        _PETITION_TABLE.c.opens_at,
+        _PETITION_TABLE.c.closes_at,
+    ).where(
+        _PETITION_TABLE.c.slug == bindparam("slug"),
+        _PETITION_TABLE.c.state != PetitionState.DRAFT,
+        _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+        # Two plain compares rather than IN: an IN list is expanded again on every execution.
+        _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+        _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
+    )
 
 
 def get_signing_window(slug: str) -> SigningWindow | None:
     """Id, state and dates of a public petition, read as plain columns (the hot path)."""
-    row = db.session.execute(_SIGNING_WINDOW, {"slug": slug}).first()
+    row = db.session.execute(_signing_window(), {"slug": slug}).first()
     return None if row is None else SigningWindow(*row)
 
 
@@ -175,41 +178,17 @@ def get_counts(petition: Petition) -> Counts:
     return counting.read_counts(db.session, petition.id)
 
 
-def get_total(petition_id: int) -> int:
-    """Confirmed signatures of a petition in all (one sum over the counter shards)."""
-    return counting.read_total(db.session.connection(), petition_id)
-
-
-_LATEST_PUBLIC_SIGNERS = (
-    select(Signature.first_name, Signature.country, Signature.confirmed_at)
-    .where(
-        Signature.petition_id == bindparam("petition_id"),
-        Signature.state == SignatureState.CONFIRMED,
-        Signature.display == PublicDisplay.FIRST_NAME_AND_COUNTRY,
-        Signature.erased_at.is_(None),
-    )
-    .order_by(Signature.confirmed_at.desc())
-    .limit(bindparam("limit"))
-)
-
-
-def latest_public_signers(petition: Petition, limit: int) -> list[PublicSigner]:
-    """The most recent confirmed signers who chose to be shown, newest first (never erased)."""
-    if petition.anonymised_at is not None:  # every row is erased: skip the scan
-        return []
-    rows = db.session.execute(
-        _LATEST_PUBLIC_SIGNERS, {"petition_id": petition.id, "limit": limit}
-    ).all()
-    return [PublicSigner(first, country, at) for first, country, at in rows if at is not None]
-
-
 # Use cases ----------------------------------------------------------------------------
 
 
 # Built once: a Core INSERT .. RETURNING on the table, so the hot path skips the ORM's
 # per-call statement building (it cost more than the insert itself).
 _SIGNATURE_TABLE = cast(Table, Signature.__table__)
-_INSERT_SIGNATURE = _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
+
+
+@cache
+def _insert_signature() -> Any:
+    return _SIGNATURE_TABLE.insert().returning(_SIGNATURE_TABLE.c.id)
 
 
 def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
@@ -250,7 +229,7 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         "news_consent_version": data.news_consent_version,
     }
     try:
-        signature_id: int | None = db.session.execute(_INSERT_SIGNATURE, row).scalar_one()
+        signature_id: int | None = db.session.execute(_insert_signature(), row).scalar_one()
         db.session.commit()
         log.info("Signature %s pending on petition %s", signature_id, petition_id)
     except IntegrityError:
@@ -286,31 +265,37 @@ def _claim_resend(petition_id: int, address_hash: str, now: datetime) -> int | N
 
 # The signature with what confirming needs of its petition, in one prebuilt query; a
 # petition that is not public (draft, or its campaign draft or archived) finds nothing.
-_SIGNATURE_TO_CONFIRM = select(
-    _SIGNATURE_TABLE.c.state,
-    _PETITION_TABLE.c.id,
-    _PETITION_TABLE.c.state,
-    _PETITION_TABLE.c.opens_at,
-    _PETITION_TABLE.c.closes_at,
-).where(
-    _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
-    _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
-    _PETITION_TABLE.c.slug == bindparam("slug"),
-    _PETITION_TABLE.c.state != PetitionState.DRAFT,
-    _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
-    _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
-    _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
-)
-# The WHERE on state makes concurrent clicks (scanner + person) count once.
-_CONFIRM_PENDING = (
-    update(_SIGNATURE_TABLE)
-    .where(
+@cache
+def _signature_to_confirm() -> Select[Any]:
+    return select(
+        _SIGNATURE_TABLE.c.state,
+        _PETITION_TABLE.c.id,
+        _PETITION_TABLE.c.state,
+        _PETITION_TABLE.c.opens_at,
+        _PETITION_TABLE.c.closes_at,
+    ).where(
         _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
-        _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+        _PETITION_TABLE.c.id == _SIGNATURE_TABLE.c.petition_id,
+        _PETITION_TABLE.c.slug == bindparam("slug"),
+        _PETITION_TABLE.c.state != PetitionState.DRAFT,
+        _PETITION_TABLE.c.campaign_id == _CAMPAIGN_TABLE.c.id,
+        _CAMPAIGN_TABLE.c.state != CampaignState.DRAFT,
+        _CAMPAIGN_TABLE.c.state != CampaignState.ARCHIVED,
     )
-    .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
-    .returning(_SIGNATURE_TABLE.c.country)
-)
+
+
+# The WHERE on state makes concurrent clicks (scanner + person) count once.
+@cache
+def _confirm_pending() -> Any:
+    return (
+        update(_SIGNATURE_TABLE)
+        .where(
+            _SIGNATURE_TABLE.c.id == bindparam("signature_id"),
+            _SIGNATURE_TABLE.c.state == SignatureState.PENDING,
+        )
+        .values(state=SignatureState.CONFIRMED, confirmed_at=bindparam("now"))
+        .returning(_SIGNATURE_TABLE.c.country)
+    )
 
 
 def confirm(slug: str, token: str) -> Confirmation:
@@ -324,29 +309,32 @@ def confirm(slug: str, token: str) -> Confirmation:
     # do for them and cost as much as the statements.
     connection = db.session.connection()
     row = connection.execute(
-        _SIGNATURE_TO_CONFIRM, {"signature_id": signature_id, "slug": slug}
+        _signature_to_confirm(), {"signature_id": signature_id, "slug": slug}
     ).first()
     if row is None:
         raise InvalidToken()
     state, petition_id, petition_state, opens_at, closes_at = row
     if state == SignatureState.CONFIRMED:
-        return Confirmation(petition_id, is_new=False)
+        return Confirmation(petition_id, False, counting.read_total(connection, petition_id))
     if state == SignatureState.INVALIDATED:
         raise InvalidToken()
     now = utcnow()
     if not accepts_signatures(petition_state, opens_at, closes_at, now):
         raise PetitionNotOpen()
     country = connection.execute(
-        _CONFIRM_PENDING, {"signature_id": signature_id, "now": now}
+        _confirm_pending(), {"signature_id": signature_id, "now": now}
     ).scalar_one_or_none()
     if country is not None:
         counting.add_to_count(
             connection, petition_id, country, current_app.config["COUNTER_SHARDS"], confirmed_at=now
         )
+    # The total the page shows, read in the same transaction (after this signature's count;
+    # a second transaction after the commit cost PostgreSQL three more round trips).
+    total = counting.read_total(connection, petition_id)
     db.session.commit()
     if country is not None:
         log.info("Signature %s confirmed on petition %s", signature_id, petition_id)
-    return Confirmation(petition_id, is_new=country is not None)
+    return Confirmation(petition_id, is_new=country is not None, total=total)
 
 
 def resend_confirmation(slug: str, token: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, extract, func, or_, select
@@ -33,22 +34,25 @@ def get_prisoner(slug: str) -> Prisoner | None:
 
 
 # Prebuilt with a bound parameter: every petition page and the pages after signing run it.
-_CAMPAIGN_PRISONERS = (
-    select(Prisoner)
-    .join(Campaign)
-    .where(
-        Prisoner.campaign_id == bindparam("campaign_id"),
-        Campaign.state != CampaignState.DRAFT,
-        Campaign.state != CampaignState.ARCHIVED,
+@cache
+def _campaign_prisoners() -> Select[Any]:
+    """Built on first use, not at import."""
+    return (
+        select(Prisoner)
+        .join(Campaign)
+        .where(
+            Prisoner.campaign_id == bindparam("campaign_id"),
+            Campaign.state != CampaignState.DRAFT,
+            Campaign.state != CampaignState.ARCHIVED,
+        )
+        .options(selectinload(Prisoner.addresses))
+        .order_by(Prisoner.surname_latin, Prisoner.id)
     )
-    .options(selectinload(Prisoner.addresses))
-    .order_by(Prisoner.surname_latin, Prisoner.id)
-)
 
 
 def list_campaign_prisoners(campaign_id: int) -> list[Prisoner]:
     """The public prisoners of one campaign (those a petition of it is about), by surname."""
-    return list(db.session.scalars(_CAMPAIGN_PRISONERS, {"campaign_id": campaign_id}))
+    return list(db.session.scalars(_campaign_prisoners(), {"campaign_id": campaign_id}))
 
 
 def list_prisoners() -> list[Prisoner]:
