@@ -3,7 +3,6 @@ recipient mailed once, also with dispatchers side by side, lapsed leases and a k
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from campaign_app.news import service
 from campaign_app.news.models import NewsDelivery, NewsUpdate, UpdateState
 from campaign_app.news.outbox import NewsMail
 from tests.factories import make_petition, make_user
-from tests.support.dispatchers import drain_with_a_dispatcher_killed
+from tests.support.dispatchers import drain_side_by_side, drain_with_a_dispatcher_killed
 from tests.support.mail import free_port
 from tests.support.news import news_signer
 from tests.support.organise import audit_events
@@ -120,16 +119,7 @@ def test_dispatchers_side_by_side_send_each_update_once_to_each_signer(app, mail
     db.session.commit()
     _approved(petition)
     app.config["MAIL_BATCH"] = 4  # many small claims, so the dispatchers interleave
-    results = []
-
-    def dispatcher() -> None:
-        results.append(_outbox(app).drain())
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = drain_side_by_side(app)
     assert sum(result.sent for result in results) == 30
     assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)
     _outbox(app).drain()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,6 +16,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from campaign_app.crypto import development_key_settings
+from campaign_app.outbox import DrainResult
 from tests.support.mail import SlowMailbox, free_port
 from tests.support.settings import SECRET
 
@@ -81,3 +83,17 @@ def drain_with_a_dispatcher_killed(
         if dispatcher.poll() is None:
             dispatcher.kill()
     return list(mailbox.messages)
+
+
+def drain_side_by_side(app: Flask, count: int = 3) -> list[DrainResult]:
+    """``count`` dispatchers in threads of this process draining the outbox at once."""
+    outbox = app.extensions["campaign_outbox"]
+    results: list[DrainResult] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(outbox.drain())) for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
