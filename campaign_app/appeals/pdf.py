@@ -5,8 +5,9 @@ official's address block (11 pt down to 8 pt) top right, side by side; below the
 right-aligned; the subject in bold; the text (11 pt down to 9 pt) across the full width; then,
 right-aligned, a signature line and the sender's name under it. One page: a longer text is
 refused (MessageTooLong) with how much to cut. Drawn with the shipped DejaVu Sans through the
-letters' renderers (campaign_app.letters.pdf), so Cyrillic prints and a character the font
-lacks is refused (MissingGlyphs), never drawn as a box. Imported on first use only.
+letters' renderers (campaign_app.letters.pdf: the A4 letter's page and header), so Cyrillic
+prints and a character the font lacks is refused (MissingGlyphs), never drawn as a box.
+Imported on first use only.
 """
 
 from __future__ import annotations
@@ -14,20 +15,23 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 
 from campaign_app.fonts import BOLD, REGULAR
-from campaign_app.letters.pdf.card import fit_address, new_canvas
+from campaign_app.letters.pdf.card import new_canvas
+from campaign_app.letters.pdf.letter import (
+    HALF_W,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
+    TEXT_W,
+    TOP,
+    Header,
+    fit_addressee,
+)
 from campaign_app.letters.pdf.model import Address
 from campaign_app.letters.pdf.text import draw_block, fit
 
-PAGE_W, PAGE_H = A4
-MARGIN = 20 * mm
-TOP = PAGE_H - MARGIN
-TEXT_W = PAGE_W - 2 * MARGIN
-HALF_W = TEXT_W / 2 - 5 * mm
-ADDRESS_X = PAGE_W - MARGIN - HALF_W
 GAP = 8 * mm
 SIGNATURE_LINE = "_" * 24
 
@@ -56,8 +60,7 @@ def appeal_pdf(letter: AppealLetter) -> bytes:
         min_size=8.0,
         field="sender",
     )
-    address = fit_address(letter.address, HALF_W, 60 * mm, (11.0, 8.0))
-    header_h = max(sender.height, address.height)
+    header = Header(sender, fit_addressee(letter.address, 60 * mm))
     date = fit(
         letter.date_line,
         font=REGULAR,
@@ -76,7 +79,7 @@ def appeal_pdf(letter: AppealLetter) -> bytes:
         min_size=10.0,
         field="subject",
     )
-    date_top = TOP - header_h - GAP
+    date_top = TOP - header.height - GAP
     subject_top = date_top - date.height - GAP
     body_top = subject_top - subject.height - GAP / 2
     body = fit(
@@ -94,8 +97,7 @@ def appeal_pdf(letter: AppealLetter) -> bytes:
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
     canvas.setTitle(letter.subject)
-    draw_block(canvas, sender, MARGIN, TOP, HALF_W)
-    draw_block(canvas, address, ADDRESS_X, TOP, HALF_W)
+    header.draw(canvas)
     draw_block(canvas, date, MARGIN, date_top, TEXT_W, align="right")
     draw_block(canvas, subject, MARGIN, subject_top, TEXT_W)
     draw_block(canvas, body, MARGIN, body_top, TEXT_W)

@@ -16,6 +16,7 @@ from campaign_app.appeals import bp, service
 from campaign_app.appeals.forms import AppealForm, AppealSentForm
 from campaign_app.appeals.models import AppealTarget, SentBy
 from campaign_app.extensions import limiter
+from campaign_app.letters.downloads import pdf_response
 from campaign_app.prisoners.names import local_name
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import form_keeps_entries
@@ -142,7 +143,7 @@ def compose(slug: str) -> ResponseReturnValue:
             )
             return _render(target, form, appeal, pdf_error=message, status=400)
         else:
-            return _pdf_response(data, f"appeal-{action}-{target.slug}.pdf")
+            return pdf_response(data, f"appeal-{action}-{target.slug}.pdf")
     return _render(target, form, status=400)
 
 
@@ -153,14 +154,6 @@ def _character_error(form: AppealForm, error: service.UnsupportedCharacters) -> 
     )
     field = form.city if error.field == "city" else form.name
     field.errors = [message]
-
-
-def _pdf_response(data: bytes, filename: str) -> ResponseReturnValue:
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/<slug>/sent")

@@ -4,7 +4,6 @@ that hold the postcode, a country line in Latin capitals, dates not in the futur
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,13 +12,14 @@ from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors, check_not_future
 from campaign_app.institutions.inputs import InstitutionInput
 from campaign_app.institutions.models import Institution
-from campaign_app.letters.card_text import check_printable
+from campaign_app.letters.card_text import (
+    check_country_line,
+    check_cyrillic_address,
+    check_printable,
+    script_of,
+)
 
 POSTCODE = re.compile(r"^\d{6}$")
-
-
-def _script(char: str) -> str:
-    return unicodedata.name(char, "").split(" ", 1)[0]
 
 
 def field_labels() -> dict[str, str]:
@@ -56,23 +56,13 @@ def check_institution(data: InstitutionInput, institution: Institution | None) -
         errors.add("postcode", _("A postcode in Belarus has six digits, e.g. 213807."))
     for name in ("name_ru", "name_be"):
         text = getattr(data, name)
-        if any(c.isalpha() and _script(c) != "CYRILLIC" for c in text):
+        if any(c.isalpha() and script_of(c) != "CYRILLIC" for c in text):
             errors.add(name, _("%(field)s must be in Cyrillic letters.", field=labels[name]))
     for name in ("lines_ru", "lines_be"):
         text = getattr(data, name)
         if not text:
             continue
-        latin = [c for c in dict.fromkeys(text) if c.isalpha() and _script(c) != "CYRILLIC"]
-        if latin:
-            errors.add(
-                name,
-                _(
-                    "%(field)s must be in Cyrillic (only the country line is in Latin"
-                    " letters); these are not Cyrillic: %(chars)s.",
-                    field=labels[name],
-                    chars=" ".join(latin),
-                ),
-            )
+        check_cyrillic_address(errors, name, labels[name], text)
         if POSTCODE.match(data.postcode) and data.postcode not in text:
             errors.add(
                 name,
@@ -83,12 +73,7 @@ def check_institution(data: InstitutionInput, institution: Institution | None) -
                 ),
             )
         check_printable(errors, name, labels[name], text)
-    country = data.country_line
-    if not country or any(c.isalpha() and _script(c) != "LATIN" for c in country):
-        errors.add(
-            "country_line",
-            _("The country line is written in Latin capitals, e.g. “REPUBLIC OF BELARUS”."),
-        )
+    check_country_line(errors, data.country_line)
     check_not_future(errors, "address_as_of", labels["address_as_of"], data.address_as_of)
     check_not_future(errors, "rules_as_of", labels["rules_as_of"], data.rules_as_of)
     if data.rules_as_of is None and (data.mail_notes or data.mail_rule.value != "unknown"):

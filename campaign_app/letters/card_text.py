@@ -5,6 +5,8 @@ The reference data (occasions, phrases) and the prisoners' names and addresses s
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import gettext as _
 
 from campaign_app.field_errors import FieldErrors
@@ -29,6 +31,35 @@ def check_printable(errors: FieldErrors, name: str, label: str, text: str) -> No
                 field=label,
                 chars=" ".join(missing),
             ),
+        )
+
+
+def script_of(char: str) -> str:
+    """The script a character belongs to, as Unicode names it ("CYRILLIC", "LATIN")."""
+    return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def check_cyrillic_address(errors: FieldErrors, name: str, label: str, text: str) -> None:
+    """Refuse letters other than Cyrillic in an address's lines (a prisoner's, a prison's)."""
+    latin = [c for c in dict.fromkeys(text) if c.isalpha() and script_of(c) != "CYRILLIC"]
+    if latin:
+        errors.add(
+            name,
+            _(
+                "%(field)s must be in Cyrillic (only the country line is in Latin"
+                " letters); these are not Cyrillic: %(chars)s.",
+                field=label,
+                chars=" ".join(latin),
+            ),
+        )
+
+
+def check_country_line(errors: FieldErrors, country: str) -> None:
+    """Refuse a blank country line or one with letters other than Latin."""
+    if not country or any(c.isalpha() and script_of(c) != "LATIN" for c in country):
+        errors.add(
+            "country_line",
+            _("The country line is written in Latin capitals, e.g. “REPUBLIC OF BELARUS”."),
         )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 from campaign_app.db import utcnow
 from campaign_app.extensions import limiter
 from campaign_app.letters import bp, languages, service
+from campaign_app.letters.downloads import pdf_response
 from campaign_app.letters.forms import (
     LANGUAGE_LABELS,
     ComposeForm,
@@ -209,7 +209,7 @@ def compose(prisoner_slug: str) -> ResponseReturnValue:
             )
         ]
     else:
-        return _pdf_response(data, f"{action}-{prisoner.slug}.pdf")
+        return pdf_response(data, f"{action}-{prisoner.slug}.pdf")
     return _render_write(prisoner, occasion, form, composition, status=400)
 
 
@@ -226,14 +226,6 @@ def _character_error(form: ComposeForm, error: service.UnsupportedCharacters) ->
     form.free_text.errors = [message]
 
 
-def _pdf_response(data: bytes, filename: str) -> ResponseReturnValue:
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.post("/poster/<prisoner_slug>")
 @form_keeps_entries
 def poster(prisoner_slug: str) -> ResponseReturnValue:
@@ -245,7 +237,7 @@ def poster(prisoner_slug: str) -> ResponseReturnValue:
         data = service.poster_pdf(prisoner, form.size.data or "A4")
     except service.UnsupportedCharacters:
         abort(409)
-    return _pdf_response(data, f"poster-{prisoner.slug}-{form.size.data}.pdf")
+    return pdf_response(data, f"poster-{prisoner.slug}-{form.size.data}.pdf")
 
 
 @bp.post("/sent/<prisoner_slug>")

@@ -203,14 +203,7 @@ def write_update(petition: Petition, data: UpdateInput, author: User) -> NewsUpd
     _set_texts(update_row, data)
     db.session.add(update_row)
     db.session.flush()
-    audit.save_and_record(
-        "news.written",
-        actor=author,
-        campaign_id=petition.campaign_id,
-        petition_id=petition.id,
-        target=f"news update {update_row.id}",
-        details={"languages": sorted(data.texts), "neutral_subject": data.is_subject_neutral},
-    )
+    _record_texts("news.written", update_row, petition, data, author)
     return update_row
 
 
@@ -225,8 +218,15 @@ def edit_update(
     db.session.flush()
     _set_texts(update_row, data)
     update_row.changed_at = utcnow()
+    _record_texts("news.edited", update_row, petition, data, author)
+
+
+def _record_texts(
+    action: str, update_row: NewsUpdate, petition: Petition, data: UpdateInput, author: User
+) -> None:
+    """Commit a draft's texts with their audit record (which languages, not the texts)."""
     audit.save_and_record(
-        "news.edited",
+        action,
         actor=author,
         campaign_id=petition.campaign_id,
         petition_id=petition.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 from uuid import uuid4
@@ -19,13 +19,12 @@ from uuid import uuid4
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, select
 
 from campaign_app import mail
-from campaign_app.db import commit_without_waiting_for_disk
 from campaign_app.extensions import db
 from campaign_app.news.tokens import unsubscribe_url
-from campaign_app.outbox import Backlog, MailSource, Outgoing
+from campaign_app.outbox import Outgoing, TableMailSource, nothing_to_send
 from campaign_app.petitions.models import (
     Petition,
     PetitionTranslation,
@@ -42,26 +41,6 @@ _P = cast(Table, Petition.__table__).c
 _T = cast(Table, PetitionTranslation.__table__).c
 _SIGNATURE = cast(Table, Signature.__table__)
 
-# Built once; the bound parameters are named apart from the columns they set.
-_DUE = and_(
-    _S.mail_due_at.is_not(None),
-    _S.mail_due_at <= bindparam("now"),
-    or_(_S.mail_lease_until.is_(None), _S.mail_lease_until < bindparam("now")),
-)
-_CLAIM = (
-    update(_SIGNATURE)
-    .where(
-        _S.id.in_(
-            select(_S.id)
-            .where(_DUE)
-            .order_by(_S.mail_due_at)
-            .limit(bindparam("size"))
-            .with_for_update(skip_locked=True)
-        )
-    )
-    .values(mail_lease_until=bindparam("lease_until"))
-    .returning(_S.id, _S.mail_due_at, _S.mail_attempts)
-)
 # The claimed signatures with what their e-mail needs, in one query: the signer's name,
 # address, state and language, the petition, and the dates that say whether its texts changed.
 _LOAD = (
@@ -85,33 +64,6 @@ _LOAD = (
     )
     .where(_S.id.in_(bindparam("ids", expanding=True)))
 )
-_CLAIMED = and_(_S.id == bindparam("key"), _S.mail_due_at == bindparam("claimed_due"))
-_SENT = (
-    update(_SIGNATURE)
-    .where(_CLAIMED)
-    .values(mail_due_at=None, mail_lease_until=None, mail_attempts=0, mail_sent_at=bindparam("at"))
-)
-_REFUSED = (
-    update(_SIGNATURE)
-    .where(_CLAIMED)
-    .values(mail_due_at=None, mail_lease_until=None, mail_refused_at=bindparam("at"))
-)
-_POSTPONED = (
-    update(_SIGNATURE)
-    .where(_CLAIMED)
-    .values(
-        mail_due_at=bindparam("retry_at"),
-        mail_lease_until=None,
-        mail_attempts=_S.mail_attempts + 1,
-    )
-)
-_GIVEN_UP = (
-    update(_SIGNATURE)
-    .where(_CLAIMED)
-    .values(mail_due_at=None, mail_lease_until=None, mail_attempts=_S.mail_attempts + 1)
-)
-_DROPPED = update(_SIGNATURE).where(_CLAIMED).values(mail_due_at=None, mail_lease_until=None)
-_RELEASED = update(_SIGNATURE).where(_CLAIMED).values(mail_lease_until=None)
 
 CONFIRM = "confirm_signature"
 ALREADY_SIGNED = "already_signed"
@@ -130,14 +82,26 @@ class _Group:
     news: bool
 
 
-class SignatureMail(MailSource):
+class SignatureMail(TableMailSource):
     name = "Signature e-mail"
+    item_name = "Mail for signature"
+    logger = log
 
     @property
     def label(self) -> str:
         return str(_("Confirmation e-mails to signers"))
 
     def __init__(self) -> None:
+        super().__init__(
+            _SIGNATURE,
+            key=_S.id,
+            due=_S.mail_due_at,
+            lease=_S.mail_lease_until,
+            attempts=_S.mail_attempts,
+            sent=_S.mail_sent_at,
+            refused=_S.mail_refused_at,
+            load=_LOAD,
+        )
         self._templates: dict[_Group, tuple[mail.MessageTemplate, str]] = {}
         self._markers = {
             "name": f"@@name-{uuid4().hex}@@",
@@ -145,21 +109,10 @@ class SignatureMail(MailSource):
             "unsubscribe": f"@@unsubscribe-{uuid4().hex}@@",
         }
 
-    # Claiming and composing ---------------------------------------------------------------
+    # Composing ----------------------------------------------------------------------------
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Outgoing]:
-        claimed = db.session.execute(
-            _CLAIM, {"now": now, "lease_until": lease_until, "size": limit}
-        ).all()
-        db.session.commit()
-        if not claimed:
-            return []
-        rows = {row[0]: row for row in db.session.execute(_LOAD, {"ids": [c[0] for c in claimed]})}
-        db.session.commit()
-        return [self._compose(key, due, attempts, rows.get(key)) for key, due, attempts in claimed]
-
-    def _compose(self, key: int, due: datetime, attempts: int, row: Any) -> Outgoing:
-        nothing = Outgoing(key, due, None, _nothing, attempts)
+    def compose(self, key: int, due: datetime, attempts: int, row: Any) -> Outgoing:
+        nothing = nothing_to_send(key, due, attempts)
         if row is None:
             return nothing
         _id, email, first_name, state, locale, erased_at, news_at, withdrawn_at, *petition = row
@@ -224,53 +177,9 @@ class SignatureMail(MailSource):
     # Marking ------------------------------------------------------------------------------
 
     def mark_sent(self, item: Outgoing, now: datetime) -> None:
-        if item.recipient is None:  # nothing was sent: no longer due, not counted as sent
-            self._mark(_DROPPED, item)
-            return
-        self._mark(_SENT, item, at=now)
-        log.info("Mail for signature %s accepted by the server", item.key)
+        super().mark_sent(item, now)
+        if item.recipient is not None:
+            log.info("Mail for signature %s accepted by the server", item.key)
 
-    def mark_refused(self, item: Outgoing, now: datetime) -> None:
-        # The signature stays pending (the signer may sign again with another address).
-        self._mark(_REFUSED, item, at=now)
-
-    def postpone(self, item: Outgoing, until: datetime | None) -> None:
-        if until is None:
-            log.warning("Mail for signature %s failed too often; given up", item.key)
-            self._mark(_GIVEN_UP, item)
-        else:
-            self._mark(_POSTPONED, item, retry_at=until)
-
-    def release(self, items: list[Outgoing]) -> None:
-        if items:
-            db.session.execute(
-                _RELEASED, [{"key": i.key, "claimed_due": i.claimed_due} for i in items]
-            )
-            db.session.commit()
-
-    def _mark(self, statement: Any, item: Outgoing, **values: Any) -> None:
-        db.session.execute(statement, {"key": item.key, "claimed_due": item.claimed_due, **values})
-        # A mark lost in a database crash means one e-mail sent twice, never one lost.
-        commit_without_waiting_for_disk(db.session)
-
-    # Watching -----------------------------------------------------------------------------
-
-    def backlog(self, now: datetime) -> Backlog:
-        due = _S.mail_due_at.is_not(None)
-        leased = and_(due, _S.mail_lease_until.is_not(None), _S.mail_lease_until >= now)
-        waiting, sending, oldest = db.session.execute(
-            select(
-                func.count(),
-                func.count().filter(leased),
-                func.min(_S.mail_due_at),
-            ).where(due)
-        ).one()
-        sent = db.session.scalar(
-            select(func.count()).where(_S.mail_sent_at >= now - timedelta(hours=1))
-        )
-        refused = db.session.scalar(select(func.count()).where(_S.mail_refused_at.is_not(None)))
-        return Backlog(self.label, waiting - sending, sending, oldest, sent or 0, refused or 0)
-
-
-def _nothing(eight_bit: bool) -> bytes:
-    return b""
+    # mark_refused: the signature stays pending (the signer may sign again with another
+    # address).

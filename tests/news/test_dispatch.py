@@ -3,35 +3,23 @@ recipient mailed once, also with dispatchers side by side, lapsed leases and a k
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from campaign_app.accounts.models import Role
-from campaign_app.crypto import development_key_settings
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.news import service
 from campaign_app.news.models import NewsDelivery, NewsUpdate, UpdateState
 from campaign_app.news.outbox import NewsMail
 from tests.factories import make_petition, make_user
-from tests.support.mail import SlowMailbox, free_port
+from tests.support.dispatchers import drain_side_by_side, drain_with_a_dispatcher_killed
+from tests.support.mail import free_port
 from tests.support.news import news_signer
 from tests.support.organise import audit_events
-from tests.support.settings import SECRET
 from tests.support.web import log_in, text_of
-
-PROJECT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).with_name("flask"))
 
 
 def _outbox(app):
@@ -131,16 +119,7 @@ def test_dispatchers_side_by_side_send_each_update_once_to_each_signer(app, mail
     db.session.commit()
     _approved(petition)
     app.config["MAIL_BATCH"] = 4  # many small claims, so the dispatchers interleave
-    results = []
-
-    def dispatcher() -> None:
-        results.append(_outbox(app).drain())
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = drain_side_by_side(app)
     assert sum(result.sent for result in results) == 30
     assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)
     _outbox(app).drain()
@@ -160,43 +139,9 @@ def test_a_dispatcher_killed_mid_send_mails_nobody_twice_but_the_one_in_flight(
     db.session.commit()
     _approved(petition)
 
-    mailbox = SlowMailbox(0.02)
-    server = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    server.start()
-    keys = development_key_settings(SECRET)
-    env = os.environ | {
-        "CAMPAIGN_SECRET_KEY": SECRET,
-        "CAMPAIGN_SIGNER_DATA_KEYS": keys["SIGNER_DATA_KEYS"],
-        "CAMPAIGN_SIGNER_INDEX_KEY": keys["SIGNER_INDEX_KEY"],
-        "DATABASE_URL": database_url,
-        "CAMPAIGN_INSTANCE_PATH": str(tmp_path),
-        "CAMPAIGN_QUEUE_BACKEND": "memory",
-        "CAMPAIGN_MAIL_TRANSPORT": "smtp",
-        "CAMPAIGN_MAIL_SMTP_PORT": str(server.port),
-        "CAMPAIGN_MAIL_BATCH": "20",
-        "CAMPAIGN_MAIL_LEASE_SECONDS": "1",
-    }
-    dispatcher = subprocess.Popen(
-        [FLASK, "--app", "wsgi", "queue", "dispatch"], cwd=PROJECT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len(mailbox.messages) < 10 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        dispatcher.send_signal(signal.SIGKILL)
-        dispatcher.wait(10)
-        at_kill = len(mailbox.messages)
-        assert 10 <= at_kill < 50, dispatcher.stderr.read() if dispatcher.stderr else ""
+    messages = drain_with_a_dispatcher_killed(app, database_url, tmp_path, len(emails))
 
-        time.sleep(1.2)  # the killed dispatcher's lease runs out
-        app.config["MAIL_SMTP_PORT"] = server.port  # a second dispatcher, same server
-        _outbox(app).drain()
-    finally:
-        server.stop()
-        if dispatcher.poll() is None:
-            dispatcher.kill()
-
-    received = [str(message["To"]) for message in mailbox.messages]
+    received = [str(message["To"]) for message in messages]
     assert set(received) == set(emails)  # everyone got the update
     # At most the one e-mail the server had accepted when the kill came before its mark.
     assert len(received) - len(set(received)) <= 1

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from campaign_app.crypto import development_key_settings
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Signature
 from tests.factories import make_petition
+from tests.support.dispatchers import (
+    dispatcher_env,
+    drain_with_a_dispatcher_killed,
+    start_dispatcher,
+)
 from tests.support.mail import SlowMailbox, free_port
 from tests.support.petitions import sign
-from tests.support.settings import SECRET
-
-PROJECT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).with_name("flask"))
 
 
 @pytest.mark.commits
@@ -33,43 +29,9 @@ def test_a_dispatcher_killed_mid_drain_loses_no_mail(app, client, database_url, 
     for email in emails:
         assert sign(client, petition.slug, email=email).status_code == 302
 
-    mailbox = SlowMailbox(0.02)  # a drain of a few dozen lasts long enough to be killed
-    server = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    server.start()
-    keys = development_key_settings(SECRET)  # the keys the test's app derives
-    env = os.environ | {
-        "CAMPAIGN_SECRET_KEY": SECRET,
-        "CAMPAIGN_SIGNER_DATA_KEYS": keys["SIGNER_DATA_KEYS"],
-        "CAMPAIGN_SIGNER_INDEX_KEY": keys["SIGNER_INDEX_KEY"],
-        "DATABASE_URL": database_url,
-        "CAMPAIGN_INSTANCE_PATH": str(tmp_path),
-        "CAMPAIGN_QUEUE_BACKEND": "memory",
-        "CAMPAIGN_MAIL_TRANSPORT": "smtp",
-        "CAMPAIGN_MAIL_SMTP_PORT": str(server.port),
-        "CAMPAIGN_MAIL_BATCH": "20",
-        "CAMPAIGN_MAIL_LEASE_SECONDS": "1",
-    }
-    dispatcher = subprocess.Popen(
-        [FLASK, "--app", "wsgi", "queue", "dispatch"], cwd=PROJECT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len(mailbox.messages) < 10 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        dispatcher.send_signal(signal.SIGKILL)
-        dispatcher.wait(10)
-        at_kill = len(mailbox.messages)
-        assert 10 <= at_kill < 60, dispatcher.stderr.read() if dispatcher.stderr else ""
+    messages = drain_with_a_dispatcher_killed(app, database_url, tmp_path, len(emails))
 
-        time.sleep(1.2)  # the killed dispatcher's lease runs out
-        app.config["MAIL_SMTP_PORT"] = server.port  # a second dispatcher, to the same server
-        app.extensions["campaign_outbox"].drain()
-    finally:
-        server.stop()
-        if dispatcher.poll() is None:
-            dispatcher.kill()
-
-    received = [str(message["To"]) for message in mailbox.messages]
+    received = [str(message["To"]) for message in messages]
     assert set(received) == set(emails)  # every signer got their e-mail
     assert len(received) - len(set(received)) <= 1  # at most the one in flight at the kill
     db.session.rollback()
@@ -88,29 +50,16 @@ def test_dispatcher_processes_side_by_side_send_each_mail_exactly_once(
     mailbox = SlowMailbox(0.005)
     server = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     server.start()
-    keys = development_key_settings(SECRET)
-    env = os.environ | {
-        "CAMPAIGN_SECRET_KEY": SECRET,
-        "CAMPAIGN_SIGNER_DATA_KEYS": keys["SIGNER_DATA_KEYS"],
-        "CAMPAIGN_SIGNER_INDEX_KEY": keys["SIGNER_INDEX_KEY"],
-        "DATABASE_URL": database_url,
-        "CAMPAIGN_INSTANCE_PATH": str(tmp_path),
-        "CAMPAIGN_QUEUE_BACKEND": "memory",
-        "CAMPAIGN_MAIL_TRANSPORT": "smtp",
-        "CAMPAIGN_MAIL_SMTP_PORT": str(server.port),
-        "CAMPAIGN_MAIL_BATCH": "3",  # many small claims, so the processes interleave
-        "CAMPAIGN_MAIL_IDLE_SECONDS": "0.05",
-        "CAMPAIGN_LOG_LEVEL": "INFO",  # each process logs the signatures it had accepted
-    }
+    env = dispatcher_env(
+        database_url,
+        tmp_path,
+        server.port,
+        CAMPAIGN_MAIL_BATCH="3",  # many small claims, so the processes interleave
+        CAMPAIGN_MAIL_IDLE_SECONDS="0.05",
+        CAMPAIGN_LOG_LEVEL="INFO",  # each process logs the signatures it had accepted
+    )
     dispatchers = [
-        subprocess.Popen(
-            [FLASK, "--app", "wsgi", "queue", "dispatch"],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        start_dispatcher(env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(3)
     ]
     emails = [f"process-{number}@example.org" for number in range(90)]

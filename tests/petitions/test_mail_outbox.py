@@ -17,6 +17,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PetitionTranslation, Signature, SignatureState
 from tests.factories import make_petition
+from tests.support.dispatchers import drain_side_by_side
 from tests.support.mail import Mailbox, SlowMailbox, free_port
 from tests.support.petitions import confirmation_path, sign
 from tests.support.queue import run_queue
@@ -343,15 +344,6 @@ def test_dispatchers_side_by_side_send_each_mail_exactly_once(app, client, mailb
     for email in emails:
         sign(client, petition.slug, email=email)
     app.config["MAIL_BATCH"] = 5  # many small claims, so the dispatchers interleave
-    results = []
-
-    def dispatcher() -> None:
-        results.append(_outbox(app).drain())
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = drain_side_by_side(app)
     assert sum(result.sent for result in results) == 40
     assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)

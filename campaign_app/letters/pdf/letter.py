@@ -7,11 +7,15 @@ headed "For you, the sender — do not post this page" and carries the translati
 sender's language (11 pt down to 8 pt); with no translation (the sender reads the letter's
 language) there is no page 2. A letter is one page: longer text is refused with how much to
 cut (prisons prefer short letters anyway).
+
+The page's geometry and its header (a block top left, the addressee's block top right) serve
+the other A4 letters too (the appeals' letter to an official).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
@@ -19,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unuse
 
 from campaign_app.fonts import BOLD, REGULAR
 from campaign_app.letters.pdf.card import fit_address, new_canvas
-from campaign_app.letters.pdf.model import Card
+from campaign_app.letters.pdf.model import Address, Card
 from campaign_app.letters.pdf.text import Fitted, draw_block, draw_line, fit
 
 PAGE_W, PAGE_H = A4
@@ -31,6 +35,34 @@ ADDRESS_X = PAGE_W - MARGIN - HALF_W
 BODY_GAP = 15 * mm
 SENDER_HEADING = "For you, the sender — do not post this page"
 POST_NOTE = "Page 1 is the letter: post only page 1."
+
+
+def fit_addressee(address: Address, height: float) -> Fitted:
+    """The addressee's block (11 pt down to 8 pt), top right in ``height``."""
+    return fit_address(address, HALF_W, height, (11.0, 8.0))
+
+
+@dataclass(frozen=True)
+class Header:
+    """The top of an A4 letter, side by side: a block on the left (the sender's; None:
+    nothing there), printed in ``left_gray``, and the addressee's block on the right."""
+
+    left: Fitted | None
+    address: Fitted
+    left_gray: float = 0.0
+
+    @property
+    def height(self) -> float:
+        return max(self.address.height, 0.0 if self.left is None else self.left.height)
+
+    def draw(self, canvas: Canvas) -> None:
+        if self.left is not None:
+            if self.left_gray:
+                canvas.setFillGray(self.left_gray)
+            draw_block(canvas, self.left, MARGIN, TOP, HALF_W)
+            if self.left_gray:
+                canvas.setFillGray(0)
+        draw_block(canvas, self.address, ADDRESS_X, TOP, HALF_W)
 
 
 def letter_pdf(
@@ -48,9 +80,8 @@ def letter_pdf(
     ``sender_heading``, ``translation_label`` and ``post_note`` are the sender page's texts in
     the sender's interface language (English when not given).
     """
-    address = fit_address(card.address, HALF_W, 50 * mm, (11.0, 8.0))
+    address = fit_addressee(card.address, 50 * mm)
     return_address = None
-    header_h = address.height
     if card.return_address.strip():
         return_address = fit(
             card.return_address,
@@ -61,8 +92,8 @@ def letter_pdf(
             min_size=7.0,
             field="return_address",
         )
-        header_h = max(header_h, return_address.height)
-    body_top = TOP - header_h - BODY_GAP
+    header = Header(return_address, address, left_gray=0.3)
+    body_top = TOP - header.height - BODY_GAP
     body = fit(
         card.message,
         font=REGULAR,
@@ -85,11 +116,7 @@ def letter_pdf(
 
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
-    if return_address is not None:
-        canvas.setFillGray(0.3)
-        draw_block(canvas, return_address, MARGIN, TOP, HALF_W)
-        canvas.setFillGray(0)
-    draw_block(canvas, address, ADDRESS_X, TOP, HALF_W)
+    header.draw(canvas)
     draw_block(canvas, body, MARGIN, body_top, TEXT_W)
     canvas.showPage()
 

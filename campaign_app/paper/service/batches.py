@@ -65,20 +65,14 @@ def invalidate_batch(petition: Petition, batch: PaperBatch, reason: str, user: U
     if not claimed:
         db.session.rollback()
         raise BatchNotActive
-    rows = db.session.execute(
-        update(Signature)
-        .where(Signature.paper_batch_id == batch.id, Signature.state == SignatureState.CONFIRMED)
-        .values(state=SignatureState.INVALIDATED)
-        .returning(Signature.country),
-        execution_options=_OPTIONS,
-    ).all()
-    by_country = Counter(country for (country,) in rows)
+    by_country = _move_rows(batch, SignatureState.CONFIRMED, SignatureState.INVALIDATED)
     counting.subtract_many(db.session, petition.id, by_country, {}, source_of(batch.kind))
-    record_batch("paper.batch_invalidated", petition, batch, len(rows), user)
+    count = by_country.total()
+    record_batch("paper.batch_invalidated", petition, batch, count, user)
     db.session.commit()
     db.session.refresh(batch)
-    log.info("Paper batch %s invalidated: %s signatures", batch.id, len(rows))
-    return len(rows)
+    log.info("Paper batch %s invalidated: %s signatures", batch.id, count)
+    return count
 
 
 def restore_batch(petition: Petition, batch: PaperBatch, user: User) -> int:
@@ -93,20 +87,23 @@ def restore_batch(petition: Petition, batch: PaperBatch, user: User) -> int:
     if not claimed:
         db.session.rollback()
         raise BatchNotInvalidated
+    by_country = _move_rows(batch, SignatureState.INVALIDATED, SignatureState.CONFIRMED)
+    counting.add_many(db.session, petition.id, by_country, {}, source_of(batch.kind))
+    count = by_country.total()
+    record_batch("paper.batch_restored", petition, batch, count, user)
+    db.session.commit()
+    db.session.refresh(batch)
+    log.info("Paper batch %s restored: %s signatures", batch.id, count)
+    return count
+
+
+def _move_rows(batch: PaperBatch, before: SignatureState, after: SignatureState) -> Counter[str]:
+    """Move the batch's rows in state ``before`` to ``after``; how many, by country."""
     rows = db.session.execute(
         update(Signature)
-        .where(
-            Signature.paper_batch_id == batch.id,
-            Signature.state == SignatureState.INVALIDATED,
-        )
-        .values(state=SignatureState.CONFIRMED)
+        .where(Signature.paper_batch_id == batch.id, Signature.state == before)
+        .values(state=after)
         .returning(Signature.country),
         execution_options=_OPTIONS,
     ).all()
-    by_country = Counter(country for (country,) in rows)
-    counting.add_many(db.session, petition.id, by_country, {}, source_of(batch.kind))
-    record_batch("paper.batch_restored", petition, batch, len(rows), user)
-    db.session.commit()
-    db.session.refresh(batch)
-    log.info("Paper batch %s restored: %s signatures", batch.id, len(rows))
-    return len(rows)
+    return Counter(country for (country,) in rows)

@@ -7,7 +7,6 @@ language it claims, with characters the card font has; dates are plausible and n
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -18,7 +17,12 @@ from sqlalchemy import select
 
 from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors, check_not_future
-from campaign_app.letters.card_text import check_printable
+from campaign_app.letters.card_text import (
+    check_country_line,
+    check_cyrillic_address,
+    check_printable,
+    script_of,
+)
 from campaign_app.prisoners.models import Prisoner
 from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
 from campaign_app.validators import SLUG
@@ -68,16 +72,14 @@ def slug_taken_message() -> str:
     return str(_("Another prisoner has this short name already."))
 
 
-def _script(char: str) -> str:
-    return unicodedata.name(char, "").split(" ", 1)[0]
-
-
 def check_name(errors: FieldErrors, name: str, text: str, script: str) -> None:
     """Letters of one script only (Latin or Cyrillic), with spaces, hyphens, apostrophes."""
     if not text:
         return
     label = field_labels()[name]
-    wrong = [c for c in dict.fromkeys(text) if c not in _NAME_PUNCTUATION and _script(c) != script]
+    wrong = [
+        c for c in dict.fromkeys(text) if c not in _NAME_PUNCTUATION and script_of(c) != script
+    ]
     if wrong and script == "CYRILLIC":
         errors.add(
             name,
@@ -201,17 +203,7 @@ def check_address(prisoner: Prisoner, data: AddressInput) -> None:
         text = getattr(data, name)
         if not text:
             continue
-        latin = [c for c in dict.fromkeys(text) if c.isalpha() and _script(c) != "CYRILLIC"]
-        if latin:
-            errors.add(
-                name,
-                _(
-                    "%(field)s must be in Cyrillic (only the country line is in Latin"
-                    " letters); these are not Cyrillic: %(chars)s.",
-                    field=labels[name],
-                    chars=" ".join(latin),
-                ),
-            )
+        check_cyrillic_address(errors, name, labels[name], text)
         if not POSTCODE.search(text):
             errors.add(
                 name,
@@ -223,11 +215,7 @@ def check_address(prisoner: Prisoner, data: AddressInput) -> None:
             )
         check_printable(errors, name, labels[name], text)
     country = data.country_line
-    if not country or any(c.isalpha() and _script(c) != "LATIN" for c in country):
-        errors.add(
-            "country_line",
-            _("The country line is written in Latin capitals, e.g. “REPUBLIC OF BELARUS”."),
-        )
+    check_country_line(errors, country)
     check_printable(errors, "country_line", labels["country_line"], country)
     check_not_future(errors, "as_of", _("As of"), data.as_of)
     if any(address.as_of == data.as_of for address in prisoner.addresses):
