@@ -115,6 +115,13 @@ def plain_text(message: EmailMessage) -> str:
     return str(body.get_content())
 
 
+def snap(live_server: LiveServer, page: Page, name: str) -> None:
+    """A screenshot, and the page fits its width (nothing scrolls sideways at 375 px)."""
+    live_server.screenshot(page, f"after-signature-{name}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name}: {overflow} px wider than the window"
+
+
 def sign_in_russian(page: Page, live_server: LiveServer, user: User) -> None:
     page.goto(f"{live_server.url}/account/login")
     page.get_by_label("Адрес электронной почты", exact=True).fill(user.email)
@@ -138,7 +145,7 @@ def sign(page: Page, live_server: LiveServer, petition: Petition, email: str, *,
     expect(news_box).not_to_be_checked()  # never ticked for the signer
     if news:
         news_box.check()
-        live_server.screenshot(page, "after-signature-sign-ru")
+        snap(live_server, page, "sign-ru")
     page.get_by_role("button", name="Подписать", exact=True).click()
     expect(page.locator("h1")).to_have_text("Проверьте почту")
     page.goto(link_in(live_server.wait_for_mail(email), live_server.url))
@@ -150,7 +157,7 @@ def print_sheets_in_belarusian(page: Page, live_server: LiveServer, petition: Pe
     expect(page.locator("h1")).to_have_text("Подписи на бумаге")
     page.get_by_label("Язык листа").select_option("be")
     page.get_by_label("Число листов").fill("2")
-    live_server.screenshot(page, "after-signature-paper-ru")
+    snap(live_server, page, "paper-ru")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Скачать листы (PDF)").click()
     download = download_info.value
@@ -191,7 +198,7 @@ def enter_forty_rows(page: Page, live_server: LiveServer, petition: Petition) ->
     page.get_by_label(f"Код страны, {ROWS}", exact=True).fill("de")
     page.get_by_label(f"Код страны, {ROWS}", exact=True).press("Enter")
     expect(page.get_by_label(f"Имя, {ROWS + 1}", exact=True)).to_be_focused()
-    live_server.screenshot(page, "after-signature-rows-ru")
+    snap(live_server, page, "rows-ru")
     page.get_by_role("button", name="Внести пачку").click()
     expect(page).to_have_url(re.compile(r"/paper/batches/\d+$"))
     expect(page.locator("main")).to_contain_text("40")
@@ -217,7 +224,7 @@ def import_csv(page: Page, live_server: LiveServer, petition: Petition) -> None:
     listed = errors.all_inner_texts()
     for number, text in zip(sorted(BAD_LINES), listed, strict=True):
         assert text.startswith(f"Строка {number}: "), listed
-    live_server.screenshot(page, "after-signature-import-preview-ru")
+    snap(live_server, page, "import-preview-ru")
     page.get_by_role("button", name=re.compile(r"^Импортировать 1\s?990 подпис")).click()
     expect(page).to_have_url(re.compile(r"/paper/batches/\d+$"))
 
@@ -249,7 +256,7 @@ def record_hand_in(page: Page, live_server: LiveServer, petition: Petition) -> N
     page.get_by_role("button", name="Добавить фотографию").click()
     expect(page.locator("#photos img")).to_have_count(1)
     page.get_by_role("button", name="Опубликовать передачу подписей").click()
-    live_server.screenshot(page, "after-signature-hand-in-ru")
+    snap(live_server, page, "hand-in-ru")
     page.get_by_role("link", name="Сообщить подписавшим, которые просили присылать новости").click()
 
 
@@ -280,7 +287,7 @@ def write_update(page: Page, live_server: LiveServer, organiser: User) -> str:
     assert len(subjects) == len(UPDATE), subjects
     for subject, _body in UPDATE.values():
         assert any(s.startswith("[") and s.endswith(f"] {subject}") for s in subjects), subjects
-    live_server.screenshot(page, "after-signature-update-ru")
+    snap(live_server, page, "update-ru")
     return page.url
 
 
@@ -328,7 +335,7 @@ def test_after_the_signature_in_russian(
     # 3. One click stops the news; a mail program's one-click POST (no cookies) is answered too.
     supporter.goto(unsubscribe.group(0))
     expect(supporter.locator("h1")).to_have_text("Отказаться от новостей об этой петиции?")
-    live_server.screenshot(supporter, "after-signature-unsubscribe-ru")
+    snap(live_server, supporter, "unsubscribe-ru")
     supporter.get_by_role("button", name="Отказаться от новостей").click()
     expect(supporter.locator("h1")).to_have_text("Новостей больше не будет")
     expect(supporter.locator("main")).to_contain_text(
@@ -348,7 +355,7 @@ def test_after_the_signature_in_russian(
     hand_in = supporter.locator("main").get_by_role("img", name="Коробки с подписями")
     expect(hand_in).to_be_visible()
     expect(supporter.locator("section.news")).to_contain_text("Подписи у посольства")
-    live_server.screenshot(supporter, "after-signature-petition-ru")
+    snap(live_server, supporter, "petition-ru")
 
     result = live_server.app.test_cli_runner().invoke(
         args=["petitions", "recount", petition.slug, "--check"]
