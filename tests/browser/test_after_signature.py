@@ -356,6 +356,11 @@ def test_after_the_signature_in_russian(
     expect(hand_in).to_be_visible()
     expect(supporter.locator("section.news")).to_contain_text("Подписи у посольства")
     snap(live_server, supporter, "petition-ru")
+    # The summary under the title, not over it (a petition without a portrait).
+    title_box = supporter.locator("h1").bounding_box()
+    summary_box = supporter.locator(".petition-hero .lead").bounding_box()
+    assert title_box and summary_box
+    assert summary_box["y"] >= title_box["y"] + title_box["height"], (title_box, summary_box)
 
     result = live_server.app.test_cli_runner().invoke(
         args=["petitions", "recount", petition.slug, "--check"]
