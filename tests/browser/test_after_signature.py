@@ -20,11 +20,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import select
 
 from campaign_app.accounts.models import Role, User
 from campaign_app.extensions import db
 from campaign_app.petitions import counting
-from campaign_app.petitions.models import Petition, PetitionTranslation
+from campaign_app.petitions.models import (
+    Petition,
+    PetitionTranslation,
+    Signature,
+    SignatureSource,
+)
 from tests.factories import PASSWORD, make_campaign, make_petition, make_user
 from tests.support.browser import LiveServer, link_in
 from tests.support.mail import unique_email
@@ -344,8 +350,19 @@ def test_after_the_signature_in_russian(
     request = urllib.request.Request(
         unsubscribe.group(0), data=b"List-Unsubscribe=One-Click", method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=10) as answer:  # loopback, no cookie jar
         assert answer.status == 200
+    db.session.expire_all()
+    consents = [
+        (row.news_consent_at is not None, row.news_withdrawn_at is not None)
+        for row in db.session.scalars(
+            select(Signature).where(
+                Signature.petition_id == petition.id,
+                Signature.source == SignatureSource.ONLINE,
+            )
+        )
+    ]
+    assert sorted(consents) == [(False, False), (True, True)]  # asked for news, then stopped
 
     # 4. The public page, and a recount that finds no drift and the same counts by source.
     supporter.goto(f"{live_server.url}/petitions/{petition.slug}")
