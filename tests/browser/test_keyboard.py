@@ -16,16 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 # The controls of the signing form, in order: the radio group is one Tab stop (its checked
 # option); the arrow keys move inside it.
-SIGN_FORM_STOPS = [
-    "first_name",
-    "last_name",
-    "email",
-    "country",
-    "city",
-    "display-0",
-    "consent",
-    "news",
-]
+SIGN_FORM_STOPS = ["first_name", "last_name", "email", "country", "city", "display-0", "consent"]
 
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
