@@ -1,8 +1,9 @@
 """The public registry's search and filters, read from the query string (shape only).
 
 The page's form and ``/api/v1/prisoners`` read the same parameters (``q``, ``status``,
-``mail``, ``month``, ``institution``, ``region``, ``sort``, ``page``): a filtered list is a link anyone can share, and it
-holds no personal data (only what a visitor typed as a name to look for).
+``mail``, ``month``, ``institution``, ``region``, ``sort``, ``page``): a filtered list is a
+link anyone can share, and it holds no personal data (only what a visitor typed as a name to
+look for).
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def institutions_offered() -> tuple[RegistryInstitution, ...]:
 
 class InstitutionChoice(ListedChoice):
     """The institution filter: the select sends an id; a code (any case) is taken too."""
+
+    data: Any
 
     def pre_validate(self, form: Any) -> None:
         value = str(self.data or "").strip()

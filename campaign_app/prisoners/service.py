@@ -105,10 +105,6 @@ def registry_institutions() -> tuple[RegistryInstitution, ...]:
     return tuple(RegistryInstitution(*row) for row in rows)
 
 
-def count_public_prisoners() -> int:
-    return int(db.session.scalar(select(func.count()).select_from(public_prisoners())) or 0)
-
-
 # The public registry ---------------------------------------------------------------------
 
 

@@ -70,9 +70,7 @@ def test_filter_by_institution_and_region_on_the_page(client, held):
     assert listed_slugs(both) == []
 
 
-def test_the_selects_offer_institutions_with_public_prisoners_in_the_readers_language(
-    client, held
-):
+def test_the_selects_offer_institutions_with_public_prisoners_in_the_readers_language(client, held):
     html = client.get("/prisoners/").get_data(as_text=True)
     assert '<label for="institution"' in html and '<label for="region"' in html
     assert "ИК-2 · Penal colony ИК-2" in html
@@ -94,8 +92,11 @@ def test_each_entry_shows_its_institution(client, held):
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [({"institution": "ИК-404"}, "institution"), ({"institution": "999999"}, "institution"),
-     ({"region": "atlantis"}, "region")],
+    [
+        ({"institution": "ИК-404"}, "institution"),
+        ({"institution": "999999"}, "institution"),
+        ({"region": "atlantis"}, "region"),
+    ],
 )
 def test_unknown_institution_or_region_is_a_400(client, held, args, field):
     response = client.get("/prisoners/", query_string=args)
