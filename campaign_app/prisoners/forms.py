@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from babel.dates import get_month_names
+from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -40,6 +41,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}$")
 MAIL_CHOICES = {"yes": True, "no": False}
+_OFFERED = "registry_institutions_offered"
 # The query-string parameters of the filters (page and per_page are read on their own).
 FILTER_PARAMETERS = ("q", "status", "mail", "month", "institution", "region", "sort")
 
@@ -67,13 +69,18 @@ class ListedChoice(SelectField):
 
 
 def institutions_offered() -> tuple[RegistryInstitution, ...]:
-    """The institutions the filter offers (those holding a public prisoner). Kept as long
-    as the micro-cache keeps a page, so a cached page costs no query for them."""
+    """The institutions the filter offers (those holding a public prisoner): one query per
+    request at most, and none while the micro-cache keeps them (as long as it keeps a page,
+    ``MICROCACHE_SECONDS``), so a page rendered in that time costs what it did before."""
+    offered: tuple[RegistryInstitution, ...] | None = g.get(_OFFERED)
+    if offered is not None:
+        return offered
     key = ("registry-institutions",)
-    offered: tuple[RegistryInstitution, ...] | None = microcache().get(key)
+    offered = microcache().get(key)
     if offered is None:
         offered = registry_institutions()
         microcache().set(key, offered)
+    setattr(g, _OFFERED, offered)
     return offered
 
 
