@@ -12,6 +12,7 @@ from sqlalchemy import event
 from campaign_app.campaigns.models import CampaignState
 from campaign_app.extensions import db
 from campaign_app.institutions.models import Institution, InstitutionKind, Region
+from campaign_app.microcache import MicroCache
 from campaign_app.replies.models import ReplyReport
 from tests.factories import make_campaign, make_card_sent, make_prisoner, make_user
 from tests.prisoners.test_registry import listed_slugs
@@ -160,6 +161,16 @@ def test_the_list_costs_the_same_queries_for_3_or_30_held_prisoners(app, client)
         make_prisoner(campaign=campaign, institution=more[n % 10])
     assert _statements(app, client, "/prisoners/") == few
     assert _statements(app, client, "/prisoners/?region=minsk-city&page=2") == few
+
+
+def test_with_the_micro_cache_the_institutions_offered_cost_no_query(
+    app, client, held, monkeypatch
+):
+    uncached = _statements(app, client, "/prisoners/?page=1")
+    monkeypatch.setitem(app.extensions, "campaign_microcache", MicroCache(60))
+    client.get("/prisoners/?month=5")  # reads the institutions offered once
+    assert _statements(app, client, "/prisoners/") == uncached - 1
+    assert _statements(app, client, "/prisoners/?region=mogilev") == uncached - 1
 
 
 # Replies per institution -----------------------------------------------------------------
