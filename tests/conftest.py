@@ -76,7 +76,14 @@ def mailbox(smtp_server: Controller) -> Mailbox:
 
 
 def _forget_request_caches() -> None:
-    for key in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel", "_petition_shares"):
+    for key in (
+        "_login_user",
+        "csrf_token",
+        "csrf_valid",
+        "_flask_babel",
+        "_petition_shares",
+        "registry_institutions_offered",
+    ):
         g.pop(key, None)
 
 

@@ -19,6 +19,7 @@ from campaign_app.api import bp
 from campaign_app.db import utcnow
 from campaign_app.deliveries import service as deliveries_service
 from campaign_app.deliveries.models import Delivery
+from campaign_app.institutions.models import Region
 from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
@@ -134,6 +135,8 @@ _PARAMETER_RULES = {
     "status": "one of imprisoned, transferred, released, unknown",
     "mail": "yes or no",
     "month": "a month number from 1 to 12",
+    "institution": "the code or id of an institution holding a listed prisoner",
+    "region": "one of " + ", ".join(region.value for region in Region),
     "sort": "name or fewest-cards",
     "page": f"a whole number from 1 to {registry_forms.MAX_PAGE}",
     "per_page": f"a whole number from 1 to {registry_forms.MAX_PER_PAGE}",
@@ -171,7 +174,25 @@ def prisoner_summary(prisoner: Prisoner) -> dict[str, Any]:
         ),
         "card_languages": [language.value for language in prisoner.card_language_options],
         "cards_sent": prisoner.cards_sent,
+        "institution": _institution_summary(prisoner),
         "url": _site_url(f"/prisoners/{prisoner.slug}"),
+    }
+
+
+def _institution_summary(prisoner: Prisoner) -> dict[str, Any] | None:
+    """Where the prisoner is held (names and region; the address is on the prisoner's page)."""
+    institution = prisoner.institution
+    if institution is None:
+        return None
+    return {
+        "id": institution.id,
+        "code": institution.code,
+        "names": {
+            "ru": institution.name_ru,
+            "be": institution.name_be,
+            "latin": institution.name_latin,
+        },
+        "region": institution.region.value,
     }
 
 

@@ -23,8 +23,9 @@ def index() -> ResponseReturnValue:
 
 
 def _render_form(form: InstitutionForm, institution: Institution | None) -> ResponseReturnValue:
+    held, mail = service.mail_summary(institution) if institution else (0, None)
     return render_template(
-        "institutions/form.html", form=form, institution=institution
+        "institutions/form.html", form=form, institution=institution, held=held, mail=mail
     ), form_status(form)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, fields, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -16,6 +17,9 @@ from campaign_app.field_errors import InvalidFields
 from campaign_app.institutions.checks import check_institution, code_taken_message
 from campaign_app.institutions.inputs import ADDRESS_FIELDS, InstitutionInput
 from campaign_app.institutions.models import Institution, InstitutionAddress
+
+if TYPE_CHECKING:
+    from campaign_app.replies.service import MailSummary
 
 log = logging.getLogger(__name__)
 
@@ -111,3 +115,22 @@ def update_institution(institution: Institution, data: InstitutionInput) -> list
         details={"institution_id": institution.id, "fields": changed},
     )
     return changed
+
+
+def mail_summary(institution: Institution) -> tuple[int, MailSummary]:
+    """How many prisoners it holds, and their cards reported sent, replies and last reply
+    summed (a hint to review the institution's mail rules). Three queries, whatever the
+    number of prisoners."""
+    from campaign_app.prisoners.models import Prisoner
+    from campaign_app.replies.service import MailSummary, mail_summaries
+
+    ids = db.session.scalars(
+        select(Prisoner.id).where(Prisoner.institution_id == institution.id)
+    ).all()
+    summaries = mail_summaries(ids).values()
+    last = max((s.last_reply_on for s in summaries if s.last_reply_on), default=None)
+    return len(ids), MailSummary(
+        cards_reported=sum(s.cards_reported for s in summaries),
+        replies=sum(s.replies for s in summaries),
+        last_reply_on=last,
+    )

@@ -19,6 +19,9 @@ from campaign_app.prisoners import service as prisoners
 
 # Birthdays shown on the home page: soon enough to post a card in time.
 BIRTHDAYS_AHEAD_DAYS = 60
+# The home page shows a few birthdays and prisoners; the calendar and the registry hold all.
+BIRTHDAYS_SHOWN = 6
+PRISONERS_SHOWN = 6
 
 
 @bp.get("/")
@@ -30,7 +33,7 @@ def home() -> ResponseReturnValue:
         for event in calendar.upcoming_events(today, locale=str(get_locale())).events
         if event.kind is calendar.EventKind.BIRTHDAY
         and (event.on - today).days <= BIRTHDAYS_AHEAD_DAYS
-    ]
+    ][:BIRTHDAYS_SHOWN]
     birthday_occasion = next(
         (o.slug for o in letters.list_active_occasions() if o.kind is OccasionKind.BIRTHDAY), None
     )
@@ -42,7 +45,14 @@ def home() -> ResponseReturnValue:
             for p in open_petitions
         ],
         birthdays=birthdays,
-        prisoners=prisoners.list_prisoners(),
+        # The fewest cards first: one query gives them and the registry's count.
+        registry=prisoners.search_registry(
+            prisoners.RegistryFilters(sort=prisoners.RegistrySort.FEWEST_CARDS),
+            1,
+            PRISONERS_SHOWN,
+            str(get_locale()),
+            with_addresses=False,
+        ),
     )
 
 

@@ -1,8 +1,9 @@
 """The public registry's search and filters, read from the query string (shape only).
 
 The page's form and ``/api/v1/prisoners`` read the same parameters (``q``, ``status``,
-``mail``, ``month``, ``sort``, ``page``): a filtered list is a link anyone can share, and it
-holds no personal data (only what a visitor typed as a name to look for).
+``mail``, ``month``, ``institution``, ``region``, ``sort``, ``page``): a filtered list is a
+link anyone can share, and it holds no personal data (only what a visitor typed as a name to
+look for).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from babel.dates import get_month_names
+from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,8 +22,16 @@ from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
+from campaign_app.institutions.labels import REGION_LABELS
+from campaign_app.institutions.models import Region
+from campaign_app.microcache import microcache
 from campaign_app.prisoners.models import PrisonerStatus
-from campaign_app.prisoners.service import RegistryFilters, RegistrySort
+from campaign_app.prisoners.service import (
+    RegistryFilters,
+    RegistryInstitution,
+    RegistrySort,
+    registry_institutions,
+)
 
 # Longer than any name with its patronymic in two scripts; a longer search is refused (400).
 MAX_QUERY_LENGTH = 200
@@ -31,8 +41,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}$")
 MAIL_CHOICES = {"yes": True, "no": False}
+_OFFERED = "registry_institutions_offered"
 # The query-string parameters of the filters (page and per_page are read on their own).
-FILTER_PARAMETERS = ("q", "status", "mail", "month", "sort")
+FILTER_PARAMETERS = ("q", "status", "mail", "month", "institution", "region", "sort")
 
 
 def clean_query(value: Any) -> Any:
@@ -55,6 +66,51 @@ class ListedChoice(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data not in {str(choice.value) for choice in self.choices or ()}:
             raise ValidationError(_l("Please choose one of the listed options."))
+
+
+def institutions_offered() -> tuple[RegistryInstitution, ...]:
+    """The institutions the filter offers (those holding a public prisoner): one query per
+    request at most, and none while the micro-cache keeps them (as long as it keeps a page,
+    ``MICROCACHE_SECONDS``), so a page rendered in that time costs what it did before."""
+    offered: tuple[RegistryInstitution, ...] | None = g.get(_OFFERED)
+    if offered is not None:
+        return offered
+    key = ("registry-institutions",)
+    offered = microcache().get(key)
+    if offered is None:
+        offered = registry_institutions()
+        microcache().set(key, offered)
+    setattr(g, _OFFERED, offered)
+    return offered
+
+
+class InstitutionChoice(ListedChoice):
+    """The institution filter: the select sends an id; a code (any case) is taken too."""
+
+    data: Any
+
+    def pre_validate(self, form: Any) -> None:
+        value = str(self.data or "").strip()
+        if value and not value.isdigit():
+            folded = value.casefold()
+            for institution in institutions_offered():
+                if institution.code.casefold() == folded:
+                    self.data = str(institution.id)
+                    break
+        super().pre_validate(form)
+
+
+def _institution_choices(locale: str) -> list[SelectChoice]:
+    return [SelectChoice("", str(_l("Any institution")))] + [
+        SelectChoice(str(institution.id), f"{institution.code} · {institution.name_in(locale)}")
+        for institution in institutions_offered()
+    ]
+
+
+def _region_choices() -> list[SelectChoice]:
+    return [SelectChoice("", str(_l("Any region")))] + [
+        SelectChoice(region.value, str(REGION_LABELS[region])) for region in Region
+    ]
 
 
 def _month_choices() -> list[SelectChoice]:
@@ -104,6 +160,8 @@ class RegistryForm(FlaskForm):
         default="",
     )
     month = ListedChoice(_l("Birthday in"), default="")
+    institution = InstitutionChoice(_l("Institution"), default="")
+    region = ListedChoice(_l("Region"), default="")
     sort = ListedChoice(
         _l("Order"),
         choices=[
@@ -116,7 +174,9 @@ class RegistryForm(FlaskForm):
     def __init__(self, args: MultiDict[str, str], **kwargs: Any) -> None:
         super().__init__(formdata=_present(args), **kwargs)
         self.month.choices = _month_choices()
-        for name in ("status", "mail", "month", "sort"):
+        self.institution.choices = _institution_choices(str(get_locale() or "en"))
+        self.region.choices = _region_choices()
+        for name in ("status", "mail", "month", "institution", "region", "sort"):
             field = getattr(self, name)
             if field.data is None:
                 field.data = field.default
@@ -128,6 +188,8 @@ class RegistryForm(FlaskForm):
             status=PrisonerStatus(self.status.data) if self.status.data else None,
             mail=MAIL_CHOICES.get(self.mail.data or ""),
             month=int(self.month.data) if self.month.data else None,
+            institution=int(self.institution.data) if self.institution.data else None,
+            region=Region(self.region.data) if self.region.data else None,
             sort=RegistrySort(self.sort.data or RegistrySort.NAME.value),
         )
 

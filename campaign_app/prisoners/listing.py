@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from campaign_app.i18n import format_date
 from campaign_app.microcache import MicroCache
-from campaign_app.prisoners.forms import RegistryForm
+from campaign_app.prisoners.forms import RegistryForm, institutions_offered
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from campaign_app.prisoners.service import RegistryFilters
 
@@ -35,6 +35,8 @@ class Entry:
     latin_lang: str
     is_example: bool
     facts: tuple[str, ...]  # status, birthday, mail, cards reported sent
+    institution: str  # "ИК-2 · name" in the reader's language; "" when not known
+    institution_lang: str  # "ru" when a Russian name stands in a page in another language
     write_href: str  # "" when no card can be posted
     photo_url: str  # "" for the drawn portrait
     photo_alt: str
@@ -73,6 +75,7 @@ def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
 
     statuses = _status_labels()
     birthday_label = _("Birthday")
+    held_in = _("Held in")
     # Slugs are [a-z0-9-]: the links are the pages' prefixes plus the slug.
     show_prefix = url_for("prisoners.index")
     write_prefix = url_for("letters.write", prisoner_slug="-")[:-1]
@@ -92,6 +95,8 @@ def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
                 prisoner.cards_sent,
             )
         )
+        # Loaded with the prisoner (a joined relationship): no query per entry.
+        institution = prisoner.institution
         result.append(
             Entry(
                 href=show_prefix + prisoner.slug,
@@ -100,6 +105,18 @@ def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
                 latin_lang=f"{prisoner.address_language.value}-Latn",
                 is_example=prisoner.campaign.is_example,
                 facts=tuple(facts),
+                institution=(
+                    f"{held_in}: {institution.code} · {institution.name_in(locale)}"
+                    if institution is not None
+                    else ""
+                ),
+                institution_lang=(
+                    "ru"
+                    if institution is not None
+                    and locale not in {"ru", "be"}
+                    and not institution.name_latin
+                    else ""
+                ),
                 write_href=write_prefix + prisoner.slug if can_write(prisoner) else "",
                 photo_url=prisoner.photo_url,
                 photo_alt=_("Photo of %(name)s", name=name) if prisoner.photo_url else "",
@@ -109,12 +126,12 @@ def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
 
 
 def search_form(form: RegistryForm, filters: RegistryFilters, locale: str) -> Markup:
-    """The search and filters as this query string fills them in (kept a day per language and
-    query string: it depends on nothing else)."""
+    """The search and filters as this query string fills them in (kept a day per language,
+    query string and list of institutions offered: it depends on nothing else)."""
     forms: MicroCache | None = current_app.extensions.get(_FORMS)
     if forms is None:
         forms = current_app.extensions[_FORMS] = MicroCache(86400, maxsize=512)
-    key = (locale, tuple(sorted(filters.query_args().items())))
+    key = (locale, tuple(sorted(filters.query_args().items())), institutions_offered())
     html: Markup | None = forms.get(key)
     if html is None:
         macro = get_template_attribute("prisoners/_registry_form.html", "registry_form")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from campaign_app.campaigns.models import Campaign, CampaignState
 from campaign_app.extensions import db
+from campaign_app.institutions.models import Institution, Region
 from campaign_app.petitions.service import PUBLIC_CAMPAIGN_STATES
 from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner, PrisonerStatus
 from campaign_app.prisoners.search_keys import query_words
@@ -60,6 +61,50 @@ def list_prisoners() -> list[Prisoner]:
     return list(db.session.scalars(public_prisoners().order_by(Prisoner.surname_latin)))
 
 
+@dataclass(frozen=True)
+class RegistryInstitution:
+    """An institution the registry's filter offers: what its option shows."""
+
+    id: int
+    code: str
+    name_ru: str
+    name_be: str
+    name_latin: str
+
+    def name_in(self, locale: str) -> str:
+        """As Institution.name_in: Belarusian or Russian for ru/be readers, else Latin."""
+        if locale == "be" and self.name_be:
+            return self.name_be
+        if locale in {"ru", "be"} or not self.name_latin:
+            return self.name_ru
+        return self.name_latin
+
+
+def registry_institutions() -> tuple[RegistryInstitution, ...]:
+    """The institutions that hold at least one public prisoner, by code (one query)."""
+    holds_public = (
+        select(Prisoner.id)
+        .join(Campaign)
+        .where(
+            Prisoner.institution_id == Institution.id,
+            Campaign.state.in_(PUBLIC_CAMPAIGN_STATES),
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        select(
+            Institution.id,
+            Institution.code,
+            Institution.name_ru,
+            Institution.name_be,
+            Institution.name_latin,
+        )
+        .where(holds_public)
+        .order_by(Institution.code, Institution.id)
+    ).all()
+    return tuple(RegistryInstitution(*row) for row in rows)
+
+
 # The public registry ---------------------------------------------------------------------
 
 
@@ -72,14 +117,16 @@ class RegistrySort(enum.StrEnum):
 class RegistryFilters:
     """What a visitor asked the registry for; the defaults list everyone by name.
 
-    Institution and region join here when prisoners have institutions: a field each, a
-    condition each in ``_conditions``, and the parameter in forms.FILTER_PARAMETERS.
+    A new filter is a field here, a condition in ``_conditions``, and its parameter in
+    forms.FILTER_PARAMETERS.
     """
 
     q: str = ""
     status: PrisonerStatus | None = None
     mail: bool | None = None  # True: can receive mail; False: cannot now
     month: int | None = None  # birthday month, 1-12
+    institution: int | None = None  # an institution's id
+    region: Region | None = None  # where the prisoner's institution is
     sort: RegistrySort = RegistrySort.NAME
 
     def query_args(self) -> dict[str, str]:
@@ -89,6 +136,8 @@ class RegistryFilters:
             "status": self.status.value if self.status else "",
             "mail": "" if self.mail is None else ("yes" if self.mail else "no"),
             "month": str(self.month) if self.month else "",
+            "institution": str(self.institution) if self.institution else "",
+            "region": self.region.value if self.region else "",
             "sort": self.sort.value if self.sort is not RegistrySort.NAME else "",
         }
         return {key: value for key, value in args.items() if value}
@@ -155,6 +204,11 @@ def _conditions(filters: RegistryFilters) -> list[ColumnElement[bool]]:
         conditions.append(mail if filters.mail else ~mail)
     if filters.month is not None:
         conditions.append(extract("month", Prisoner.birth_date) == filters.month)
+    if filters.institution is not None:
+        conditions.append(Prisoner.institution_id == filters.institution)
+    if filters.region is not None:
+        in_region = select(Institution.id).where(Institution.region == filters.region)
+        conditions.append(Prisoner.institution_id.in_(in_region.scalar_subquery()))
     return conditions
 
 

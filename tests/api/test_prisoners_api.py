@@ -60,6 +60,7 @@ def test_an_entry_holds_the_public_facts_only(client):
         "mail_note_as_of": "2025-01-10",
         "card_languages": ["ru", "be"],
         "cards_sent": 3,
+        "institution": None,
         "url": "http://campaign.test/prisoners/ales-bialiatski",
     }
     assert "full_name_dative" not in response.get_data(as_text=True)  # the address line
@@ -188,7 +189,17 @@ def test_the_document_describes_the_endpoint_and_its_parameters(client):
     document = client.get("/api/v1/openapi.json").json
     operation = document["paths"]["/prisoners"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
-    assert names == {"q", "status", "mail", "month", "sort", "page", "per_page"}
+    assert names == {
+        "q",
+        "status",
+        "mail",
+        "month",
+        "institution",
+        "region",
+        "sort",
+        "page",
+        "per_page",
+    }
     assert {"200", "400", "404"} <= set(operation["responses"])
 
 
