@@ -56,11 +56,6 @@ def list_campaign_prisoners(campaign_id: int) -> list[Prisoner]:
     return list(db.session.scalars(_campaign_prisoners(), {"campaign_id": campaign_id}))
 
 
-def list_prisoners() -> list[Prisoner]:
-    """The public prisoners, by surname."""
-    return list(db.session.scalars(public_prisoners().order_by(Prisoner.surname_latin)))
-
-
 @dataclass(frozen=True)
 class RegistryInstitution:
     """An institution the registry's filter offers: what its option shows."""
