@@ -211,3 +211,12 @@ def test_the_home_page_shows_a_few_prisoners_and_links_to_the_registry(client):
     assert shown == [p.slug for p in prisoners[4:]]  # the six with the fewest cards
     assert "All 10 prisoners in the registry" in text_of(response)
     assert 'href="/prisoners/"' in section
+
+
+def test_the_home_page_lists_a_lone_prisoner_without_an_all_of_one_link(client):
+    campaign = make_campaign(state=CampaignState.OPEN)
+    prisoner = make_prisoner(campaign=campaign)
+    response = client.get("/")
+    section = response.get_data(as_text=True).split('id="prisoners-heading"')[1]
+    assert f'href="/prisoners/{prisoner.slug}"' in section
+    assert "in the registry" not in text_of(response)  # not "All 1 prisoners in the registry"
