@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from campaign_app.db import utcnow
 from campaign_app.letters.models import OccasionKind
 from campaign_app.petitions.models import PetitionState
-from tests.factories import make_occasion, make_petition, make_prisoner, make_signature
+from tests.factories import (
+    make_appeal_target,
+    make_occasion,
+    make_petition,
+    make_prisoner,
+    make_signature,
+)
 from tests.support.web import text_of
 
 
@@ -44,3 +50,18 @@ def test_no_open_petition_and_no_birthday(app, client):
     page = text_of(client.get("/"))
     assert "No petition is open at the moment." in page
     assert "No birthday in the next two months." in page
+
+
+def test_appeals_to_officials_apart_from_the_cards(app, client):
+    """The officials to write to, in their own band, each leading to the appeal composer."""
+    page = text_of(client.get("/"))
+    assert "Write to the officials" not in page  # nothing to show without a target
+
+    target = make_appeal_target(name="Prosecutor General of the Republic of Belarus")
+    response = client.get("/")
+    page = text_of(response)
+    appeals = page.split("Write to the officials")[1].split("Upcoming birthdays")[0]
+    assert "Appeal to: Prosecutor General of the Republic of Belarus" in appeals
+    html = response.get_data(as_text=True)
+    assert f'href="/appeals/{target.slug}"' in html
+    assert 'href="/appeals/"' in html

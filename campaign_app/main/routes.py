@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import text
 
+from campaign_app.appeals import service as appeals
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.letters import calendar
@@ -45,6 +46,7 @@ def home() -> ResponseReturnValue:
             for p in open_petitions
         ],
         birthdays=birthdays,
+        appeal_targets=appeals.list_public_targets(),
         # The fewest cards first: one query gives them and the registry's count.
         registry=prisoners.search_registry(
             prisoners.RegistryFilters(sort=prisoners.RegistrySort.FEWEST_CARDS),

@@ -232,7 +232,9 @@ def compare(
                 Problem(
                     entry.line,
                     _(
-                        "The transfer date %(date)s is before the current placement (%(since)s).",
+                        "The transfer date %(date)s is before the current placement, which"
+                        " dates from %(since)s: a transfer must be dated on or after it (an"
+                        " empty cell means today).",
                         date=moved_on.isoformat(),
                         since=existing.placed_on.isoformat(),
                     ),

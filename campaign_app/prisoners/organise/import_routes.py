@@ -134,7 +134,10 @@ def commit_import(campaign_id: int, list_import_id: int) -> ResponseReturnValue:
     flash(
         _(
             "Imported: %(new)d new, %(changed)d changed, %(moved)d transferred,"
-            " %(released)d released.",
+            " %(released)d released; institutions: %(new_places)d new, %(changed_places)d"
+            " changed.",
+            new_places=counts["new_institutions"],
+            changed_places=counts["changed_institutions"],
             new=counts["new_prisoners"],
             changed=counts["changed_prisoners"],
             moved=counts["transferred"],
