@@ -276,3 +276,9 @@ def search_registry(
         )
     }
     return RegistryPage([loaded[i] for i in ids if i in loaded], int(rows[0][1]), page, per_page)
+
+
+def registry_query(filters: RegistryFilters, locale: str) -> tuple[list[Any], list[Any]]:
+    """The registry's conditions and order for ``filters``, for lists of other scopes (an
+    organiser's list of their campaign's prisoners)."""
+    return _conditions(filters), _order(filters, locale)

@@ -258,5 +258,13 @@ def test_registry_journey_in_russian(
     fits(live_server, phone, "appeal-mail")
 
     # 5. The organiser sees the reply beside the cards, per prisoner.
-    desk.goto(f"{live_server.url}/organise/campaigns/{campaign.id}/prisoners?q=Беляцкий")
-    expect(desk.locator("main")).to_contain_text("последний ответ")
+    desk.goto(f"{live_server.url}/organise/campaigns/{campaign.id}/prisoners")
+    expect(desk.locator("#prisoners-count")).to_have_text("1–50 из 1\u00a0500 заключённых")
+    desk.get_by_label("Имя").fill("Byalyatsky")
+    desk.get_by_role("button", name="Показать").click()
+    expect(desk.locator("#prisoners-count")).to_have_text("1 заключённый")
+    row = desk.locator("#prisoners tbody tr")
+    expect(row).to_contain_text("Алесь Беляцкий")
+    expect(row).to_contain_text("1 ответ")
+    expect(row).to_contain_text("последний ответ")
+    expect(row).to_contain_text("ИК-9, отряд 3")

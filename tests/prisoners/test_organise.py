@@ -159,7 +159,57 @@ def test_list_shows_status_address_date_and_mail(team, client):
     log_in(client, team["organiser"])
     page = text_of(client.get(f"/organise/campaigns/{team['campaign'].id}/prisoners"))
     prisoner = team["prisoner"]
-    assert f"{prisoner.name_latin} Imprisoned Sep 1, 2012 old not known" in page
+    assert f"{prisoner.name_latin} Sep 25, 1962 Imprisoned Sep 1, 2012 old not known" in page
+
+
+def test_the_list_pages_fifty_at_a_time_and_finds_any_spelling_in_the_campaign(team, client):
+    """At a registry's size: pages of 50 and the registry's search, drafts and the released
+    included, other campaigns' prisoners never."""
+    campaign = team["campaign"]
+    for n in range(120):
+        make_prisoner(campaign=campaign, slug=f"p-{n:03d}", surname_latin=f"Name{n:03d}")
+    make_prisoner(
+        campaign=campaign,
+        slug="ales-bialiatski",
+        surname_latin="Bialiatski",
+        surname_ru="Беляцкий",
+        surname_be="Бяляцкі",
+        status=PrisonerStatus.RELEASED,
+    )
+    make_prisoner(campaign=make_campaign(), slug="elsewhere", surname_be="Бяляцкі")
+    log_in(client, team["organiser"])
+    url = f"/organise/campaigns/{campaign.id}/prisoners"
+
+    first = text_of(client.get(url))
+    assert "1 to 50 of 122 prisoners" in first
+    assert "Next page" in first
+    third = text_of(client.get(f"{url}?page=3"))
+    assert "101 to 122 of 122 prisoners" in third
+
+    found = client.get(url, query_string={"q": "Бяляцкі"})
+    page = text_of(found)
+    assert "1 prisoner" in page and "Released" in page
+    assert "/prisoners/ales-bialiatski" in found.get_data(as_text=True)
+    assert "/prisoners/elsewhere" not in found.get_data(as_text=True)
+    assert "No prisoner matches." in text_of(client.get(url, query_string={"q": "Nobody"}))
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"page": "0"}, "This page number does not exist."),
+        ({"q": "x" * 10_000}, "Please shorten the name"),
+        ({"q": "Bia\x07"}, "The request could not be understood"),
+        ({"month": "13"}, "Please choose one of the listed options."),
+    ],
+)
+def test_bad_list_parameters_are_a_400_with_a_message(team, client, query, message):
+    log_in(client, team["organiser"])
+    response = client.get(
+        f"/organise/campaigns/{team['campaign'].id}/prisoners", query_string=query
+    )
+    assert response.status_code == 400
+    assert message in text_of(response)
 
 
 # Creating and editing -------------------------------------------------------------------

@@ -1,10 +1,14 @@
-"""Forms of the organiser's prisoner pages: the record and a new address (shape only)."""
+"""Forms of the organiser's prisoner pages: the list's search, the record, a new address."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +21,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from campaign_app.institutions import service as institutions_service
+from campaign_app.prisoners.forms import RegistryForm
 from campaign_app.prisoners.models import (
     AddressLanguage,
     CardLanguages,
@@ -268,3 +274,16 @@ class CommitImportForm(FlaskForm):
         _l("The lines flagged as possible duplicates are different people: add them as new")
     )
     digest = HiddenField()
+
+
+class CampaignPrisonersForm(RegistryForm):
+    """The registry's search and filters over one campaign's prisoners: the institution
+    filter offers every institution, not only those holding a public prisoner."""
+
+    def __init__(self, args: MultiDict[str, str], **kwargs: Any) -> None:
+        super().__init__(args, **kwargs)
+        locale = str(get_locale() or "en")
+        self.institution.choices = [SelectChoice("", str(_l("Any institution")))] + [
+            SelectChoice(str(institution.id), f"{institution.code} · {institution.name_in(locale)}")
+            for institution, _held in institutions_service.list_institutions()
+        ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from campaign_app.audit.service import flush_or_refuse, save_and_record
 from campaign_app.campaigns.models import Campaign
@@ -26,19 +27,36 @@ from campaign_app.prisoners.organise.checks import (
     slug_taken_message,
 )
 from campaign_app.prisoners.organise.inputs import AddressInput, PrisonerInput
+from campaign_app.prisoners.service import RegistryFilters, RegistryPage, registry_query
 
 log = logging.getLogger(__name__)
 
 
-def list_prisoners(campaign: Campaign) -> list[Prisoner]:
-    """The campaign's prisoners by name."""
-    return list(
-        db.session.scalars(
-            select(Prisoner)
-            .where(Prisoner.campaign_id == campaign.id)
-            .order_by(Prisoner.surname_latin, Prisoner.given_name_latin)
+def search_prisoners(
+    campaign: Campaign, filters: RegistryFilters, page: int, per_page: int, locale: str
+) -> RegistryPage:
+    """One page of the campaign's prisoners (drafts and the released included) matching the
+    registry's search and filters, in the registry's order, with their addresses."""
+    conditions, order = registry_query(filters, locale)
+    mine = (Prisoner.campaign_id == campaign.id, *conditions)
+    rows = db.session.execute(
+        select(Prisoner.id, func.count().over())
+        .where(*mine)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not rows:
+        total = db.session.scalar(select(func.count(Prisoner.id)).where(*mine))
+        return RegistryPage([], int(total or 0), page, per_page)
+    ids = [row[0] for row in rows]
+    loaded = {
+        prisoner.id: prisoner
+        for prisoner in db.session.scalars(
+            select(Prisoner).where(Prisoner.id.in_(ids)).options(selectinload(Prisoner.addresses))
         )
-    )
+    }
+    return RegistryPage([loaded[i] for i in ids], int(rows[0][1]), page, per_page)
 
 
 def _slug_taken() -> InvalidFields:
