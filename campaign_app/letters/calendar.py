@@ -19,17 +19,21 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import extract, func, or_, select
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import db
 from campaign_app.i18n import format_date
 from campaign_app.letters.models import PostalRoute
-from campaign_app.prisoners.models import Prisoner, PrisonerStatus
+from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner
 from campaign_app.prisoners.service import public_prisoners
 
 DEFAULT_TRANSIT_DAYS = 14
 HORIZON_DAYS = 365
+# The calendar page without a month: the weeks in which a card must be posted; the whole
+# year when it holds so few prisoners that it fits on one page anyway.
+FIRST_PAGE_DAYS = 42
+WHOLE_YEAR_MAX_PRISONERS = 30
 MAX_LINE_OCTETS = 75
 PRODID = "-//campaign_app//Letters calendar//EN"
 
@@ -122,27 +126,75 @@ def upcoming_events(
     locale: str = "en",
     *,
     prisoner_ids: Collection[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> Calendar:
     """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first;
     prisoners named as a reader of ``locale`` writes them.
 
-    With ``prisoner_ids``, only theirs (the prisoners of one campaign).
+    With ``prisoner_ids``, only theirs (the prisoners of one campaign); with ``since`` and
+    ``until``, only the events on those days or between them (a month of the calendar, the
+    home page's next weeks): the database then returns only the prisoners born or arrested
+    in those months, not the whole registry.
     """
     transit = transit_from(sender_country, locale)
-    query = public_prisoners().where(
-        Prisoner.status.in_([PrisonerStatus.IMPRISONED, PrisonerStatus.TRANSFERRED])
-    )
+    first = max(today, since or today)
+    last = min(today + timedelta(days=HORIZON_DAYS), until or date.max)
+    query = public_prisoners().where(Prisoner.status.in_(MAIL_STATUSES))
     if prisoner_ids is not None:
         query = query.where(Prisoner.id.in_(prisoner_ids))
+    months = _months_between(first, last)
+    if len(months) < 12:
+        query = query.where(
+            or_(
+                extract("month", Prisoner.birth_date).in_(months),
+                extract("month", Prisoner.arrest_date).in_(months),
+            )
+        )
     prisoners = db.session.scalars(query.order_by(Prisoner.id))
     events = [
         event
         for prisoner in prisoners
         if prisoner.accepts_mail
         for event in _events_of(prisoner, today, transit, locale)
+        if first <= event.on <= last
     ]
     events.sort(key=lambda event: (event.on, event.prisoner_name, event.kind.value))
     return Calendar(today=today, transit=transit, events=tuple(events))
+
+
+def fits_one_page() -> bool:
+    """Whether the whole year's events fit on one page (a campaign for a few prisoners)."""
+    held = public_prisoners().where(Prisoner.status.in_(MAIL_STATUSES))
+    count = db.session.scalar(select(func.count()).select_from(held.subquery()))
+    return int(count or 0) <= WHOLE_YEAR_MAX_PRISONERS
+
+
+def months_ahead(today: date) -> list[date]:
+    """The first days of the months the calendar covers: this one and the next twelve."""
+    firsts, year, month = [], today.year, today.month
+    for _month in range(13):
+        firsts.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return firsts
+
+
+def month_end(first: date) -> date:
+    """The last day of the month that starts on ``first``."""
+    following = (
+        date(first.year + 1, 1, 1) if first.month == 12 else first.replace(month=first.month + 1)
+    )
+    return following - timedelta(days=1)
+
+
+def _months_between(first: date, last: date) -> list[int]:
+    """The months (1-12) of the days from ``first`` to ``last``."""
+    months: list[int] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month) and len(months) < 12:
+        months.append(month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _events_of(

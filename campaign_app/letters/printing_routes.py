@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -121,16 +121,35 @@ def _today() -> datetime:
 
 @bp.get("/calendar")
 def calendar_page() -> ResponseReturnValue:
+    """The next six weeks, or one month of the coming year (``?month=2027-03``): with a
+    registry of 1,500 prisoners, a whole year is thousands of events on one page. A campaign
+    for a few prisoners sees its whole year at once."""
+    today = _today().date()
+    months = calendar.months_ahead(today)
+    wanted = request.args.get("month", "")
+    month = next((m for m in months if m.isoformat()[:7] == wanted), None)
+    bad_month = bool(wanted) and month is None
+    whole_year = month is None and calendar.fits_one_page()
+    if whole_year:
+        since, until = today, None
+    elif month is None:
+        since, until = today, today + timedelta(days=calendar.FIRST_PAGE_DAYS)
+    else:
+        since, until = month, calendar.month_end(month)
     upcoming = calendar.upcoming_events(
-        _today().date(), request.args.get("from"), str(get_locale())
+        today, request.args.get("from"), str(get_locale()), since=since, until=until
     )
     return render_template(
         "letters/calendar.html",
         calendar=upcoming,
+        month=month,
+        months=months,
+        whole_year=whole_year,
+        bad_month=bad_month,
         routes=calendar.list_routes(),
         country_name=country_name,
         default_days=calendar.DEFAULT_TRANSIT_DAYS,
-    )
+    ), (400 if bad_month else 200)
 
 
 @bp.get("/calendar.ics")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -31,7 +33,9 @@ def home() -> ResponseReturnValue:
     open_petitions = [p for p in petitions.list_public_petitions() if p.is_open_at(utcnow())]
     birthdays = [
         event
-        for event in calendar.upcoming_events(today, locale=str(get_locale())).events
+        for event in calendar.upcoming_events(
+            today, locale=str(get_locale()), until=today + timedelta(days=BIRTHDAYS_AHEAD_DAYS)
+        ).events
         if event.kind is calendar.EventKind.BIRTHDAY
         and (event.on - today).days <= BIRTHDAYS_AHEAD_DAYS
     ][:BIRTHDAYS_SHOWN]

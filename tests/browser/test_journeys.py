@@ -102,11 +102,11 @@ def test_calendar_reads_as_cards_with_dates_and_links(live_server: LiveServer, p
     for index in range(cards.count()):
         card = cards.nth(index)
         expect(card.locator(".post-by time")).to_be_visible()
-        for link in (card.locator("h2 a"), card.locator(".event-actions a.button")):
+        for link in (card.locator("h3 a"), card.locator(".event-actions a.button")):
             expect(link).to_be_visible()
             box = link.bounding_box()
             assert box is not None and box["x"] + box["width"] <= live_server.width
-    expect(cards.first.locator("h2 a")).to_have_text("Алесь Бяляцкі")
+    expect(cards.first.locator("h3 a")).to_have_text("Алесь Бяляцкі")
 
 
 def test_organiser_tables_and_charts_fit(live_server: LiveServer, page: Page) -> None:

@@ -183,3 +183,56 @@ def test_prisoners_of_hidden_campaigns_are_left_out(app, client):
     assert hidden.slug not in slugs
     printable = {prisoner.slug for prisoner in printing.list_printable_prisoners()}
     assert hidden.slug not in printable
+
+
+def born_in(days_ahead: int) -> date:
+    """A birth date (1975) whose next birthday is ``days_ahead`` days from today."""
+    upcoming = today() + timedelta(days=days_ahead)
+    return upcoming.replace(year=1976 if (upcoming.month, upcoming.day) == (2, 29) else 1975)
+
+
+@pytest.fixture
+def registry(app: Any) -> list[Prisoner]:
+    """More prisoners than fit on one page: one with a birthday 3 weeks ahead, one in about
+    5 months, the rest born on other days."""
+    soon = make_prisoner(
+        slug="soon", surname_latin="Soon", birth_date=born_in(21), arrest_date=None
+    )
+    later = make_prisoner(slug="later", surname_latin="Later", birth_date=born_in(150))
+    others = [
+        make_prisoner(slug=f"p{n}", surname_latin=f"Other{n}", birth_date=born_in(60 + n))
+        for n in range(calendar.WHOLE_YEAR_MAX_PRISONERS)
+    ]
+    return [soon, later, *others]
+
+
+def test_a_large_registry_shows_six_weeks_then_a_month_at_a_time(registry, client):
+    page = client.get("/letters/calendar").get_data(as_text=True)
+    assert '<h2 id="calendar-period">The next six weeks</h2>' in page
+    assert "Ales Soon" in page and "Ales Later" not in page
+    assert "Ales Other0" not in page  # 60 days ahead: on its month's page
+
+    later = today() + timedelta(days=150)
+    month = later.strftime("%Y-%m")
+    assert f'href="/letters/calendar?month={month}"' in page
+    month_page = client.get(f"/letters/calendar?month={month}&from=NL").get_data(as_text=True)
+    assert "Ales Later" in month_page and "Ales Soon" not in month_page
+    # The month's link keeps the sender's country; the country form keeps the month.
+    assert f'href="/letters/calendar?month={month}&amp;from=NL"' in month_page
+    assert f'<input type="hidden" name="month" value="{month}">' in month_page
+
+
+@pytest.mark.parametrize("month", ["2001-01", "banana", "2099-13"])
+def test_a_month_outside_the_coming_year_is_a_400_with_the_next_weeks(registry, client, month):
+    response = client.get(f"/letters/calendar?month={month}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The calendar covers this month and the next twelve" in page
+    assert "Ales Soon" in page
+
+
+def test_a_few_prisoners_see_their_whole_year_at_once(app, client):
+    make_prisoner(slug="later", surname_latin="Later", birth_date=born_in(150))
+    page = client.get("/letters/calendar").get_data(as_text=True)
+    assert '<h2 id="calendar-period">The coming year</h2>' in page
+    assert "Ales Later" in page
