@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from campaign_app.audit.service import flush_or_refuse, save_and_record
 from campaign_app.campaigns.models import Campaign, CampaignState
@@ -53,7 +53,8 @@ class CampaignPage:
 
     campaign: Campaign
     petitions: list[Petition]
-    prisoners: list[Prisoner]
+    prisoners: list[Prisoner]  # the first PRISONERS_SHOWN by surname
+    prisoner_count: int
 
 
 # action -> (states it may start from, state it leads to)
@@ -104,8 +105,13 @@ def campaign_actions(campaign: Campaign) -> list[str]:
 # Queries ------------------------------------------------------------------------------
 
 
+# The campaign's page names a few prisoners; their own list pages and searches them all.
+PRISONERS_SHOWN = 10
+
+
 def campaign_page(campaign: Campaign) -> CampaignPage:
-    """The campaign, its petitions (newest first) and its prisoners (by surname)."""
+    """The campaign, its petitions (newest first), its first prisoners (by surname) and how
+    many it has."""
     petitions = db.session.scalars(
         select(Petition).where(Petition.campaign_id == campaign.id).order_by(Petition.id.desc())
     )
@@ -113,8 +119,12 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
         select(Prisoner)
         .where(Prisoner.campaign_id == campaign.id)
         .order_by(Prisoner.surname_latin, Prisoner.id)
+        .limit(PRISONERS_SHOWN)
     )
-    return CampaignPage(campaign, list(petitions), list(prisoners))
+    count = db.session.scalar(
+        select(func.count(Prisoner.id)).where(Prisoner.campaign_id == campaign.id)
+    )
+    return CampaignPage(campaign, list(petitions), list(prisoners), int(count or 0))
 
 
 def _slug_taken(slug: str, except_id: int | None = None) -> bool:

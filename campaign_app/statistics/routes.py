@@ -231,7 +231,7 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
             empty_message=_("No signatures yet."),
         ),
         prisoner_chart=_ranked_chart(
-            [Bar(p.name_in(str(get_locale())), n) for p, n in stats.per_prisoner],
+            [Bar(p.name_in(str(get_locale())), n) for p, n in stats.top_prisoners],
             f,
             chart_id="cards-per-prisoner",
             title=_("Cards reported sent, per prisoner"),

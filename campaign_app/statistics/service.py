@@ -169,6 +169,11 @@ def petition_statistics(
     )
 
 
+# Per prisoner, the page shows the most written-to; the organiser's prisoner list sorts all of
+# them by the fewest cards (a campaign may hold 1,500 prisoners).
+PRISONERS_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class CampaignStatistics:
     """Each petition's confirmed total and the cards reported sent, per prisoner and occasion."""
@@ -181,6 +186,15 @@ class CampaignStatistics:
     @property
     def cards(self) -> int:
         return sum(n for _, n in self.per_prisoner)
+
+    @property
+    def top_prisoners(self) -> list[tuple[Prisoner, int]]:
+        """The prisoners the page's tables and chart show: those with the most cards."""
+        return self.per_prisoner[:PRISONERS_SHOWN]
+
+    @property
+    def prisoners_without_cards(self) -> int:
+        return sum(1 for _, n in self.per_prisoner if n == 0)
 
     @property
     def signatures(self) -> int:

@@ -191,6 +191,17 @@ def test_campaign_page_lists_its_petitions_and_prisoners(app, client):
     assert f'href="/prisoners/{prisoner.slug}"' in html
 
 
+def test_campaign_page_names_ten_prisoners_and_links_to_all_of_them(app, client):
+    campaign = make_campaign()
+    for n in range(12):
+        make_prisoner(campaign=campaign, surname_latin=f"Name{n:02d}")
+    log_in(client, make_user(campaigns=(campaign,)))
+    html = client.get(f"/organise/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Name09" in html and "Name10" not in html
+    assert "All 12 prisoners of the campaign: search, filters, transfers" in html
+    assert f'href="/organise/campaigns/{campaign.id}/prisoners"' in html
+
+
 def change_state(client, campaign, action: str, confirm: str = ""):
     url = f"/organise/campaigns/{campaign.id}/state"
     data = {"action": action, "confirm": confirm}

@@ -332,3 +332,22 @@ def test_a_petition_open_for_years_shows_recent_days_and_every_month(app, client
     assert stats.per_month[-1][0].isoformat() == "2026-12-01"
     assert dict(stats.per_month)[datetime(2012, 9, 1).date()] == 1
     assert sum(n for _, n in stats.per_month) == 1
+
+
+def test_a_campaign_of_many_prisoners_shows_the_most_written_to_and_links_to_the_rest(app, client):
+    campaign = make_campaign()
+    prisoners = [make_prisoner(campaign=campaign, surname_latin=f"Name{n:02d}") for n in range(25)]
+    for n, prisoner in enumerate(prisoners[:21]):
+        make_card_sent(prisoner, n + 1)
+    log_in(client, make_user(Role.ORGANISER, campaigns=(campaign,)))
+    page = client.get(f"/organise/campaigns/{campaign.id}/statistics")
+    rows = table_rows(page, "prisoners-table")
+    assert len(rows) == 20 and rows[0] == ["Ales Name20", "21"] and rows[-1][1] == "2"
+    assert len(table_rows(page, "cross-table")) == 20
+    assert len(svg_texts(svgs(page)["cards-per-prisoner"])) == 40  # 20 names, 20 figures
+    text = text_of(page)
+    assert "The 20 prisoners with the most cards of 25." in text
+    assert "4 prisoners have had no card reported yet." in text
+    assert "231 cards in all" in text  # every prisoner counts in the total
+    html = page.get_data(as_text=True)
+    assert f'href="/organise/campaigns/{campaign.id}/prisoners?sort=fewest-cards"' in html
