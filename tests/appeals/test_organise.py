@@ -106,6 +106,20 @@ def test_bad_targets_are_refused_next_to_the_field(app, client):
     assert db.session.scalar(select(AppealTarget.id).where(AppealTarget.slug != "taken")) is None
 
 
+def test_a_country_line_with_accented_latin_letters_is_accepted(app, client):
+    """The rule of a prisoner's address: Latin letters, accents included (the French and
+    Ivorian embassies write CÔTE D'IVOIRE)."""
+    campaign = make_campaign()
+    signed_in(client, campaign)
+    new = f"/organise/campaigns/{campaign.id}/appeals/new"
+    response = post_form(client, new, TARGET | {"country_line": "Côte d'Ivoire"})
+    assert response.status_code == 302, text_of(response)[:2000]
+    target = db.session.scalar(
+        select(AppealTarget).where(AppealTarget.slug == "prosecutor-general")
+    )
+    assert target.country_line == "CÔTE D'IVOIRE"
+
+
 def test_bad_texts_are_refused_next_to_the_field(app, client):
     campaign = make_campaign()
     target = make_appeal_target(campaign=campaign)  # has a Russian text already

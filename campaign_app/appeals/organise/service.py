@@ -23,7 +23,7 @@ from campaign_app.campaigns.models import Campaign
 from campaign_app.db import apply_changes
 from campaign_app.extensions import db
 from campaign_app.field_errors import FieldErrors, InvalidFields, check_not_future
-from campaign_app.letters.card_text import check_printable
+from campaign_app.letters.card_text import check_country_line, check_printable
 from campaign_app.validators import SLUG
 
 log = logging.getLogger(__name__)
@@ -101,11 +101,7 @@ def _check_target(data: TargetInput, target: AppealTarget | None) -> None:
             errors.add("slug", _("Another target has this short name already."))
     if not data.address_lines.strip():
         errors.add("address_lines", _("Please give the postal address, one line per line."))
-    if not data.country_line or any(c.isalpha() and not c.isascii() for c in data.country_line):
-        errors.add(
-            "country_line",
-            _("The country line is written in Latin capitals, e.g. “REPUBLIC OF BELARUS”."),
-        )
+    check_country_line(errors, data.country_line)  # the same rule as a prisoner's address
     if data.email and not _EMAIL.match(data.email):
         errors.add("email", _("Please give an e-mail address like office@example.org, or nothing."))
     labels = _labels()
