@@ -7,10 +7,12 @@ Cache-Control already allow. Only anonymous, personal-data-free output is stored
 
 A view may also offer its whole answer (:func:`keep_whole_response`): status, every header
 (the security headers and the CSP included, exactly as the app's after-request hooks left
-them) and body. The next plain request for the same URL (a GET without cookie, query string
-or If-None-Match, on the same scheme and host) is then answered by :class:`WholeResponses`
-in front of Flask, without a request context, hooks or routing, for as long as the entry the
-view answered from is in the cache, and no longer. Anything else goes through Flask as before.
+them) and body. The next plain request for the same URL (a GET without cookie or
+If-None-Match, on the same scheme and host, with the same Accept-Language; with a query
+string only where the view said its answer depends on nothing else) is then answered by
+:class:`WholeResponses` in front of Flask, without a request context, hooks or routing, for
+as long as the entry the view answered from is in the cache, and no longer. Anything else
+goes through Flask as before.
 """
 
 from __future__ import annotations
@@ -64,13 +66,13 @@ _OFFER_KEY = "campaign_app.whole_response"
 def _plain_request_key(environ: WSGIEnvironment) -> tuple[str, ...] | None:
     """The key of a request whose whole answer may be stored and reused, or None.
 
-    Only a GET with no cookie (so no session, no sign-in, no language cookie), no query
-    string (no ``?lang=``, nothing for the input checks) and no If-None-Match (the 304 is
-    Flask's); the answer may differ by scheme (HSTS), host and path, so those are the key.
+    Only a GET with no cookie (so no session, no sign-in, no language cookie) and no
+    If-None-Match (the 304 is Flask's); the answer may differ by scheme (HSTS), host, path,
+    query string and (for a page in the reader's language) Accept-Language, so those are
+    the key. (A ``?lang=`` answer sets the language cookie: it is never stored.)
     """
     if (
         environ.get("REQUEST_METHOD") != "GET"
-        or environ.get("QUERY_STRING")
         or "HTTP_COOKIE" in environ
         or "HTTP_IF_NONE_MATCH" in environ
     ):
@@ -81,23 +83,30 @@ def _plain_request_key(environ: WSGIEnvironment) -> tuple[str, ...] | None:
         str(environ.get("HTTP_HOST", "")),
         str(environ.get("SCRIPT_NAME", "")),
         str(environ.get("PATH_INFO", "")),
+        str(environ.get("QUERY_STRING", "")),
+        str(environ.get("HTTP_ACCEPT_LANGUAGE", "")),
     )
 
 
-def keep_whole_response(source_key: Hashable, source: Any) -> None:
+def keep_whole_response(source_key: Hashable, source: Any, *, with_query: bool = False) -> None:
     """Offer this request's whole answer, built from the cache entry ``source`` (stored under
     ``source_key``), for reuse by :class:`WholeResponses` while that very entry is cached.
 
-    Nothing is offered for a request that is not plain (see :func:`_plain_request_key`) or
+    Nothing is offered for a request that is not plain (see :func:`_plain_request_key`), that
+    has a query string unless ``with_query`` (the view's answer depends on the query string
+    only through ``source_key``, and on nothing else of the request but the key's parts), or
     that a rate limit counted: a reused answer would skip the limiter.
     """
     from campaign_app.extensions import limiter
 
-    if not microcache().enabled or _plain_request_key(request.environ) is None:
+    environ = request.environ
+    if not microcache().enabled or _plain_request_key(environ) is None:
+        return
+    if environ.get("QUERY_STRING") and not with_query:
         return
     if limiter.enabled and limiter.current_limits:
         return
-    request.environ[_OFFER_KEY] = (source_key, source)
+    environ[_OFFER_KEY] = (source_key, source)
 
 
 class WholeResponses:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from campaign_app.api import bp
 from campaign_app.db import utcnow
@@ -25,6 +26,7 @@ from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition, SignatureSource
 from campaign_app.prisoners import forms as registry_forms
+from campaign_app.prisoners import registry_cache
 from campaign_app.prisoners import service as prisoners_service
 from campaign_app.prisoners.models import Prisoner
 
@@ -90,13 +92,18 @@ def _json_response(body: bytes, etag: str, max_age: int) -> ResponseReturnValue:
     return current_app.response_class(body, mimetype="application/json", headers=headers)
 
 
+def _entry(build: Callable[[], Any]) -> tuple[bytes, str]:
+    """The JSON body of what ``build`` gives, and its ETag."""
+    body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
 def _cached(key: str, build: Callable[[], Any], max_age: int) -> ResponseReturnValue:
     """Serve JSON from the per-process micro-cache, building it on a miss; the whole answer
     (headers included) may be reused for plain requests while the entry lasts."""
     entry: tuple[bytes, str] | None = microcache().get(("api", key))
     if entry is None:
-        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
-        entry = (body, hashlib.sha1(body, usedforsecurity=False).hexdigest())
+        entry = _entry(build)
         microcache().set(("api", key), entry)
     keep_whole_response(("api", key), entry)
     return _json_response(*entry, max_age=max_age)
@@ -196,18 +203,42 @@ def _institution_summary(prisoner: Prisoner) -> dict[str, Any] | None:
     }
 
 
-def _bad_parameters(fields: dict[str, str]) -> ResponseReturnValue:
+def _bad_parameters(fields: dict[str, str]) -> dict[str, Any]:
+    """The body of the 400 answer naming the invalid parameters."""
     names = ", ".join(sorted(fields))
-    body = {"error": {"status": 400, "message": f"Invalid parameters: {names}", "fields": fields}}
-    return body, 400
+    return {"error": {"status": 400, "message": f"Invalid parameters: {names}", "fields": fields}}
+
+
+# The parameters of the API's pages beside the registry's filters.
+_PAGING = ("page", "per_page")
 
 
 @bp.get("/prisoners")
 def prisoners() -> ResponseReturnValue:
-    """The public registry: the page's search, filters and order, page by page."""
-    form = registry_forms.RegistryForm(request.args)
-    page = registry_forms.parse_page(request.args.get("page"))
-    per_page = registry_forms.parse_per_page(request.args.get("per_page"))
+    """The public registry: the page's search, filters and order, page by page.
+
+    An answer depends only on the parameters and the registry's rows: it is kept per
+    registry version (prisoners.registry_cache), and a few seconds in the micro-cache,
+    whose whole answer a plain request may get."""
+    key = ("api", "prisoners?" + urlencode(registry_forms.registry_args(request.args, *_PAGING)))
+    entry: tuple[bytes, str] | None = microcache().get(key)
+    if entry is None:
+        answer = registry_cache.kept(
+            (*key, current_app.config["BASE_URL"]), lambda: _prisoners_answer(request.args)
+        )
+        if isinstance(answer, dict):
+            return answer, 400
+        entry = answer
+        microcache().set(key, entry)
+    keep_whole_response(key, entry, with_query=True)
+    return _json_response(*entry, max_age=current_app.config["COUNT_CACHE_SECONDS"])
+
+
+def _prisoners_answer(args: MultiDict[str, str]) -> tuple[bytes, str] | dict[str, Any]:
+    """The JSON of one page of the registry and its ETag, or the body of the 400 answer."""
+    form = registry_forms.RegistryForm(args)
+    page = registry_forms.parse_page(args.get("page"))
+    per_page = registry_forms.parse_per_page(args.get("per_page"))
     invalid = {name: _PARAMETER_RULES[name] for name in form.errors} if not form.validate() else {}
     if page is None:
         invalid["page"] = _PARAMETER_RULES["page"]
@@ -216,21 +247,19 @@ def prisoners() -> ResponseReturnValue:
     if invalid or page is None or per_page is None:
         return _bad_parameters(invalid)
     filters = form.to_filters()
-    args = filters.query_args()
+    query = filters.query_args()
 
     def link(number: int) -> str:
-        query = args | {"page": str(number)}
+        linked = query | {"page": str(number)}
         if per_page != registry_forms.PER_PAGE:
-            query["per_page"] = str(per_page)
-        return _site_url(f"/api/v1/prisoners?{urlencode(query)}")
+            linked["per_page"] = str(per_page)
+        return _site_url(f"/api/v1/prisoners?{urlencode(linked)}")
 
-    def build() -> dict[str, Any]:
-        result = prisoners_service.search_registry(
-            filters, page, per_page, "en", with_addresses=False
-        )
-        if result.is_past_the_end:
-            abort(404)
-        return {
+    result = prisoners_service.search_registry(filters, page, per_page, "en", with_addresses=False)
+    if result.is_past_the_end:
+        abort(404)
+    return _entry(
+        lambda: {
             "prisoners": [prisoner_summary(prisoner) for prisoner in result.prisoners],
             "total": result.total,
             "page": result.page,
@@ -239,9 +268,7 @@ def prisoners() -> ResponseReturnValue:
             "next": link(page + 1) if page < result.pages else None,
             "previous": link(page - 1) if page > 1 else None,
         }
-
-    key = "prisoners?" + urlencode([*sorted(args.items()), ("page", page), ("n", per_page)])
-    return _cached(key, build, current_app.config["COUNT_CACHE_SECONDS"])
+    )
 
 
 @cache

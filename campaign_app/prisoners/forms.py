@@ -24,7 +24,7 @@ from wtforms.validators import Length, ValidationError
 
 from campaign_app.institutions.labels import REGION_LABELS
 from campaign_app.institutions.models import Region
-from campaign_app.microcache import microcache
+from campaign_app.prisoners import registry_cache
 from campaign_app.prisoners.models import PrisonerStatus
 from campaign_app.prisoners.service import (
     RegistryFilters,
@@ -70,17 +70,12 @@ class ListedChoice(SelectField):
 
 def institutions_offered() -> tuple[RegistryInstitution, ...]:
     """The institutions the filter offers (those holding a public prisoner): one query per
-    request at most, and none while the micro-cache keeps them (as long as it keeps a page,
-    ``MICROCACHE_SECONDS``), so a page rendered in that time costs what it did before."""
+    registry version (registry_cache) and process, so pages kept under a version offer
+    that version's institutions."""
     offered: tuple[RegistryInstitution, ...] | None = g.get(_OFFERED)
-    if offered is not None:
-        return offered
-    key = ("registry-institutions",)
-    offered = microcache().get(key)
     if offered is None:
-        offered = registry_institutions()
-        microcache().set(key, offered)
-    setattr(g, _OFFERED, offered)
+        offered = registry_cache.kept(("institutions",), registry_institutions)
+        setattr(g, _OFFERED, offered)
     return offered
 
 
@@ -192,6 +187,13 @@ class RegistryForm(FlaskForm):
             region=Region(self.region.data) if self.region.data else None,
             sort=RegistrySort(self.sort.data or RegistrySort.NAME.value),
         )
+
+
+def registry_args(args: MultiDict[str, str], *others: str) -> tuple[tuple[str, str], ...]:
+    """The registry's parameters (and ``others``) in a query string, as given (the first
+    value of each): with the language, all a registry page or API answer depends on of the
+    request, so the key it is kept under. Other parameters change nothing."""
+    return tuple((name, args[name]) for name in (*FILTER_PARAMETERS, *others) if name in args)
 
 
 def _present(args: MultiDict[str, str]) -> MultiDict[str, str]:

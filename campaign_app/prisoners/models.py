@@ -52,7 +52,11 @@ class Prisoner(Translatable, Base):
     """
 
     __tablename__ = "prisoner"
-    __table_args__ = (Index("ix_prisoner_cards_sent", "cards_sent"),)
+    __table_args__ = (
+        Index("ix_prisoner_cards_sent", "cards_sent"),
+        # The registry's content version reads the newest edit (prisoners.registry_cache).
+        Index("ix_prisoner_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import abort, render_template, request, session
+from flask import abort, current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from campaign_app.db import utcnow
-from campaign_app.microcache import microcache
+from campaign_app.i18n import locale_code
+from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service as petitions_service
 from campaign_app.petitions.texts import petition_text
-from campaign_app.prisoners import bp, listing, service
-from campaign_app.prisoners.forms import PER_PAGE, RegistryForm, parse_page
+from campaign_app.prisoners import bp, listing, registry_cache, service
+from campaign_app.prisoners.forms import PER_PAGE, RegistryForm, parse_page, registry_args
 from campaign_app.prisoners.models import Prisoner
 
 if TYPE_CHECKING:
@@ -22,28 +23,36 @@ if TYPE_CHECKING:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """The registry: search by any spelling, filters, pages; all in the query string."""
+    """The registry: search by any spelling, filters, pages; all in the query string.
+
+    A page depends only on its parameters, the language and the registry's rows: it is
+    kept per registry version (registry_cache), and a few seconds in the micro-cache, whose
+    whole answer a plain request may get (keep_whole_response)."""
+    locale = locale_code()
+    if session.get("_flashes"):  # a message waits for this visitor: render it fresh
+        return _render(locale)
+    args = registry_args(request.args, "page")
+    key = ("registry-page", locale, args)
+    page: tuple[str, int] | None = microcache().get(key)
+    if page is None:
+        page = registry_cache.kept(
+            ("page", locale, request.script_root, current_app.config["LANGUAGES"], args),
+            lambda: _render(locale),
+        )
+        microcache().set(key, page)
+    keep_whole_response(key, page, with_query=True)
+    return page
+
+
+def _render(locale: str) -> tuple[str, int]:
     form = RegistryForm(request.args)
     page = parse_page(request.args.get("page"))
     if not form.validate() or page is None:
-        return render_template(
+        html = render_template(
             "prisoners/index.html", form=form, result=None, filters=None, bad_page=page is None
-        ), 400
+        )
+        return html, 400
     filters = form.to_filters()
-    locale = str(get_locale())
-    if session.get("_flashes"):  # a message waits for this visitor: render it fresh
-        return _registry_page(form, filters, page, locale)
-    key = ("registry-page", locale, tuple(sorted(filters.query_args().items())), page)
-    cached: tuple[str, int] | None = microcache().get(key)
-    if cached is None:
-        cached = _registry_page(form, filters, page, locale)
-        microcache().set(key, cached)
-    return cached
-
-
-def _registry_page(
-    form: RegistryForm, filters: service.RegistryFilters, page: int, locale: str
-) -> tuple[str, int]:
     result = service.search_registry(filters, page, PER_PAGE, locale)
     html = render_template(
         "prisoners/index.html",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session, scoped_session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from campaign_app.db import utcnow
 from campaign_app.prisoners.models import Prisoner
 
 
@@ -76,10 +77,12 @@ def recount_cards_sent(session: Session | scoped_session[Any]) -> int:
     for prisoner_id, stored in session.execute(select(Prisoner.id, Prisoner.cards_sent)).all():
         actual = int(totals.get(prisoner_id) or 0)
         if actual != stored:
+            # Dated, unlike a report's count: the registry's content version (which reads
+            # the newest report and the newest edit) has no other way to see a correction.
             session.execute(
                 update(Prisoner)
                 .where(Prisoner.id == prisoner_id)
-                .values(cards_sent=actual, updated_at=Prisoner.updated_at)
+                .values(cards_sent=actual, updated_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
             changed += 1
