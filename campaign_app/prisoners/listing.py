@@ -59,21 +59,30 @@ def _birthday(locale: str, month: int, day: int) -> str:
     return format_date(date(2000, month, day), "d MMMM")
 
 
-def _mail(prisoner: Prisoner) -> str:
-    if not prisoner.accepts_mail:
-        return ""
-    if prisoner.is_mail_getting_through is False:
-        return str(_("Mail is not getting through"))
-    if prisoner.is_mail_getting_through:
-        return str(_("Mail is getting through"))
-    return str(_("Not known whether mail gets through"))
+@lru_cache(maxsize=4096)
+def _cards(locale: str, count: int) -> str:
+    return ngettext(
+        "%(num)d card or letter reported sent", "%(num)d cards and letters reported sent", count
+    )
+
+
+def _mail_labels() -> dict[bool | None, str]:
+    """What the list says about mail, by ``is_mail_getting_through``."""
+    return {
+        False: _("Mail is not getting through"),
+        True: _("Mail is getting through"),
+        None: _("Not known whether mail gets through"),
+    }
 
 
 def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
     """The facts of each prisoner, in the reader's language."""
     from campaign_app.letters.service import can_write
 
+    # Each label translated once per list, not once per prisoner (gettext through
+    # flask_babel finds the request's language anew on every call).
     statuses = _status_labels()
+    mail_labels = _mail_labels()
     birthday_label = _("Birthday")
     held_in = _("Held in")
     # Slugs are [a-z0-9-]: the links are the pages' prefixes plus the slug.
@@ -86,15 +95,9 @@ def entries(prisoners: list[Prisoner], locale: str) -> list[Entry]:
         if prisoner.birth_date is not None:
             when = _birthday(locale, prisoner.birth_date.month, prisoner.birth_date.day)
             facts.append(f"{birthday_label}: {when}")
-        if mail := _mail(prisoner):
-            facts.append(mail)
-        facts.append(
-            ngettext(
-                "%(num)d card or letter reported sent",
-                "%(num)d cards and letters reported sent",
-                prisoner.cards_sent,
-            )
-        )
+        if prisoner.accepts_mail:
+            facts.append(mail_labels[prisoner.is_mail_getting_through])
+        facts.append(_cards(locale, prisoner.cards_sent))
         # Loaded with the prisoner (a joined relationship): no query per entry.
         institution = prisoner.institution
         result.append(
