@@ -61,8 +61,12 @@ def _birthday(locale: str, month: int, day: int) -> str:
 
 @lru_cache(maxsize=4096)
 def _cards(locale: str, count: int) -> str:
-    return ngettext(
-        "%(num)d card or letter reported sent", "%(num)d cards and letters reported sent", count
+    return str(
+        ngettext(
+            "%(num)d card or letter reported sent",
+            "%(num)d cards and letters reported sent",
+            count,
+        )
     )
 
 
