@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, extract, func, or_, select
-from sqlalchemy.orm import contains_eager, defer, selectinload
+from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from campaign_app.campaigns.models import Campaign, CampaignState
@@ -235,15 +235,18 @@ def _order(filters: RegistryFilters, locale: str) -> list[Any]:
     return [*_name_order(locale), Prisoner.id]
 
 
-# Long texts the list never shows.
+# What the lists never show: long texts, dates of the record, and of the campaign all but
+# whether it is example data (its translations were a JSON document decoded per row).
 _LIST_OPTIONS = (
-    contains_eager(Prisoner.campaign),
+    contains_eager(Prisoner.campaign).load_only(Campaign.is_example, Campaign.state),
     defer(Prisoner.bio),
     defer(Prisoner.interests),
     defer(Prisoner.mail_note),
     defer(Prisoner.translations),
     defer(Prisoner.search_key),
     defer(Prisoner.search_plain),
+    defer(Prisoner.created_at),
+    defer(Prisoner.updated_at),
 )
 
 
@@ -264,6 +267,16 @@ def _addresses_of() -> Select[Any]:
         select(PrisonerAddress)
         .where(PrisonerAddress.prisoner_id.in_(bindparam("ids", expanding=True)))
         .order_by(PrisonerAddress.as_of.desc())
+        # Whether a card can be posted reads the lines only (source and translations: the
+        # prisoner's page).
+        .options(
+            load_only(
+                PrisonerAddress.prisoner_id,
+                PrisonerAddress.lines_ru,
+                PrisonerAddress.lines_be,
+                PrisonerAddress.as_of,
+            )
+        )
     )
 
 
