@@ -20,7 +20,13 @@ What moves the version:
   every campaign's id, state and example flag: a few rows).
 
 The version is read once per request and before the rows a page is made from, so a page is
-never older than the version it is kept under.
+never older than the version it is kept under. As the petition page's version, it reads
+maxima and counts: on PostgreSQL, of two writes in flight at once, the one made first
+(the smaller id or time) may commit last, after a page was kept under the other's version;
+that page then shows until the next change (a card report or an edit; when writes overlap,
+the registry is busy, and the next one is near). SQLite takes one writer at a time.
+
+At most KEPT pages are kept per process (a page is ~25 kB: ~12 MB at most).
 """
 
 from __future__ import annotations
