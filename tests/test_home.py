@@ -65,3 +65,19 @@ def test_appeals_to_officials_apart_from_the_cards(app, client):
     html = response.get_data(as_text=True)
     assert f'href="/appeals/{target.slug}"' in html
     assert 'href="/appeals/"' in html
+
+
+def test_the_home_page_is_kept_a_few_seconds_per_language(make_app):
+    """Every visitor in a language sees the same home page: the micro-cache keeps it (a
+    petition opened meanwhile shows once it expires), each language apart."""
+    app = make_app(MICROCACHE_SECONDS=60)
+    with app.app_context():
+        make_petition(title="First petition")
+        client = app.test_client()
+        assert "First petition" in text_of(client.get("/"))
+        make_petition(title="Second petition")
+        assert "Second petition" not in text_of(client.get("/"))  # kept
+        russian = text_of(client.get("/?lang=ru"))
+        assert "Second petition" in russian and "Открытые петиции" in russian
+        app.extensions["campaign_microcache"].clear()
+        assert "Second petition" in text_of(client.get("/?lang=en"))

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import extract, func, or_, select
+from sqlalchemy.orm import lazyload, load_only
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import db
@@ -120,6 +121,25 @@ def next_anniversary(original: date, today: date) -> date:
     raise AssertionError("unreachable: next year's anniversary is always after today")
 
 
+# What an event needs of a prisoner: a few hundred of them per page (no institution, no texts).
+_EVENT_COLUMNS = (
+    load_only(
+        Prisoner.id,
+        Prisoner.slug,
+        Prisoner.status,
+        Prisoner.birth_date,
+        Prisoner.arrest_date,
+        Prisoner.given_name_ru,
+        Prisoner.surname_ru,
+        Prisoner.given_name_be,
+        Prisoner.surname_be,
+        Prisoner.given_name_latin,
+        Prisoner.surname_latin,
+    ),
+    lazyload(Prisoner.institution),
+)
+
+
 def upcoming_events(
     today: date,
     sender_country: str | None = None,
@@ -128,6 +148,7 @@ def upcoming_events(
     prisoner_ids: Collection[int] | None = None,
     since: date | None = None,
     until: date | None = None,
+    kinds: Collection[EventKind] = (EventKind.BIRTHDAY, EventKind.ARREST_ANNIVERSARY),
 ) -> Calendar:
     """Birthdays and arrest anniversaries in the next HORIZON_DAYS days, soonest first;
     prisoners named as a reader of ``locale`` writes them.
@@ -135,7 +156,8 @@ def upcoming_events(
     With ``prisoner_ids``, only theirs (the prisoners of one campaign); with ``since`` and
     ``until``, only the events on those days or between them (a month of the calendar, the
     home page's next weeks): the database then returns only the prisoners born or arrested
-    in those months, not the whole registry.
+    in those months, not the whole registry. ``kinds`` narrows to birthdays (the home page)
+    or anniversaries.
     """
     transit = transit_from(sender_country, locale)
     first = max(today, since or today)
@@ -145,19 +167,18 @@ def upcoming_events(
         query = query.where(Prisoner.id.in_(prisoner_ids))
     months = _months_between(first, last)
     if len(months) < 12:
-        query = query.where(
-            or_(
-                extract("month", Prisoner.birth_date).in_(months),
-                extract("month", Prisoner.arrest_date).in_(months),
-            )
-        )
-    prisoners = db.session.scalars(query.order_by(Prisoner.id))
+        dates = {
+            EventKind.BIRTHDAY: Prisoner.birth_date,
+            EventKind.ARREST_ANNIVERSARY: Prisoner.arrest_date,
+        }
+        query = query.where(or_(*(extract("month", dates[kind]).in_(months) for kind in kinds)))
+    prisoners = db.session.scalars(query.options(*_EVENT_COLUMNS).order_by(Prisoner.id))
     events = [
         event
         for prisoner in prisoners
         if prisoner.accepts_mail
         for event in _events_of(prisoner, today, transit, locale)
-        if first <= event.on <= last
+        if first <= event.on <= last and event.kind in kinds
     ]
     events.sort(key=lambda event: (event.on, event.prisoner_name, event.kind.value))
     return Calendar(today=today, transit=transit, events=tuple(events))

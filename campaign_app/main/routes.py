@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import text
@@ -16,6 +16,7 @@ from campaign_app.letters import calendar
 from campaign_app.letters import service as letters
 from campaign_app.letters.models import OccasionKind
 from campaign_app.main import bp
+from campaign_app.microcache import microcache
 from campaign_app.petitions import service as petitions
 from campaign_app.petitions.texts import petition_text
 from campaign_app.prisoners import service as prisoners
@@ -29,16 +30,29 @@ PRISONERS_SHOWN = 6
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
+    """Open petitions, the coming birthdays, the prisoners written to least, the officials to
+    appeal to. The same for every visitor in a language: kept in the micro-cache a few
+    seconds (a visitor with a message waiting gets a fresh one)."""
+    locale = str(get_locale())
+    if session.get("_flashes"):
+        return _home_page(locale)
+    key = ("home", locale, utcnow().date())
+    html: str | None = microcache().get(key)
+    if html is None:
+        html = _home_page(locale)
+        microcache().set(key, html)
+    return html
+
+
+def _home_page(locale: str) -> str:
     today = utcnow().date()
     open_petitions = [p for p in petitions.list_public_petitions() if p.is_open_at(utcnow())]
-    birthdays = [
-        event
-        for event in calendar.upcoming_events(
-            today, locale=str(get_locale()), until=today + timedelta(days=BIRTHDAYS_AHEAD_DAYS)
-        ).events
-        if event.kind is calendar.EventKind.BIRTHDAY
-        and (event.on - today).days <= BIRTHDAYS_AHEAD_DAYS
-    ][:BIRTHDAYS_SHOWN]
+    birthdays = calendar.upcoming_events(
+        today,
+        locale=locale,
+        until=today + timedelta(days=BIRTHDAYS_AHEAD_DAYS),
+        kinds=(calendar.EventKind.BIRTHDAY,),
+    ).events[:BIRTHDAYS_SHOWN]
     birthday_occasion = next(
         (o.slug for o in letters.list_active_occasions() if o.kind is OccasionKind.BIRTHDAY), None
     )
@@ -46,8 +60,7 @@ def home() -> ResponseReturnValue:
         "main/home.html",
         birthday_occasion=birthday_occasion,
         petitions=[
-            (p, petition_text(p, str(get_locale())), petitions.get_counts(p).total)
-            for p in open_petitions
+            (p, petition_text(p, locale), petitions.get_counts(p).total) for p in open_petitions
         ],
         birthdays=birthdays,
         appeal_targets=appeals.list_public_targets(),
@@ -56,7 +69,7 @@ def home() -> ResponseReturnValue:
             prisoners.RegistryFilters(sort=prisoners.RegistrySort.FEWEST_CARDS),
             1,
             PRISONERS_SHOWN,
-            str(get_locale()),
+            locale,
             with_addresses=False,
         ),
     )
