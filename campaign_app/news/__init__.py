@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
+from campaign_app.organisers.waiting import register_waiting_source
 from campaign_app.petitions.page import register_version_part
 
 bp = Blueprint("news", __name__)
@@ -25,6 +26,46 @@ def init_app(app: Flask) -> None:
     register_mail_source(app, NewsMail())
     app.jinja_env.globals["petition_news"] = _petition_news
     register_version_part(app, _petition_page_version)
+    register_waiting_source(app, _updates_to_approve)
+
+
+def _updates_to_approve(user: Any) -> list[Any]:
+    """For an admin: the updates whose test went out after their last change (the ones that
+    can be approved), on the dashboard."""
+    from flask import url_for
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+    from sqlalchemy import select
+
+    from campaign_app.extensions import db
+    from campaign_app.news.models import NewsUpdate, UpdateState
+    from campaign_app.organisers.waiting import WaitingItem
+
+    if not user.is_admin:
+        return []
+    ready = db.session.scalars(
+        select(NewsUpdate)
+        .where(
+            NewsUpdate.state == UpdateState.DRAFT,
+            NewsUpdate.test_sent_at >= NewsUpdate.changed_at,
+        )
+        .order_by(NewsUpdate.test_sent_at)
+    )
+    items = []
+    locale = str(get_locale())
+    for update in ready:
+        # The subject in the reader's language when the update has it.
+        text = next((t for t in update.texts if t.locale == locale), None) or next(
+            iter(update.texts), None
+        )
+        items.append(
+            WaitingItem(
+                label=_("Update to approve: “%(subject)s”", subject=text.subject if text else "–"),
+                url=url_for("news_organise.show", update_id=update.id),
+                since=update.test_sent_at,
+            )
+        )
+    return items
 
 
 def _petition_page_version(petition_id: Any, campaign_id: Any) -> list[Any]:

@@ -14,6 +14,7 @@ from campaign_app.db import utcnow
 from campaign_app.extensions import db
 from campaign_app.i18n import offered_languages
 from campaign_app.organisers import bp, service
+from campaign_app.organisers.waiting import waiting_for
 from campaign_app.outbox import get_outbox
 from campaign_app.petitions.counting import read_counts
 from campaign_app.petitions.organise.service import translation_languages
@@ -25,6 +26,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "organisers/dashboard.html",
         campaigns=service.overview(current_user()),
+        waiting=waiting_for(current_user()),
         mail_backlog=get_outbox().backlog(),
         mail_stalled_before=utcnow() - MAIL_STALLED_AFTER,
     )

@@ -360,3 +360,26 @@ def test_signature_rows_stay_whatever_the_signer_does(app, client, mailbox):
     client.post(unsubscribe_path(message))
     db.session.expire_all()
     assert db.session.get(Signature, signer.id).state is SignatureState.CONFIRMED
+
+
+def test_an_update_ready_for_approval_waits_on_the_admins_dashboard(app, client):
+    """Once its test went out after the last change, an update is listed for admins (not for
+    the organiser who wrote it), and leaves the list when approved."""
+    petition = make_petition()
+    organiser = make_user(role=Role.ORGANISER, campaigns=(petition.campaign,))
+    admin = make_user(role=Role.ADMIN)
+    log_in(client, organiser)
+    assert write_update(client, petition, {"en": EN}).status_code == 302
+    news = latest_update(petition)
+    assert "Waiting for you" not in text_of(client.get("/organise/"))
+    post_on_update_page(client, news.id, "test")
+    run_queue(app)
+    assert "Waiting for you" not in text_of(client.get("/organise/"))  # not an admin
+
+    admins = app.test_client()
+    log_in(admins, admin)
+    dashboard = admins.get("/organise/")
+    assert f"Update to approve: “{EN[0]}”" in text_of(dashboard)
+    assert f'href="/organise/news/{news.id}"' in dashboard.get_data(as_text=True)
+    post_on_update_page(admins, news.id, "approve")
+    assert "Waiting for you" not in text_of(admins.get("/organise/"))
