@@ -28,15 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.institutions.models import Institution, Region
 from campaign_app.letters import designs, languages, phrasebook
 from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase
-from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner
 from campaign_app.prisoners.service import public_prisoners
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ MODES = ("duplex", "message-only", "fronts-only")
 CARD_LANGUAGES = ("", "ru", "be")  # "": each prisoner's usual language
 SIGN_HERE = "— " + "_" * 16  # a dash and a line the activist signs on by hand
 PDF_MIMETYPE = "application/pdf"
+# Up to this many prisoners who can be written to, the page offers them all in one list; past
+# it (a registry of 1,500), an institution and a region to choose by, and those chosen by link.
+SELECT_MAX = 40
+# Prisoners chosen by name in one request (by link or ticked); more: choose by place.
+MAX_CHOSEN = 100
 
 
 class PrintingError(CampaignError):
@@ -71,6 +77,26 @@ class UnknownPrisoners(PrintingError):
         super().__init__(f"No prisoner with the slug {', '.join(map(repr, self.slugs))}.")
 
 
+class UnknownInstitution(PrintingError):
+    def __init__(self, institution: int | str) -> None:
+        self.institution = institution
+        super().__init__(f"No institution {institution!r} in the registry.")
+
+
+class UnknownRegion(PrintingError):
+    def __init__(self, region: str) -> None:
+        self.region = region
+        choices = ", ".join(item.value for item in Region)
+        super().__init__(f"No region {region!r}: choose {choices}.")
+
+
+class PrisonersAndPlace(PrintingError):
+    """Prisoners chosen by name and an institution or region: the cards would go to whom?"""
+
+    def __init__(self) -> None:
+        super().__init__("Choose prisoners by name or by institution and region, not both.")
+
+
 class UnknownOccasion(PrintingError):
     def __init__(self, slug: str) -> None:
         self.slug = slug
@@ -84,9 +110,12 @@ class NoPhrases(PrintingError):
 
 
 class NoWritablePrisoners(PrintingError):
-    def __init__(self, skipped: Sequence[Skipped]) -> None:
+    def __init__(self, skipped: Sequence[Skipped], *, by_place: bool = False) -> None:
         self.skipped = tuple(skipped)
+        self.by_place = by_place  # chosen by institution or region
         reasons = "; ".join(f"{item.name}: {item.reason}" for item in self.skipped)
+        if by_place and not reasons:
+            reasons = "nobody there accepts mail now"
         super().__init__(
             "None of the chosen prisoners can receive a card"
             + (f" ({reasons})." if reasons else " (nobody accepts mail now).")
@@ -112,7 +141,8 @@ class OutputNotWritable(PrintingError):
 
 @dataclass(frozen=True)
 class BatchInput:
-    """What the activist asked for; no slugs means everyone who accepts mail."""
+    """What the activist asked for; no slugs means everyone who accepts mail (in the
+    institution and region, when one is given)."""
 
     prisoner_slugs: tuple[str, ...]
     occasion_slug: str
@@ -121,6 +151,22 @@ class BatchInput:
     mode: str = "duplex"
     design: str = designs.VARIED
     language: str = ""  # "ru" or "be" where the prisoner accepts it; "": the usual one
+    institution_id: int | None = None  # only the prisoners held there
+    region: str = ""  # only the prisoners held in an institution of this Region
+
+    @property
+    def is_by_place(self) -> bool:
+        return self.institution_id is not None or bool(self.region)
+
+
+@dataclass(frozen=True)
+class ChosenByLink:
+    """The prisoners a link chose (``?prisoner=``), sorted out: those a card can go to, those
+    it cannot go to now, and slugs that name nobody in the public registry."""
+
+    printable: tuple[Prisoner, ...]
+    not_printable: tuple[Prisoner, ...]
+    unknown: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,6 +210,77 @@ def list_printable_prisoners() -> list[Prisoner]:
         .order_by(Prisoner.surname_latin)
     )
     return [prisoner for prisoner in prisoners if _why_not_printable(prisoner) is None]
+
+
+def _may_be_printable() -> Select[Prisoner]:
+    """Public prisoners who accept mail and have an address: printable unless the address or
+    the addressee lacks the printed language (checked in Python, prisoner by prisoner)."""
+    return public_prisoners().where(
+        Prisoner.status.in_(MAIL_STATUSES),
+        or_(Prisoner.institution_id.is_not(None), Prisoner.addresses.any()),
+    )
+
+
+def count_printable() -> int:
+    """About how many prisoners a card can go to (one count; nobody is loaded): the page
+    offers them in one list up to SELECT_MAX, by institution and region past it."""
+    query = select(func.count()).select_from(_may_be_printable().subquery())
+    return int(db.session.scalar(query) or 0)
+
+
+def offers_every_prisoner() -> bool:
+    """Whether the printing page lists every printable prisoner to choose from."""
+    return count_printable() <= SELECT_MAX
+
+
+def printable_among(slugs: Sequence[str]) -> list[Prisoner]:
+    """Those of ``slugs`` (the first MAX_CHOSEN) a card can go to now, in the given order."""
+    return list(sort_chosen(slugs).printable)
+
+
+def sort_chosen(slugs: Sequence[str]) -> ChosenByLink:
+    """The prisoners ``slugs`` name (the first MAX_CHOSEN, each once), sorted out."""
+    wanted = list(dict.fromkeys(slug for slug in slugs if slug))[:MAX_CHOSEN]
+    found: dict[str, Prisoner] = {}
+    if wanted:
+        query = (
+            public_prisoners()
+            .where(Prisoner.slug.in_(wanted))
+            .options(selectinload(Prisoner.addresses))
+        )
+        found = {prisoner.slug: prisoner for prisoner in db.session.scalars(query)}
+    chosen = [found[slug] for slug in wanted if slug in found]
+    return ChosenByLink(
+        printable=tuple(p for p in chosen if _why_not_printable(p) is None),
+        not_printable=tuple(p for p in chosen if _why_not_printable(p) is not None),
+        unknown=tuple(slug for slug in wanted if slug not in found),
+    )
+
+
+def find_institution(code_or_id: str) -> Institution | None:
+    """An institution by its code (any case, as people write it: "ик-2") or its id."""
+    value = code_or_id.strip()
+    if value.isdigit():
+        return db.session.get(Institution, int(value))
+    folded = value.casefold()
+    institutions = db.session.scalars(select(Institution).order_by(Institution.id))
+    return next((i for i in institutions if i.code.casefold() == folded), None)
+
+
+def _place_conditions(institution_id: int | None, region: str) -> list[ColumnElement[bool]]:
+    """Held in the institution, and in one of the region's institutions (checked inputs)."""
+    conditions: list[ColumnElement[bool]] = []
+    if institution_id is not None:
+        if db.session.get(Institution, institution_id) is None:
+            raise UnknownInstitution(institution_id)
+        conditions.append(Prisoner.institution_id == institution_id)
+    if region:
+        try:
+            in_region = select(Institution.id).where(Institution.region == Region(region))
+        except ValueError:
+            raise UnknownRegion(region) from None
+        conditions.append(Prisoner.institution_id.in_(in_region.scalar_subquery()))
+    return conditions
 
 
 def list_occasions() -> list[Occasion]:
@@ -236,7 +353,7 @@ def plan_batch(data: BatchInput) -> Batch:
     )
     if occasion is None:
         raise UnknownOccasion(data.occasion_slug)
-    candidates = _chosen_prisoners(data.prisoner_slugs)
+    candidates = _chosen_prisoners(data)
     skipped = []
     writable = []
     for prisoner in candidates:
@@ -246,7 +363,7 @@ def plan_batch(data: BatchInput) -> Batch:
         else:
             skipped.append(Skipped(prisoner.slug, prisoner.name_latin, reason))
     if not writable:
-        raise NoWritablePrisoners(skipped)
+        raise NoWritablePrisoners(skipped, by_place=data.is_by_place)
     picks = round_robin(writable, cards_sent([p.id for p in writable]), data.count)
     phrases = phrasebook.list_phrases(occasion, utcnow().date())
     if not phrases:
@@ -267,11 +384,15 @@ def plan_batch(data: BatchInput) -> Batch:
     )
 
 
-def _chosen_prisoners(slugs: Sequence[str]) -> list[Prisoner]:
+def _chosen_prisoners(data: BatchInput) -> list[Prisoner]:
+    """The prisoners chosen by slug, or everyone who accepts mail (in the place chosen)."""
     query = public_prisoners().options(selectinload(Prisoner.addresses)).order_by(Prisoner.id)
-    if not slugs:
-        return [p for p in db.session.scalars(query) if p.accepts_mail]
-    wanted = list(dict.fromkeys(slugs))
+    place = _place_conditions(data.institution_id, data.region)
+    if data.prisoner_slugs and place:
+        raise PrisonersAndPlace()
+    if not data.prisoner_slugs:
+        return list(db.session.scalars(query.where(Prisoner.status.in_(MAIL_STATUSES), *place)))
+    wanted = list(dict.fromkeys(data.prisoner_slugs))
     found = {p.slug: p for p in db.session.scalars(query.where(Prisoner.slug.in_(wanted)))}
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
