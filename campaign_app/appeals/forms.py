@@ -92,8 +92,8 @@ class AppealForm(FlaskForm):
         self.lists_every_prisoner = every
         if not every:
             self.prisoner.unknown_message = _l(
-                "This prisoner is not one an appeal to this official can be about. Find the"
-                " prisoner in the registry, then choose “Write to the officials” on their page."
+                "This prisoner is not one this appeal can be about. Find the prisoner in the"
+                " registry, then choose “Write to the officials about …” on their page."
             )
         self.prisoner.choices = [SelectChoice("", _l("Nobody in particular"))] + [
             SelectChoice(prisoner.slug, name_of(prisoner)) for prisoner in prisoners

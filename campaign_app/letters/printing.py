@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from campaign_app.db import utcnow
@@ -52,11 +52,6 @@ MODES = ("duplex", "message-only", "fronts-only")
 CARD_LANGUAGES = ("", "ru", "be")  # "": each prisoner's usual language
 SIGN_HERE = "— " + "_" * 16  # a dash and a line the activist signs on by hand
 PDF_MIMETYPE = "application/pdf"
-# Up to this many prisoners who can be written to, the page offers them all in one list; past
-# it (a registry of 1,500), an institution and a region to choose by, and those chosen by link.
-SELECT_MAX = 40
-# Prisoners chosen by name in one request (by link or ticked); more: choose by place.
-MAX_CHOSEN = 100
 
 
 class PrintingError(CampaignError):
@@ -160,16 +155,6 @@ class BatchInput:
 
 
 @dataclass(frozen=True)
-class ChosenByLink:
-    """The prisoners a link chose (``?prisoner=``), sorted out: those a card can go to, those
-    it cannot go to now, and slugs that name nobody in the public registry."""
-
-    printable: tuple[Prisoner, ...]
-    not_printable: tuple[Prisoner, ...]
-    unknown: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Skipped:
     slug: str
     name: str
@@ -209,62 +194,7 @@ def list_printable_prisoners() -> list[Prisoner]:
         .options(selectinload(Prisoner.addresses))
         .order_by(Prisoner.surname_latin)
     )
-    return [prisoner for prisoner in prisoners if _why_not_printable(prisoner) is None]
-
-
-def _may_be_printable() -> Select[Prisoner]:
-    """Public prisoners who accept mail and have an address: printable unless the address or
-    the addressee lacks the printed language (checked in Python, prisoner by prisoner)."""
-    return public_prisoners().where(
-        Prisoner.status.in_(MAIL_STATUSES),
-        or_(Prisoner.institution_id.is_not(None), Prisoner.addresses.any()),
-    )
-
-
-def count_printable() -> int:
-    """About how many prisoners a card can go to (one count; nobody is loaded): the page
-    offers them in one list up to SELECT_MAX, by institution and region past it."""
-    query = select(func.count()).select_from(_may_be_printable().subquery())
-    return int(db.session.scalar(query) or 0)
-
-
-def offers_every_prisoner() -> bool:
-    """Whether the printing page lists every printable prisoner to choose from."""
-    return count_printable() <= SELECT_MAX
-
-
-def printable_among(slugs: Sequence[str]) -> list[Prisoner]:
-    """Those of ``slugs`` (the first MAX_CHOSEN) a card can go to now, in the given order."""
-    return list(sort_chosen(slugs).printable)
-
-
-def sort_chosen(slugs: Sequence[str]) -> ChosenByLink:
-    """The prisoners ``slugs`` name (the first MAX_CHOSEN, each once), sorted out."""
-    wanted = list(dict.fromkeys(slug for slug in slugs if slug))[:MAX_CHOSEN]
-    found: dict[str, Prisoner] = {}
-    if wanted:
-        query = (
-            public_prisoners()
-            .where(Prisoner.slug.in_(wanted))
-            .options(selectinload(Prisoner.addresses))
-        )
-        found = {prisoner.slug: prisoner for prisoner in db.session.scalars(query)}
-    chosen = [found[slug] for slug in wanted if slug in found]
-    return ChosenByLink(
-        printable=tuple(p for p in chosen if _why_not_printable(p) is None),
-        not_printable=tuple(p for p in chosen if _why_not_printable(p) is not None),
-        unknown=tuple(slug for slug in wanted if slug not in found),
-    )
-
-
-def find_institution(code_or_id: str) -> Institution | None:
-    """An institution by its code (any case, as people write it: "ик-2") or its id."""
-    value = code_or_id.strip()
-    if value.isdigit():
-        return db.session.get(Institution, int(value))
-    folded = value.casefold()
-    institutions = db.session.scalars(select(Institution).order_by(Institution.id))
-    return next((i for i in institutions if i.code.casefold() == folded), None)
+    return [prisoner for prisoner in prisoners if why_not_printable(prisoner) is None]
 
 
 def _place_conditions(institution_id: int | None, region: str) -> list[ColumnElement[bool]]:
@@ -312,7 +242,8 @@ def batch_message(phrases: Sequence[Phrase], language: str) -> str:
     return " ".join(phrase.text(language).strip() for phrase in phrases).strip()
 
 
-def _why_not_printable(prisoner: Prisoner) -> str | None:
+def why_not_printable(prisoner: Prisoner) -> str | None:
+    """Why no card can go to ``prisoner`` now (for the command's output), or None."""
     if not prisoner.accepts_mail:
         return f"status is {prisoner.status.value}, no card can be posted"
     address = prisoner.latest_address
@@ -357,7 +288,7 @@ def plan_batch(data: BatchInput) -> Batch:
     skipped = []
     writable = []
     for prisoner in candidates:
-        reason = _why_not_printable(prisoner)
+        reason = why_not_printable(prisoner)
         if reason is None:
             writable.append(prisoner)
         else:
@@ -413,7 +344,7 @@ def _card(
     language = languages.choose_card_language(prisoner, data.language, "")
     address_language = languages.address_language(prisoner, language)
     address = prisoner.latest_address
-    assert address is not None  # checked by _why_not_printable
+    assert address is not None  # checked by why_not_printable
     title = languages.front_title(occasion, language)
     message = batch_message(phrasebook.pick_set(sets, index), language)
     if data.mode == "message-only" and title:

@@ -9,14 +9,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from campaign_app.institutions.labels import REGION_LABELS
 from campaign_app.institutions.models import Region
 from campaign_app.letters.designs import VARIED, design_choices
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.models import Occasion
-from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, MAX_CHOSEN, BatchInput
+from campaign_app.letters.printing import MAX_CARDS_PER_REQUEST, BatchInput
+from campaign_app.letters.printing_choices import MAX_CHOSEN
 from campaign_app.prisoners.forms import InstitutionChoice, ListedChoice, institutions_offered
 from campaign_app.prisoners.models import Prisoner
 
@@ -41,7 +42,7 @@ CHOSEN = "chosen"
 
 
 class PrintInstitution(InstitutionChoice):
-    """The registry's institution filter (an id, or a code from a link such as ?institution=ИК-2)."""
+    """The registry's institution filter: an id, or a code from a link (?institution=ИК-2)."""
 
     def pre_validate(self, form: Any) -> None:
         try:
@@ -65,14 +66,13 @@ class PrintRegion(ListedChoice):
 class PrintForm(FlaskForm):
     """Who, which occasion, how many, and how the sheets are laid out.
 
-    Who: up to printing.SELECT_MAX prisoners are all offered in ``prisoners``; past it, the
+    Who: up to printing_choices.SELECT_MAX prisoners are all offered in ``prisoners``; past it, the
     page offers ``institution`` and ``region`` instead, and ``prisoners`` holds only those
     chosen by link (ticked boxes, ``scope`` set to CHOSEN)."""
 
+    # No Optional(): it would stop validate_prisoners when no box is ticked.
     prisoners = SelectMultipleField(
-        _l("Prisoners (none chosen: everyone who can receive mail)"),
-        validators=[Optional()],
-        choices=[],
+        _l("Prisoners (none chosen: everyone who can receive mail)"), choices=[]
     )
     scope = HiddenField(default="")
     institution = PrintInstitution(_l("Institution"), default="")

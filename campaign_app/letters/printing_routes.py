@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
-from campaign_app.letters import bp, calendar, printing
+from campaign_app.letters import bp, calendar, printing, printing_choices
 from campaign_app.letters.labels import occasion_name
 from campaign_app.letters.printing_forms import CHOSEN, PrintForm
 from campaign_app.prisoners.models import Prisoner
@@ -29,7 +29,7 @@ SHOWN_SLUG_MAX = 80
 
 @dataclass
 class Offer:
-    """Whom the page offers: everyone in one list, or (past printing.SELECT_MAX) those
+    """Whom the page offers: everyone in one list, or (past printing_choices.SELECT_MAX) those
     chosen by link and the institution and region filters."""
 
     everyone: bool
@@ -41,13 +41,13 @@ def _print_form(slugs: list[str] | None = None) -> tuple[PrintForm, Offer]:
     """The form, with the prisoners it offers: every printable prisoner for a small campaign,
     else those of ``slugs`` (the form's own on a post) a card can go to."""
     form = PrintForm()
-    printable = printing.count_printable()
-    if printable <= printing.SELECT_MAX:
+    printable = printing_choices.count_printable()
+    if printable <= printing_choices.SELECT_MAX:
         offer = Offer(True, printable)
         prisoners = printing.list_printable_prisoners()
     else:
         wanted = form.prisoners.data if slugs is None else slugs
-        prisoners = printing.printable_among(list(wanted or ()))
+        prisoners = printing_choices.printable_among(list(wanted or ()))
         offer = Offer(False, printable, prisoners)
     form.set_choices(prisoners, printing.list_occasions())
     return form, offer
@@ -69,7 +69,7 @@ def _render_print(
     )
 
 
-def _link_notes(chosen: printing.ChosenByLink) -> tuple[str, ...]:
+def _link_notes(chosen: printing_choices.ChosenByLink) -> tuple[str, ...]:
     """What became of the prisoners a link chose that cannot be offered."""
     notes = []
     if chosen.not_printable:
@@ -129,7 +129,7 @@ def _explain(error: printing.PrintingError) -> str:
 def print_form() -> ResponseReturnValue:
     """The form, filled from a link: ``?prisoner=`` (repeatable), ``occasion``, and past
     SELECT_MAX prisoners ``institution`` (id or code) and ``region``."""
-    chosen = printing.sort_chosen(request.args.getlist("prisoner"))
+    chosen = printing_choices.sort_chosen(request.args.getlist("prisoner"))
     form, offer = _print_form([prisoner.slug for prisoner in chosen.printable])
     form.prisoners.data = [prisoner.slug for prisoner in chosen.printable]
     if offer.chosen:
