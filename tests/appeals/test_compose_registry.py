@@ -60,7 +60,7 @@ def test_with_none_chosen_the_composer_leads_to_the_registry(target, client):
     page = text_of(response)
 
     assert response.status_code == 200
-    assert "<select id=\"prisoner\"" not in html and "Held07" not in page
+    assert '<select id="prisoner"' not in html and "Held07" not in page
     assert "The appeal is about Nobody in particular" in page
     assert (
         "This appeal names a prisoner: find them in the registry, then choose"
@@ -111,9 +111,7 @@ def test_the_appeal_names_the_prisoner_in_the_preview_and_the_pdf(target, client
         ("", "This appeal is about a prisoner: please choose whom."),
     ],
 )
-def test_a_prisoner_not_of_the_campaign_is_refused_with_a_way_on(
-    target, client, prisoner, message
-):
+def test_a_prisoner_not_of_the_campaign_is_refused_with_a_way_on(target, client, prisoner, message):
     for action in ("preview", "letter"):
         response = compose(client, prisoner=prisoner, action=action)
         assert response.status_code == 400

@@ -27,6 +27,8 @@ from tests.factories import (
 from tests.support.web import csrf_token, text_of
 
 PAGE = "/letters/print"
+S = re.S
+BOX = re.compile(r'<input type="checkbox" name="prisoners" [^>]*value="([^"]+)" checked>')
 
 
 def make_institution(code: str, region: Region, town: str) -> Institution:
@@ -124,7 +126,7 @@ def test_past_forty_the_page_offers_institution_and_region_not_everyone(
     assert "Mogilev01" not in page and "Пётр1" not in page
     assert "Who gets the cards" in page
     assert "Leave “Any institution” and “Any region” to print for all 45 prisoners" in page
-    institution = re.search(r'<select id="institution" name="institution">(.*?)</select>', html, re.S)
+    institution = re.search(r'<select id="institution" name="institution">(.*?)</select>', html, S)
     assert institution, "no institution filter"
     options = re.findall(r"<option[^>]*>([^<]*)</option>", institution.group(1))
     assert options == [
@@ -133,7 +135,7 @@ def test_past_forty_the_page_offers_institution_and_region_not_everyone(
         "ИК-2 · Penal colony ИК-2",
         "ИК-3 · Penal colony ИК-3",
     ]
-    region = re.search(r'<select id="region" name="region">(.*?)</select>', html, re.S)
+    region = re.search(r'<select id="region" name="region">(.*?)</select>', html, S)
     assert region and "Gomel region" in region.group(1) and "Minsk city" in region.group(1)
     assert 'href="/prisoners/"' in html and "Find a prisoner in the registry" in page
     assert len(html) < 20_000
@@ -207,7 +209,7 @@ def test_prisoners_chosen_by_link_are_listed_to_untick(
     page = text_of(response)
 
     assert response.status_code == 200
-    boxes = re.findall(r'<input type="checkbox" name="prisoners" [^>]*value="([^"]+)" checked>', html)
+    boxes = BOX.findall(html)
     assert boxes == ["gomel-2", "grodno-7"]
     assert "Пётр2 Гомелюов" not in page  # the page is in English: the Latin names
     assert "Ales Gomel02 ИК-3 · Penal colony ИК-3" in page
@@ -297,9 +299,7 @@ def test_plan_batch_takes_the_place_filters(registry: dict[str, Any]) -> None:
         return printing.plan_batch(printing.BatchInput((), "spring", 30, **kwargs))
 
     by_institution = plan(institution_id=mogilev.id)
-    assert {share.slug for share in by_institution.shares} == {
-        f"mogilev-{n}" for n in range(1, 21)
-    }
+    assert {share.slug for share in by_institution.shares} == {f"mogilev-{n}" for n in range(1, 21)}
     assert {share.count for share in by_institution.shares} == {1, 2}
     by_region = plan(region="gomel")
     assert {share.slug: share.count for share in by_region.shares} == {
@@ -316,29 +316,28 @@ def test_plan_batch_takes_the_place_filters(registry: dict[str, Any]) -> None:
         printing.plan_batch(printing.BatchInput(("gomel-1",), "spring", 1, region="gomel"))
 
 
+def postcards(runner: FlaskCliRunner, *args: str) -> Any:
+    return runner.invoke(args=["letters", "postcards", "--occasion", "spring", *args])
+
+
 def test_the_command_prints_for_a_region_or_an_institution(
     registry: dict[str, Any], runner: FlaskCliRunner, tmp_path: Any
 ) -> None:
     out = tmp_path / "gomel.pdf"
-    result = runner.invoke(
-        args=["letters", "postcards", "--occasion", "spring", "--region", "gomel", "--count", "5"]
-        + ["--mode", "message-only", "--output", str(out)]
+    result = postcards(
+        runner, "--region", "gomel", "--count", "5", "--mode", "message-only", "--output", str(out)
     )
     assert result.exit_code == 0, result.output
     reader = PdfReader(str(out))
     text = " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
     assert sorted(addressees(text)) == [f"Гомелю Петру {n}" for n in range(1, 6)]
 
-    result = runner.invoke(
-        args=["letters", "postcards", "--occasion", "spring", "--institution", "ик-11"]
-        + ["--count", "2", "--output", str(tmp_path / "ik11.pdf")]
+    result = postcards(
+        runner, "--institution", "ик-11", "--count", "2", "--output", str(tmp_path / "ik11.pdf")
     )
     assert result.exit_code == 0, result.output
     assert "grodno-" in result.output
-    result = runner.invoke(
-        args=["letters", "postcards", "--occasion", "spring", "--institution", "ИК-999"]
-        + ["--output", str(tmp_path / "none.pdf")]
-    )
+    result = postcards(runner, "--institution", "ИК-999", "--output", str(tmp_path / "none.pdf"))
     assert result.exit_code != 0
     assert "No institution 'ИК-999' in the registry." in result.output
 
