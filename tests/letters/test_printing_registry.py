@@ -145,12 +145,12 @@ def test_the_page_in_russian_and_belarusian(registry: dict[str, Any], client: Fl
     russian = text_of(client.get(f"{PAGE}?lang=ru"))
     assert "Кому отправить открытки" in russian
     assert "Любое учреждение" in russian and "Гомельская область" in russian
-    assert "для всех 45 заключённых, которым можно писать" in russian
+    assert "для всех, кому можно писать: это 45 заключённых." in russian
     assert "ИК-2 · Исправительная колония ИК-2" in russian
     belarusian = text_of(client.get(f"{PAGE}?lang=be"))
     assert "Каму даслаць паштоўкі" in belarusian
     assert "ИК-2 · Папраўчая калонія ИК-2" in belarusian
-    assert "для ўсіх 45 зняволеных, якім можна пісаць" in belarusian
+    assert "для ўсіх, каму можна пісаць: гэта 45 зняволеных." in belarusian
 
 
 def test_cards_for_a_region_go_to_its_prisoners_fewest_cards_first(
