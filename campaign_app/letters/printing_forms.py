@@ -75,6 +75,8 @@ class PrintForm(FlaskForm):
         _l("Prisoners (none chosen: everyone who can receive mail)"), choices=[]
     )
     scope = HiddenField(default="")
+    # The prisoners the page listed to tick (hidden): unticked ones stay listed after a mistake.
+    listed = SelectMultipleField(choices=[], validate_choice=False)
     institution = PrintInstitution(_l("Institution"), default="")
     region = PrintRegion(_l("Region"), default="")
     occasion = SelectField(

@@ -46,10 +46,12 @@ def _print_form(slugs: list[str] | None = None) -> tuple[PrintForm, Offer]:
         offer = Offer(True, printable)
         prisoners = printing.list_printable_prisoners()
     else:
-        wanted = form.prisoners.data if slugs is None else slugs
+        wanted = (form.listed.data or form.prisoners.data) if slugs is None else slugs
         prisoners = printing_choices.printable_among(list(wanted or ()))
         offer = Offer(False, printable, prisoners)
     form.set_choices(prisoners, printing.list_occasions())
+    if not offer.everyone:
+        form.prisoners.label.text = _("Who gets the cards")
     return form, offer
 
 

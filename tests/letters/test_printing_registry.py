@@ -219,17 +219,25 @@ def test_prisoners_chosen_by_link_are_listed_to_untick(
     assert 'href="/letters/print?occasion=spring"' in html
     assert "Print for an institution or a region instead" in page
 
-    text = pdf_text(post_print(client, prisoners=["grodno-7"], scope="chosen"))
+    text = pdf_text(post_print(client, prisoners=["grodno-7"], listed=boxes, scope="chosen"))
     assert set(addressees(text)) == {"Гродно Петру 7"}
 
 
 def test_unticking_everyone_is_not_printing_for_everyone(
     registry: dict[str, Any], client: FlaskClient
 ) -> None:
-    response = post_print(client, prisoners=[], scope="chosen")
+    listed = ["gomel-2", "grodno-7"]
+    response = post_print(client, prisoners=[], listed=listed, scope="chosen")
     assert response.status_code == 400
+    html = response.get_data(as_text=True)
     page = text_of(response)
-    assert "Tick at least one prisoner, or print for an institution or a region instead." in page
+    assert "Who gets the cards: Tick at least one prisoner, or print for an institution" in page
+    # Both are still listed, unticked, for the activist to tick again.
+    assert "Ales Gomel02" in page and "Ales Grodno07" in page
+    assert re.findall(r'name="prisoners" [^>]*value="([^"]+)">', html) == listed
+    assert BOX.findall(html) == []
+    response = post_print(client, prisoners=["grodno-7"], listed=listed, scope="chosen")
+    assert set(addressees(pdf_text(response))) == {"Гродно Петру 7"}
 
 
 def test_the_prisoner_page_leads_to_a_stack_for_them(
