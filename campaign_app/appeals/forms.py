@@ -8,7 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from campaign_app.appeals.models import SentBy
 from campaign_app.appeals.service import MAX_SENT_PER_REPORT, AppealInput
@@ -21,10 +28,27 @@ NAME_MAX = 80
 CITY_MAX = 80
 
 
-class AppealForm(FlaskForm):
-    """The composer: which prisoner it is about, the language, the supporter's name and city."""
+class PrisonerChoice(SelectField):
+    """Whom the appeal is about: one of the listed prisoners, or, for a campaign of a
+    registry's size, the one a link chose (a hidden field), checked against the campaign."""
 
-    prisoner = SelectField(_l("The appeal is about"), validators=[Optional()])
+    unknown_message: Any = None  # set when the prisoner is not chosen from a list
+
+    def pre_validate(self, form: Any) -> None:
+        offered = {str(choice.value) for choice in self.choices or ()}
+        if self.unknown_message is not None and self.data not in offered:
+            raise ValidationError(self.unknown_message)
+        super().pre_validate(form)
+
+
+class AppealForm(FlaskForm):
+    """The composer: which prisoner it is about, the language, the supporter's name and city.
+
+    ``lists_every_prisoner``: the campaign's prisoners are offered in a select (up to
+    service.PRISONER_CHOICES_MAX); past it only the one chosen by link, in a hidden field."""
+
+    lists_every_prisoner = True
+    prisoner = PrisonerChoice(_l("The appeal is about"), validators=[Optional()])
     language = SelectField(_l("Language of the letter"), validators=[InputRequired()])
     name = StringField(
         _l("Your name"),
@@ -60,8 +84,17 @@ class AppealForm(FlaskForm):
         default="DL",
     )
 
-    def set_choices(self, prisoners: list[Any], languages: list[str], name_of: Any) -> None:
-        """The campaign's prisoners (by slug) and the target's languages."""
+    def set_choices(
+        self, prisoners: list[Any], languages: list[str], name_of: Any, *, every: bool = True
+    ) -> None:
+        """The prisoners offered by slug (``every``: all the campaign's, else the one chosen
+        by link, if any) and the target's languages."""
+        self.lists_every_prisoner = every
+        if not every:
+            self.prisoner.unknown_message = _l(
+                "This prisoner is not one this appeal can be about. Find the prisoner in the"
+                " registry, then choose “Write to the officials about …” on their page."
+            )
         self.prisoner.choices = [SelectChoice("", _l("Nobody in particular"))] + [
             SelectChoice(prisoner.slug, name_of(prisoner)) for prisoner in prisoners
         ]

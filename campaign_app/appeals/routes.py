@@ -37,8 +37,15 @@ def _page_language() -> str:
 
 
 def _form(target: AppealTarget, **kwargs: object) -> AppealForm:
+    """The composer's form; for a campaign of a registry's size, only the prisoner asked for
+    (``prisoner=`` of a link, or the form's own on a post) is offered, when it is one."""
     form = AppealForm(**kwargs)
-    form.set_choices(service.list_prisoners(target), service.languages_of(target), local_name)
+    languages = service.languages_of(target)
+    if service.offers_every_prisoner(target):
+        form.set_choices(service.list_prisoners(target), languages, local_name)
+    else:
+        chosen = service.find_prisoner(target, str(form.prisoner.data or ""))
+        form.set_choices([chosen] if chosen else [], languages, local_name, every=False)
     return form
 
 
@@ -49,9 +56,10 @@ def _render(
     *,
     sent_form: AppealSentForm | None = None,
     pdf_error: str = "",
+    bad_link: bool = False,
     status: int = 200,
 ) -> ResponseReturnValue:
-    chosen = next((p for p in service.list_prisoners(target) if p.slug == form.prisoner.data), None)
+    chosen = service.find_prisoner(target, str(form.prisoner.data or ""))
     response = make_response(
         render_template(
             "appeals/compose.html",
@@ -59,6 +67,8 @@ def _render(
             form=form,
             appeal=appeal,
             prisoner=chosen,
+            names_prisoner=service.names_prisoner(target),
+            bad_link=bad_link,
             sent_form=sent_form or AppealSentForm(formdata=None),
             sent_total=service.sent_total(target),
             pdf_error=pdf_error,
@@ -84,20 +94,18 @@ def index() -> ResponseReturnValue:
 @bp.get("/<slug>")
 def compose_form(slug: str) -> ResponseReturnValue:
     target = _target_or_404(slug)
-    prisoners = {prisoner.slug for prisoner in service.list_prisoners(target)}
     wanted = request.args.get("prisoner", "")
-    if not wanted and len(prisoners) == 1:  # a campaign for one prisoner: it is about them
-        wanted = next(iter(prisoners))
     language = request.args.get("language", "")
     if language not in service.languages_of(target):
         language = service.default_language(target, _page_language())
-    form = _form(
-        target,
-        formdata=None,
-        prisoner=wanted if wanted in prisoners else "",
-        language=language,
-    )
-    return _render(target, form)
+    form = _form(target, formdata=None, prisoner=wanted, language=language)
+    offered = [str(choice.value) for choice in form.prisoner.choices or () if choice.value]
+    if not wanted and form.lists_every_prisoner and len(offered) == 1:
+        form.prisoner.data = offered[0]  # a campaign for one prisoner: it is about them
+    bad_link = bool(wanted) and wanted not in offered
+    if bad_link:
+        form.prisoner.data = ""
+    return _render(target, form, bad_link=bad_link, status=400 if bad_link else 200)
 
 
 @bp.post("/<slug>")

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_SENT_PER_REPORT = 50
+# Up to this many prisoners in the target's campaign, the composer offers them in one list;
+# past it (a registry of 1,500) it shows the one chosen by link and leads to the registry.
+PRISONER_CHOICES_MAX = 40
 ENVELOPE_SIZES = ("DL", "C5")
 
 
@@ -151,6 +154,33 @@ def list_prisoners(target: AppealTarget) -> list[Prisoner]:
     return prisoners_service.list_campaign_prisoners(target.campaign_id)
 
 
+def _campaign_prisoners(target: AppealTarget) -> Select[Prisoner]:
+    return prisoners_service.public_prisoners().where(Prisoner.campaign_id == target.campaign_id)
+
+
+def count_prisoners(target: AppealTarget) -> int:
+    """How many prisoners an appeal to ``target`` may be about (one count, nobody loaded)."""
+    query = select(func.count()).select_from(_campaign_prisoners(target).subquery())
+    return int(db.session.scalar(query) or 0)
+
+
+def offers_every_prisoner(target: AppealTarget) -> bool:
+    """Whether the composer lists every prisoner of the campaign to choose from."""
+    return count_prisoners(target) <= PRISONER_CHOICES_MAX
+
+
+def find_prisoner(target: AppealTarget, slug: str) -> Prisoner | None:
+    """The prisoner ``slug`` when an appeal to ``target`` may be about them, else None."""
+    if not slug:
+        return None
+    return db.session.scalar(_campaign_prisoners(target).where(Prisoner.slug == slug))
+
+
+def names_prisoner(target: AppealTarget) -> bool:
+    """Whether an appeal to ``target`` names a prisoner (in any of its languages)."""
+    return any(text.needs_prisoner(t.subject, t.body) for t in target.templates)
+
+
 def sent_counts(target_ids: Iterable[int]) -> dict[int, dict[SentBy, int]]:
     """Appeals reported sent per target and way (post, e-mail); zeros included."""
     ids = sorted(set(target_ids))
@@ -225,7 +255,7 @@ def compose(target: AppealTarget, data: AppealInput, today: date | None = None) 
         raise NoTemplate(data.language)
     prisoner = None
     if data.prisoner_slug:
-        prisoner = next((p for p in list_prisoners(target) if p.slug == data.prisoner_slug), None)
+        prisoner = find_prisoner(target, data.prisoner_slug)
         if prisoner is None:
             raise PrisonerNeeded(data.prisoner_slug)
     values = {"name": data.name, "city": data.city}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from campaign_app.letters import bp, designs, printing
+from campaign_app.institutions.models import Region
+from campaign_app.letters import bp, designs, printing, printing_choices
 from campaign_app.letters.models import Artwork
 
 
@@ -18,6 +19,16 @@ from campaign_app.letters.models import Artwork
     multiple=True,
     metavar="SLUG",
     help="A prisoner's slug; repeat for several (round-robin). Default: all who accept mail.",
+)
+@click.option(
+    "--institution",
+    metavar="CODE",
+    help="Only the prisoners held in this institution (its code, e.g. ИК-2, or its id).",
+)
+@click.option(
+    "--region",
+    type=click.Choice([region.value for region in Region]),
+    help="Only the prisoners held in an institution of this region.",
 )
 @click.option("--occasion", required=True, metavar="SLUG", help="e.g. birthday, new-year.")
 @click.option(
@@ -51,6 +62,8 @@ from campaign_app.letters.models import Artwork
 )
 def postcards(
     prisoners: tuple[str, ...],
+    institution: str | None,
+    region: str | None,
     occasion: str,
     count: int,
     layout: str,
@@ -59,7 +72,13 @@ def postcards(
     language: str | None,
     output: Path,
 ) -> None:
-    """Print a stack of postcards for one or several prisoners as one PDF."""
+    """Print a stack of postcards for one or several prisoners, or those of an institution or
+    region, as one PDF (round-robin, fewest cards sent first)."""
+    place = None
+    if institution:
+        place = printing_choices.find_institution(institution)
+        if place is None:
+            raise click.ClickException(f"No institution {institution!r} in the registry.")
     data = printing.BatchInput(
         prisoners,
         occasion,
@@ -68,6 +87,8 @@ def postcards(
         mode=mode,
         design=design,
         language=language or "",
+        institution_id=place.id if place else None,
+        region=region or "",
     )
     try:
         printing.check_output_path(output)

@@ -28,15 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
+from campaign_app.institutions.models import Institution, Region
 from campaign_app.letters import designs, languages, phrasebook
 from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase
-from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner
 from campaign_app.prisoners.service import public_prisoners
 
 if TYPE_CHECKING:
@@ -71,6 +72,26 @@ class UnknownPrisoners(PrintingError):
         super().__init__(f"No prisoner with the slug {', '.join(map(repr, self.slugs))}.")
 
 
+class UnknownInstitution(PrintingError):
+    def __init__(self, institution: int | str) -> None:
+        self.institution = institution
+        super().__init__(f"No institution {institution!r} in the registry.")
+
+
+class UnknownRegion(PrintingError):
+    def __init__(self, region: str) -> None:
+        self.region = region
+        choices = ", ".join(item.value for item in Region)
+        super().__init__(f"No region {region!r}: choose {choices}.")
+
+
+class PrisonersAndPlace(PrintingError):
+    """Prisoners chosen by name and an institution or region: the cards would go to whom?"""
+
+    def __init__(self) -> None:
+        super().__init__("Choose prisoners by name or by institution and region, not both.")
+
+
 class UnknownOccasion(PrintingError):
     def __init__(self, slug: str) -> None:
         self.slug = slug
@@ -84,9 +105,12 @@ class NoPhrases(PrintingError):
 
 
 class NoWritablePrisoners(PrintingError):
-    def __init__(self, skipped: Sequence[Skipped]) -> None:
+    def __init__(self, skipped: Sequence[Skipped], *, by_place: bool = False) -> None:
         self.skipped = tuple(skipped)
+        self.by_place = by_place  # chosen by institution or region
         reasons = "; ".join(f"{item.name}: {item.reason}" for item in self.skipped)
+        if by_place and not reasons:
+            reasons = "nobody there accepts mail now"
         super().__init__(
             "None of the chosen prisoners can receive a card"
             + (f" ({reasons})." if reasons else " (nobody accepts mail now).")
@@ -112,7 +136,8 @@ class OutputNotWritable(PrintingError):
 
 @dataclass(frozen=True)
 class BatchInput:
-    """What the activist asked for; no slugs means everyone who accepts mail."""
+    """What the activist asked for; no slugs means everyone who accepts mail (in the
+    institution and region, when one is given)."""
 
     prisoner_slugs: tuple[str, ...]
     occasion_slug: str
@@ -121,6 +146,12 @@ class BatchInput:
     mode: str = "duplex"
     design: str = designs.VARIED
     language: str = ""  # "ru" or "be" where the prisoner accepts it; "": the usual one
+    institution_id: int | None = None  # only the prisoners held there
+    region: str = ""  # only the prisoners held in an institution of this Region
+
+    @property
+    def is_by_place(self) -> bool:
+        return self.institution_id is not None or bool(self.region)
 
 
 @dataclass(frozen=True)
@@ -163,7 +194,23 @@ def list_printable_prisoners() -> list[Prisoner]:
         .options(selectinload(Prisoner.addresses))
         .order_by(Prisoner.surname_latin)
     )
-    return [prisoner for prisoner in prisoners if _why_not_printable(prisoner) is None]
+    return [prisoner for prisoner in prisoners if why_not_printable(prisoner) is None]
+
+
+def _place_conditions(institution_id: int | None, region: str) -> list[ColumnElement[bool]]:
+    """Held in the institution, and in one of the region's institutions (checked inputs)."""
+    conditions: list[ColumnElement[bool]] = []
+    if institution_id is not None:
+        if db.session.get(Institution, institution_id) is None:
+            raise UnknownInstitution(institution_id)
+        conditions.append(Prisoner.institution_id == institution_id)
+    if region:
+        try:
+            in_region = select(Institution.id).where(Institution.region == Region(region))
+        except ValueError:
+            raise UnknownRegion(region) from None
+        conditions.append(Prisoner.institution_id.in_(in_region.scalar_subquery()))
+    return conditions
 
 
 def list_occasions() -> list[Occasion]:
@@ -195,7 +242,8 @@ def batch_message(phrases: Sequence[Phrase], language: str) -> str:
     return " ".join(phrase.text(language).strip() for phrase in phrases).strip()
 
 
-def _why_not_printable(prisoner: Prisoner) -> str | None:
+def why_not_printable(prisoner: Prisoner) -> str | None:
+    """Why no card can go to ``prisoner`` now (for the command's output), or None."""
     if not prisoner.accepts_mail:
         return f"status is {prisoner.status.value}, no card can be posted"
     address = prisoner.latest_address
@@ -236,17 +284,17 @@ def plan_batch(data: BatchInput) -> Batch:
     )
     if occasion is None:
         raise UnknownOccasion(data.occasion_slug)
-    candidates = _chosen_prisoners(data.prisoner_slugs)
+    candidates = _chosen_prisoners(data)
     skipped = []
     writable = []
     for prisoner in candidates:
-        reason = _why_not_printable(prisoner)
+        reason = why_not_printable(prisoner)
         if reason is None:
             writable.append(prisoner)
         else:
             skipped.append(Skipped(prisoner.slug, prisoner.name_latin, reason))
     if not writable:
-        raise NoWritablePrisoners(skipped)
+        raise NoWritablePrisoners(skipped, by_place=data.is_by_place)
     picks = round_robin(writable, cards_sent([p.id for p in writable]), data.count)
     phrases = phrasebook.list_phrases(occasion, utcnow().date())
     if not phrases:
@@ -267,11 +315,15 @@ def plan_batch(data: BatchInput) -> Batch:
     )
 
 
-def _chosen_prisoners(slugs: Sequence[str]) -> list[Prisoner]:
+def _chosen_prisoners(data: BatchInput) -> list[Prisoner]:
+    """The prisoners chosen by slug, or everyone who accepts mail (in the place chosen)."""
     query = public_prisoners().options(selectinload(Prisoner.addresses)).order_by(Prisoner.id)
-    if not slugs:
-        return [p for p in db.session.scalars(query) if p.accepts_mail]
-    wanted = list(dict.fromkeys(slugs))
+    place = _place_conditions(data.institution_id, data.region)
+    if data.prisoner_slugs and place:
+        raise PrisonersAndPlace()
+    if not data.prisoner_slugs:
+        return list(db.session.scalars(query.where(Prisoner.status.in_(MAIL_STATUSES), *place)))
+    wanted = list(dict.fromkeys(data.prisoner_slugs))
     found = {p.slug: p for p in db.session.scalars(query.where(Prisoner.slug.in_(wanted)))}
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
@@ -292,7 +344,7 @@ def _card(
     language = languages.choose_card_language(prisoner, data.language, "")
     address_language = languages.address_language(prisoner, language)
     address = prisoner.latest_address
-    assert address is not None  # checked by _why_not_printable
+    assert address is not None  # checked by why_not_printable
     title = languages.front_title(occasion, language)
     message = batch_message(phrasebook.pick_set(sets, index), language)
     if data.mode == "message-only" and title:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,24 +15,55 @@ from flask_babel import gettext as _
 
 from campaign_app.countries import country_name
 from campaign_app.extensions import limiter
-from campaign_app.letters import bp, calendar, printing
+from campaign_app.letters import bp, calendar, printing, printing_choices
 from campaign_app.letters.labels import occasion_name
-from campaign_app.letters.printing_forms import PrintForm
+from campaign_app.letters.printing_forms import CHOSEN, PrintForm
+from campaign_app.prisoners.models import Prisoner
+from campaign_app.prisoners.names import local_name
 from campaign_app.ratelimits import config_limit
 from campaign_app.security import form_keeps_entries
 
+# A slug from a link is shown back in a message: never more of it than this.
+SHOWN_SLUG_MAX = 80
 
-def _print_form() -> PrintForm:
+
+@dataclass
+class Offer:
+    """Whom the page offers: everyone in one list, or (past printing_choices.SELECT_MAX) those
+    chosen by link and the institution and region filters."""
+
+    everyone: bool
+    printable: int  # about how many prisoners a card can go to
+    chosen: list[Prisoner] = field(default_factory=list)
+
+
+def _print_form(slugs: list[str] | None = None) -> tuple[PrintForm, Offer]:
+    """The form, with the prisoners it offers: every printable prisoner for a small campaign,
+    else those of ``slugs`` (the form's own on a post) a card can go to."""
     form = PrintForm()
-    form.set_choices(printing.list_printable_prisoners(), printing.list_occasions())
-    return form
+    printable = printing_choices.count_printable()
+    if printable <= printing_choices.SELECT_MAX:
+        offer = Offer(True, printable)
+        prisoners = printing.list_printable_prisoners()
+    else:
+        wanted = (form.listed.data or form.prisoners.data) if slugs is None else slugs
+        prisoners = printing_choices.printable_among(list(wanted or ()))
+        offer = Offer(False, printable, prisoners)
+    form.set_choices(prisoners, printing.list_occasions())
+    if not offer.everyone:
+        form.prisoners.label.text = _("Who gets the cards")
+    return form, offer
 
 
-def _render_print(form: PrintForm, error: str = "", status: int = 200) -> ResponseReturnValue:
+def _render_print(
+    form: PrintForm, offer: Offer, error: str = "", status: int = 200, notes: tuple[str, ...] = ()
+) -> ResponseReturnValue:
     return (
         render_template(
             "letters/print.html",
             form=form,
+            offer=offer,
+            notes=notes,
             error=error,
             max_cards=printing.MAX_CARDS_PER_REQUEST,
         ),
@@ -39,9 +71,36 @@ def _render_print(form: PrintForm, error: str = "", status: int = 200) -> Respon
     )
 
 
+def _link_notes(chosen: printing_choices.ChosenByLink) -> tuple[str, ...]:
+    """What became of the prisoners a link chose that cannot be offered."""
+    notes = []
+    if chosen.not_printable:
+        notes.append(
+            _(
+                "Cannot receive a card now (released, or no address on record): %(names)s.",
+                names=", ".join(local_name(prisoner) for prisoner in chosen.not_printable),
+            )
+        )
+    if chosen.unknown:
+        notes.append(
+            _(
+                "Not found in the registry: %(slugs)s.",
+                slugs=", ".join(slug[:SHOWN_SLUG_MAX] for slug in chosen.unknown),
+            )
+        )
+    return tuple(notes)
+
+
 def _explain(error: printing.PrintingError) -> str:
     """What went wrong, in the reader's language (the command prints the English)."""
-    if isinstance(error, printing.NoWritablePrisoners):
+    if isinstance(error, printing.NoWritablePrisoners) and error.by_place:
+        message = _(
+            "Nobody held in the chosen institution or region can receive a card now: please"
+            " choose another."
+        )
+    elif isinstance(error, printing.PrisonersAndPlace):
+        message = _("Choose prisoners by name or by institution and region, not both.")
+    elif isinstance(error, printing.NoWritablePrisoners):
         message = _(
             "None of the chosen prisoners can receive a card now: they have been released,"
             " or no address is on record."
@@ -70,18 +129,26 @@ def _explain(error: printing.PrintingError) -> str:
 
 @bp.get("/print")
 def print_form() -> ResponseReturnValue:
-    form = _print_form()
-    if not form.is_submitted():
-        chosen = request.args.getlist("prisoner")
-        offered = {choice.value for choice in form.prisoners.choices}
-        form.prisoners.data = [slug for slug in chosen if slug in offered]
-        if request.args.get("occasion"):
-            form.occasion.data = request.args["occasion"]
-        # Cards start in the reader's language when it is one of the cards' languages.
-        locale = get_locale()
-        if locale is not None and locale.language in ("ru", "be"):
-            form.language.data = locale.language
-    return _render_print(form)
+    """The form, filled from a link: ``?prisoner=`` (repeatable), ``occasion``, and past
+    SELECT_MAX prisoners ``institution`` (id or code) and ``region``."""
+    chosen = printing_choices.sort_chosen(request.args.getlist("prisoner"))
+    form, offer = _print_form([prisoner.slug for prisoner in chosen.printable])
+    form.prisoners.data = [prisoner.slug for prisoner in chosen.printable]
+    if offer.chosen:
+        form.scope.data = CHOSEN
+    if request.args.get("occasion"):
+        form.occasion.data = request.args["occasion"]
+    # Cards start in the reader's language when it is one of the cards' languages.
+    locale = get_locale()
+    if locale is not None and locale.language in ("ru", "be"):
+        form.language.data = locale.language
+    bad_link = bool(chosen.unknown)
+    if not offer.everyone and not offer.chosen:
+        for place in (form.institution, form.region):
+            if request.args.get(place.name):
+                place.data = request.args[place.name]
+                bad_link = not place.validate(form) or bad_link
+    return _render_print(form, offer, notes=_link_notes(chosen), status=400 if bad_link else 200)
 
 
 # Drawing up to 1,000 cards takes seconds of CPU: a generous limit keeps it from abuse.
@@ -89,9 +156,9 @@ def print_form() -> ResponseReturnValue:
 @form_keeps_entries
 @limiter.limit(config_limit("PRINT_RATE_LIMIT_PER_IP"))
 def print_cards() -> ResponseReturnValue:
-    form = _print_form()
+    form, offer = _print_form()
     if not form.validate_on_submit():
-        return _render_print(form, status=400)
+        return _render_print(form, offer, status=400)
     # The whole PDF is drawn into a temporary file first: the user gets all of it or an error.
     out = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it with the response
     try:
@@ -99,7 +166,7 @@ def print_cards() -> ResponseReturnValue:
         printing.write_batch(batch, out)
     except printing.PrintingError as error:
         out.close()
-        return _render_print(form, error=_explain(error), status=422)
+        return _render_print(form, offer, error=_explain(error), status=422)
     except BaseException:
         out.close()
         raise
