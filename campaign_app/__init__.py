@@ -72,7 +72,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_app(test_config)
+        app = _build_app(test_config)
+        if test_config is None:
+            # The process's own app (a web worker, the queue worker, a command): it and the
+            # modules live as long as the process, so the collector stops scanning them
+            # (Python's advice for servers that fork, too). Each full collection would go
+            # over them all again for nothing: one right after start-up and several while
+            # the interpreter exits, a third of `flask --help`'s CPU. Tests build many apps
+            # (with test_config) and need them collectable.
+            gc.freeze()
+        return app
     finally:
         if collecting:
             gc.enable()

@@ -235,28 +235,27 @@ def _order(filters: RegistryFilters, locale: str) -> list[Any]:
     return [*_name_order(locale), Prisoner.id]
 
 
-# What the lists never show: long texts, dates of the record, and of the campaign all but
-# whether it is example data (its translations were a JSON document decoded per row).
-_LIST_OPTIONS = (
-    contains_eager(Prisoner.campaign).load_only(Campaign.is_example, Campaign.state),
-    defer(Prisoner.bio),
-    defer(Prisoner.interests),
-    defer(Prisoner.mail_note),
-    defer(Prisoner.translations),
-    defer(Prisoner.search_key),
-    defer(Prisoner.search_plain),
-    defer(Prisoner.created_at),
-    defer(Prisoner.updated_at),
-)
-
-
 @cache
 def _page_prisoners() -> Select[Any]:
-    """The prisoners of a page by id (built on first use, then reused: only the ids change)."""
+    """The prisoners of a page by id (built on first use, then reused: only the ids change),
+    without what the lists never show: long texts, dates of the record, and of the campaign
+    all but whether it is example data (its translations were a JSON document decoded per
+    row). Not built at import: contains_eager() configures every mapper, which no process
+    needs before its first query (`flask --help` never makes one)."""
     return (
         public_prisoners()
         .where(Prisoner.id.in_(bindparam("ids", expanding=True)))
-        .options(*_LIST_OPTIONS)
+        .options(
+            contains_eager(Prisoner.campaign).load_only(Campaign.is_example, Campaign.state),
+            defer(Prisoner.bio),
+            defer(Prisoner.interests),
+            defer(Prisoner.mail_note),
+            defer(Prisoner.translations),
+            defer(Prisoner.search_key),
+            defer(Prisoner.search_plain),
+            defer(Prisoner.created_at),
+            defer(Prisoner.updated_at),
+        )
     )
 
 
