@@ -9,16 +9,13 @@ import os
 import select
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+if TYPE_CHECKING:
+    from flask import Flask
 
-from campaign_app import config as settings
-from campaign_app.application import CampaignFlask
-
+# Importing the package imports no library (Flask, SQLAlchemy): create_app does, with the
+# garbage collector paused (see there).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,9 +63,10 @@ FEATURES = (
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, CAMPAIGN_* variables, then test_config."""
-    # Building the app imports every feature and maps every model: hundreds of thousands of
-    # long-lived objects, over which the cyclic garbage collector would run again and again
-    # (about a tenth of `flask --help`'s CPU) and find nothing to free. It runs again after.
+    # Building the app imports the libraries and every feature and maps every model: hundreds
+    # of thousands of long-lived objects, over which the cyclic garbage collector would run
+    # again and again (about a tenth of `flask --help`'s CPU) and find nothing to free. It
+    # runs again after.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -88,6 +86,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
+    from campaign_app import config as settings
+    from campaign_app.application import CampaignFlask
+
     app = CampaignFlask(
         __name__,
         instance_relative_config=True,
@@ -145,6 +146,15 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _configure_database(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from campaign_app import config as settings
+
+    # On the Engine class (every engine of the process), once: create_app may run many times.
+    for name, listener in (("connect", _sqlite_pragmas), ("checkout", _replace_closed_connection)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
     uri = settings.database_uri(app.config["DATABASE_URL"], app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     # hide_parameters: database errors in the log must not carry signers' names or e-mails.
@@ -163,7 +173,6 @@ def _configure_database(app: Flask) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     if type(dbapi_connection).__module__ == "sqlite3":
         cursor = dbapi_connection.cursor()
@@ -173,7 +182,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-@event.listens_for(Engine, "checkout")
 def _replace_closed_connection(
     dbapi_connection: Any, connection_record: Any, connection_proxy: Any
 ) -> None:
@@ -190,6 +198,8 @@ def _replace_closed_connection(
     if type(dbapi_connection).__module__.startswith("psycopg") and _has_pending_input(
         dbapi_connection
     ):
+        from sqlalchemy.exc import DisconnectionError
+
         raise DisconnectionError("the server has closed this connection")
 
 
