@@ -2,12 +2,16 @@
 
 A web worker, the queue worker and every `flask` command build the app; PDF, spreadsheet,
 image, Markdown, QR code, YAML and migration libraries load with the first request or command
-that uses them (bench/startup_bench.py measures what this saves). Each check runs in a clean
-interpreter, since this test process has long imported them all.
+that uses them (bench/startup_bench.py measures what this saves). Nor does the start do work
+that waits for first use: the mappers are configured by the first query. The libraries every
+start needs load inside create_app, with the garbage collector paused, and what the start
+built is frozen out of the collector's sight. Each check runs in a clean interpreter, since
+this test process has long imported them all.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -15,6 +19,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from campaign_app import create_app
 from tests.support.settings import SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +121,46 @@ def test_the_lazy_libraries_load_when_used(tmp_path: Path) -> None:
     assert {"markdown_it", "nh3", "xlsxwriter", "reportlab", "flask_migrate", "alembic"} <= set(
         loaded
     )
+
+
+START_STATE = textwrap.dedent(
+    """
+    import gc, json, sys
+
+    import campaign_app
+
+    package_only = sorted(name for name in ("flask", "sqlalchemy") if name in sys.modules)
+    import wsgi
+    from campaign_app.db import Base
+
+    print("LOADED " + json.dumps({
+        "package_only": package_only,
+        "configured": sorted(m.class_.__name__ for m in Base.registry.mappers if m.configured),
+        "mappers": len(Base.registry.mappers),
+        "frozen": gc.get_freeze_count(),
+        "collecting": gc.isenabled(),
+    }))
+    """
+)
+
+
+def test_the_start_leaves_the_collector_and_the_mappers_alone(tmp_path: Path) -> None:
+    _, output = _loaded_after(START_STATE, tmp_path)
+    state = json.loads(output.split("LOADED ", 1)[1].splitlines()[0])
+    # Importing the package loads no library: create_app does, with the collector paused.
+    assert state["package_only"] == []
+    # No query yet, so no mapper configured (the first query configures them all).
+    assert state["mappers"] > 30
+    assert state["configured"] == []
+    # The app built at start is the process's: frozen, and the collector runs again after.
+    assert state["frozen"] > 100_000
+    assert state["collecting"] is True
+
+
+def test_apps_built_with_test_settings_stay_collectable() -> None:
+    frozen = gc.get_freeze_count()
+    collecting = gc.isenabled()
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert app.testing
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled() is collecting
