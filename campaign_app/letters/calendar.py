@@ -16,6 +16,8 @@ import enum
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -121,23 +123,26 @@ def next_anniversary(original: date, today: date) -> date:
     raise AssertionError("unreachable: next year's anniversary is always after today")
 
 
-# What an event needs of a prisoner: a few hundred of them per page (no institution, no texts).
-_EVENT_COLUMNS = (
-    load_only(
-        Prisoner.id,
-        Prisoner.slug,
-        Prisoner.status,
-        Prisoner.birth_date,
-        Prisoner.arrest_date,
-        Prisoner.given_name_ru,
-        Prisoner.surname_ru,
-        Prisoner.given_name_be,
-        Prisoner.surname_be,
-        Prisoner.given_name_latin,
-        Prisoner.surname_latin,
-    ),
-    lazyload(Prisoner.institution),
-)
+@cache
+def _event_columns() -> tuple[Any, ...]:
+    """What an event needs of a prisoner: a few hundred of them per page (no institution, no
+    texts). Built on first use: a loader option built at import configures every mapper."""
+    return (
+        load_only(
+            Prisoner.id,
+            Prisoner.slug,
+            Prisoner.status,
+            Prisoner.birth_date,
+            Prisoner.arrest_date,
+            Prisoner.given_name_ru,
+            Prisoner.surname_ru,
+            Prisoner.given_name_be,
+            Prisoner.surname_be,
+            Prisoner.given_name_latin,
+            Prisoner.surname_latin,
+        ),
+        lazyload(Prisoner.institution),
+    )
 
 
 def upcoming_events(
@@ -172,7 +177,7 @@ def upcoming_events(
             EventKind.ARREST_ANNIVERSARY: Prisoner.arrest_date,
         }
         query = query.where(or_(*(extract("month", dates[kind]).in_(months) for kind in kinds)))
-    prisoners = db.session.scalars(query.options(*_EVENT_COLUMNS).order_by(Prisoner.id))
+    prisoners = db.session.scalars(query.options(*_event_columns()).order_by(Prisoner.id))
     events = [
         event
         for prisoner in prisoners
