@@ -15,7 +15,7 @@ from campaign_app.deliveries.models import Delivery, DeliveryPhoto
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PetitionTranslation
 from tests.factories import make_campaign, make_petition, make_user
-from tests.support.deliveries import make_delivery, phone_jpeg
+from tests.support.deliveries import make_delivery, make_photo, phone_jpeg
 from tests.support.organise import audit_events
 from tests.support.web import csrf_token, log_in, post_form, text_of
 
@@ -231,13 +231,7 @@ def test_the_api_gives_the_translations_of_the_texts(client):
         published_at=utcnow(),
         translations={"ru": {"place": PLACE_RU, "note": "Заметка"}, "be": {"place": PLACE_BE}},
     )
-    delivery.photos.append(
-        DeliveryPhoto(
-            slot=0, content_type="image/jpeg", digest="a" * 64, width=4, height=3,
-            size_bytes=1, data=b"x", alt_text=ALT_EN, translations={"ru": {"alt_text": ALT_RU}},
-        )
-    )  # fmt: skip
-    db.session.flush()
+    make_photo(delivery, alt_text=ALT_EN, translations={"ru": {"alt_text": ALT_RU}})
     [item] = client.get(f"/api/v1/petitions/{petition.slug}?lang=ru").json["deliveries"]
     assert item["place"] == PLACE_EN  # the original, whatever the request's language
     assert item["translations"] == {
