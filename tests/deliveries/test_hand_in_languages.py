@@ -162,6 +162,11 @@ def test_a_translation_too_long_is_refused_next_to_its_field(client):
     response = post_form(client, f"/organise/petitions/{petition.id}/hand-ins/new", too_long)
     assert response.status_code == 400
     assert 'id="translations-be-place-error"' in response.text
+    # The summary above the form names the field and its language, and leads to it.
+    assert (
+        '<a href="#translations-be-place">Place (<span lang="be">Беларуская</span>): '
+        "Field cannot be longer than 300 characters.</a>"
+    ) in response.text
     assert db.session.scalars(select(Delivery)).first() is None
 
 
