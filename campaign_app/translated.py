@@ -19,7 +19,7 @@ from wtforms import Form, FormField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from campaign_app.db import Translatable
-from campaign_app.validators import PlainText, clean_line, clean_text
+from campaign_app.validators import PlainText, clean_line, clean_markdown, clean_text
 
 # The languages the interface has catalogues for, in the switcher's order.
 CONTENT_LANGUAGES = ("en", "ru", "be", "fr")
@@ -39,8 +39,10 @@ def clean_translations(data: Mapping[str, Mapping[str, Any]] | None) -> Translat
     return cleaned
 
 
-# One sub-form per language; field: (label, multi-line, maximum length).
-FieldSpec = tuple[Any, bool, int]
+# One sub-form per language; field: (label, multi-line, maximum length). Multi-line is True,
+# False or MARKDOWN: several lines whose indents and blank lines are kept (nested lists).
+MARKDOWN = "markdown"
+FieldSpec = tuple[Any, bool | str, int]
 
 
 def translations_field(
@@ -54,8 +56,10 @@ def translations_field(
     from a row with ``form.translations.process(None, row.translations)``.
     """
 
-    def text_field(field_label: Any, multiline: bool, length: int) -> Any:
+    def text_field(field_label: Any, multiline: bool | str, length: int) -> Any:
         validators = [Optional(), Length(max=length), PlainText(single_line=not multiline)]
+        if multiline == MARKDOWN:
+            return TextAreaField(field_label, validators, [clean_markdown], render_kw={"rows": 8})
         if multiline:
             return TextAreaField(field_label, validators, [clean_text], render_kw={"rows": 4})
         return StringField(field_label, validators, [clean_line])

@@ -32,7 +32,7 @@ from campaign_app.news.tokens import make_unsubscribe_token
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from tests.factories import PASSWORD, make_signature, make_user
-from tests.support.deliveries import make_delivery
+from tests.support.deliveries import make_delivery, make_photo
 from tests.support.queue import run_queue
 
 LANGUAGES = ("ru", "be")
@@ -301,6 +301,7 @@ def _arguments(site: Site) -> dict[str, Any]:
     delivery = make_delivery(
         site.petition, place="Посольство Республики Беларусь, Берлин", published_at=utcnow()
     )
+    photo = make_photo(delivery, alt_text="Сторонники у двери посольства")
     run_queue(site.app)
     news = _approved_news(site)
     target = db.session.scalar(select(AppealTarget).where(AppealTarget.slug == APPEAL_SLUG))
@@ -368,6 +369,7 @@ def _arguments(site: Site) -> dict[str, Any]:
         "import_id": kept.id,
         "signature_id": site.signature.id,
         "delivery_id": delivery.id,
+        "photo_id": photo.id,
         "user_id": site.admin_user.id,
         "occasion_id": site.occasion.id,
         "phrase_id": site.phrases[0].id,

@@ -55,8 +55,20 @@ def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
     }
 
 
+def _translations(translations: dict[str, dict[str, str]] | None, **names: str) -> Any:
+    """A row's translations by language, under the names the resource gives the fields
+    (``names``: resource name -> column), languages and fields in a stable order."""
+    found = {}
+    for locale, texts in sorted((translations or {}).items()):
+        kept = {name: texts[column] for name, column in names.items() if texts.get(column)}
+        if kept:
+            found[locale] = kept
+    return found
+
+
 def delivery_resource(delivery: Delivery) -> dict[str, Any]:
-    """A published hand-in: what, where, how many, and its photos' addresses."""
+    """A published hand-in: what, where, how many, and its photos' addresses; its texts also
+    in the languages the organisers translated them into."""
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     return {
         "delivered_on": delivery.delivered_on.isoformat(),
@@ -66,12 +78,18 @@ def delivery_resource(delivery: Delivery) -> dict[str, Any]:
         "signatures_online": delivery.signatures_online,
         "signatures_on_paper": delivery.signatures_on_paper,
         "note": delivery.note,
+        "translations": _translations(
+            delivery.translations, place="place", recipient="recipient", note="note"
+        ),
         "published_at": _iso(delivery.published_at),
         "photos": [
             {
                 "url": f"{base}/hand-ins/photos/{photo.id}/{photo.file_name}",
                 "alt": photo.alt_text,
                 "caption": photo.caption,
+                "translations": _translations(
+                    photo.translations, alt="alt_text", caption="caption"
+                ),
                 "width": photo.width,
                 "height": photo.height,
                 "content_type": photo.content_type,

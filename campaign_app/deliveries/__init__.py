@@ -33,7 +33,8 @@ def _petition_page_version(petition_id: Any, campaign_id: Any) -> list[Any]:
     return [
         select(func.count(Delivery.id)).where(of_petition).scalar_subquery(),
         select(func.max(Delivery.updated_at)).where(of_petition).scalar_subquery(),
-        # Photos are added and deleted, never edited.
+        # Photos are added and deleted; an edit of a photo's texts touches its hand-in's
+        # updated_at (service.update_photo_texts). The translations are columns of these rows.
         select(func.count(DeliveryPhoto.id)).join(Delivery).where(of_petition).scalar_subquery(),
         select(func.max(DeliveryPhoto.id)).join(Delivery).where(of_petition).scalar_subquery(),
     ]

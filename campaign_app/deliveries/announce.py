@@ -29,7 +29,10 @@ def _outcome_sentence(outcome: DeliveryOutcome) -> str:
 
 def announcement(delivery: Delivery, petition_url: str, locale: str) -> Announcement:
     """The hand-in as an update's subject and Markdown text in ``locale``, for the organiser
-    to edit before it is approved (nothing is sent from here)."""
+    to edit before it is approved (nothing is sent from here). The place and the recipient
+    are the hand-in's in ``locale`` where the organisers translated them."""
+    place = delivery.translated("place", locale)
+    recipient = delivery.translated("recipient", locale)
     with force_locale(locale):
         online = delivery.signatures_online
         paper = delivery.signatures_on_paper
@@ -44,25 +47,25 @@ def announcement(delivery: Delivery, petition_url: str, locale: str) -> Announce
                 "On %(day)s we handed in %(total)s signatures (%(online)s online and "
                 "%(paper)s on paper) at %(place)s.",
                 day=day,
-                place=delivery.place,
+                place=place,
                 **counts,
             )
         else:
             handed = _(
                 "On %(day)s we handed in %(total)s signatures at %(place)s.",
                 day=day,
-                place=delivery.place,
+                place=place,
                 total=counts["total"],
             )
         lines = [handed]
-        if delivery.recipient:
-            lines.append(_("They were addressed to %(recipient)s.", recipient=delivery.recipient))
+        if recipient:
+            lines.append(_("They were addressed to %(recipient)s.", recipient=recipient))
         lines.append(_outcome_sentence(delivery.outcome))
         body = " ".join(lines)
         # <…>: a Markdown autolink, so that the page and the HTML e-mail show a link.
         body += "\n\n" + _("Photos and the whole story: %(url)s", url=f"<{petition_url}>")
         body += "\n\n" + _("Thank you for signing.")
         return Announcement(
-            subject=_("The signatures were handed in: %(place)s", place=delivery.place),
+            subject=_("The signatures were handed in: %(place)s", place=place),
             body=body,
         )

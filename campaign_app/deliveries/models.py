@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign_app.db import Base, UTCDateTime, enum_column, utcnow
+from campaign_app.db import Base, Translatable, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from campaign_app.petitions.models import Petition
@@ -34,8 +34,11 @@ class DeliveryOutcome(enum.StrEnum):
     SENT_BY_POST = "sent_by_post"
 
 
-class Delivery(Base):
-    """One hand-in of a petition's signatures; public once published."""
+class Delivery(Translatable, Base):
+    """One hand-in of a petition's signatures; public once published.
+
+    Its place, recipient and note are translated into other languages (``translations``).
+    """
 
     __tablename__ = "delivery"
     __table_args__ = (
@@ -74,8 +77,11 @@ class Delivery(Base):
         return self.published_at is not None
 
 
-class DeliveryPhoto(Base):
-    """A photo of a hand-in, re-encoded on upload (deliveries.images): no metadata left."""
+class DeliveryPhoto(Translatable, Base):
+    """A photo of a hand-in, re-encoded on upload (deliveries.images): no metadata left.
+
+    Its alt text and caption are translated into other languages (``translations``).
+    """
 
     __tablename__ = "delivery_photo"
     # A slot per photo: at most DELIVERY_MAX_PHOTOS slots, so two uploads at once cannot

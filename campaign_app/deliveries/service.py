@@ -8,7 +8,7 @@ details name the changed fields, never their values.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
@@ -61,13 +61,22 @@ class DeliveryInput:
     signatures_online: int
     signatures_on_paper: int
     note: str
+    # {"ru": {"place": "…", "recipient": "…", "note": "…"}, …}: what readers of other
+    # languages see (campaign_app.translated).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PhotoTexts:
+    alt_text: str
+    caption: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # alt_text, caption
 
 
 @dataclass(frozen=True)
 class PhotoInput:
     data: bytes
-    alt_text: str
-    caption: str
+    texts: PhotoTexts
 
 
 @dataclass(frozen=True)
@@ -218,9 +227,8 @@ def add_photo(delivery: Delivery, petition: Petition, data: PhotoInput) -> Deliv
         height=clean.height,
         size_bytes=len(clean.data),
         data=clean.data,
-        alt_text=data.alt_text,
-        caption=data.caption,
     )
+    apply_changes(photo, data.texts)
     delivery.photos.append(photo)
     save_and_record(
         "delivery.photo_added",
@@ -250,6 +258,19 @@ def photo_refusal_message(refusal: images.ImageRefused, max_bytes: int) -> str:
     if isinstance(refusal, images.BrokenImage):
         return str(_("The image is damaged or incomplete: please send it again."))
     return str(_("This file is not a photo: please send a JPEG, PNG or WebP image."))
+
+
+def update_photo_texts(
+    delivery: Delivery, petition: Petition, photo: DeliveryPhoto, texts: PhotoTexts
+) -> list[str]:
+    """Save a photo's description, caption and their translations; the names of those that
+    changed."""
+    changed = apply_changes(photo, texts)
+    if changed:
+        # The petition page's content version reads the hand-ins' updated_at, not the photos'.
+        delivery.updated_at = utcnow()
+        _record(delivery, petition, "delivery.photo_updated", photo=photo.id, fields=changed)
+    return changed
 
 
 def delete_photo(delivery: Delivery, petition: Petition, photo: DeliveryPhoto) -> None:

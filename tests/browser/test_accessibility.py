@@ -8,12 +8,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from campaign_app.db import utcnow
 from campaign_app.demo.data import PETITION_SLUG, PRISONER_SLUG, load_demo
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition, SignatureState
 from campaign_app.petitions.tokens import make_confirmation_token
 from tests.factories import make_appeal_target, make_petition, make_signature, make_user
 from tests.support.browser import LiveServer, axe_violations, describe_violations, sign_in
+from tests.support.deliveries import make_delivery, make_photo
 
 # Commits: the live server answers in threads of its own, on connections of their own.
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
@@ -128,6 +130,9 @@ def test_organiser_pages(live_server: LiveServer, page: Page) -> None:
     petition_id = petition.id
     target = make_appeal_target(campaign=petition.campaign)
     target_id, template_id, campaign_id = target.id, target.templates[0].id, petition.campaign_id
+    # A hand-in with a photo: its form and the photo's, each with its translations.
+    delivery = make_delivery(petition, published_at=utcnow())
+    delivery_id, photo_id = delivery.id, make_photo(delivery).id
     db.session.commit()  # for the live server's threads
 
     sign_in(page, live_server, organiser)
@@ -154,6 +159,8 @@ def test_organiser_pages(live_server: LiveServer, page: Page) -> None:
             f"/organise/campaigns/{campaign_id}/appeals",
             f"/organise/appeal-targets/{target_id}/edit",
             f"/organise/appeal-templates/{template_id}/edit",
+            f"/organise/hand-ins/{delivery_id}",
+            f"/organise/hand-ins/{delivery_id}/photos/{photo_id}",
         ],
     )
     page.context.clear_cookies()

@@ -256,7 +256,7 @@ def record_hand_in(page: Page, live_server: LiveServer, petition: Petition) -> N
     page.get_by_label("Фотография (JPEG, PNG или WebP)").set_input_files(
         files=[{"name": "embassy.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}]
     )
-    page.get_by_label("Описание для тех, кто не видит фотографию").fill(
+    page.get_by_label("Описание для тех, кто не видит фотографию", exact=True).fill(
         "Коробки с подписями у двери посольства"
     )
     page.get_by_role("button", name="Добавить фотографию").click()

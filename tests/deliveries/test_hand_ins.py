@@ -225,6 +225,8 @@ def _routes(petition_id: int, delivery_id: int, photo_id: int) -> list[tuple[str
         ("POST", f"/organise/hand-ins/{delivery_id}"),
         ("POST", f"/organise/hand-ins/{delivery_id}/publish"),
         ("POST", f"/organise/hand-ins/{delivery_id}/photos"),
+        ("GET", f"/organise/hand-ins/{delivery_id}/photos/{photo_id}"),
+        ("POST", f"/organise/hand-ins/{delivery_id}/photos/{photo_id}"),
         ("POST", f"/organise/hand-ins/{delivery_id}/photos/{photo_id}/delete"),
     ]
 

@@ -1,5 +1,5 @@
 """Photos for hand-in tests, made with Pillow: a phone's JPEG with EXIF and GPS, broken files,
-a decompression bomb; and a hand-in row."""
+a decompression bomb; and a hand-in row with its photos' rows."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
-from campaign_app.deliveries.models import Delivery, DeliveryOutcome
+from campaign_app.deliveries.models import Delivery, DeliveryOutcome, DeliveryPhoto
 from campaign_app.extensions import db
 from campaign_app.petitions.models import Petition
 
@@ -91,3 +91,21 @@ def make_delivery(petition: Petition, **overrides: Any) -> Delivery:
     db.session.add(delivery)
     db.session.flush()
     return delivery
+
+
+def make_photo(delivery: Delivery, **overrides: Any) -> DeliveryPhoto:
+    """A photo row of ``delivery`` in its first free slot (a tiny made-up image)."""
+    values: dict[str, Any] = {
+        "slot": len(delivery.photos),
+        "content_type": "image/jpeg",
+        "digest": f"{len(delivery.photos):x}" * 64,
+        "width": 4,
+        "height": 3,
+        "size_bytes": 1,
+        "data": b"x",
+        "alt_text": "Supporters at the embassy door",
+    }
+    photo = DeliveryPhoto(**(values | overrides))
+    delivery.photos.append(photo)
+    db.session.flush()
+    return photo

@@ -6,7 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -19,7 +26,8 @@ from wtforms.validators import (
 
 from campaign_app.deliveries.labels import OUTCOME_LABELS
 from campaign_app.deliveries.models import DeliveryOutcome
-from campaign_app.deliveries.service import DeliveryInput, PhotoInput
+from campaign_app.deliveries.service import DeliveryInput, PhotoInput, PhotoTexts
+from campaign_app.translated import MARKDOWN, clean_translations, translations_field
 from campaign_app.validators import PlainText, clean_line, clean_markdown
 
 MAX_COUNT = 100_000_000
@@ -65,6 +73,14 @@ class DeliveryForm(FlaskForm):
         validators=[Optional(), Length(max=10000), PlainText(single_line=False)],
         render_kw={"rows": 8},
     )
+    translations = translations_field(
+        {
+            "place": (_l("Place"), False, 300),
+            "recipient": (_l("Handed to"), False, 300),
+            "note": (_l("Note (Markdown)"), MARKDOWN, 10000),
+        },
+        _l("Place, recipient and note in other languages"),
+    )
 
     def to_input(self) -> DeliveryInput:
         return DeliveryInput(
@@ -75,14 +91,12 @@ class DeliveryForm(FlaskForm):
             signatures_online=int(self.signatures_online.data),
             signatures_on_paper=int(self.signatures_on_paper.data),
             note=self.note.data or "",
+            translations=clean_translations(self.translations.data),
         )
 
 
-class PhotoForm(FlaskForm):
-    """One photo with its text alternative and an optional caption."""
-
-    photo = FileField(_l("Photo (JPEG, PNG or WebP)"))
-    alt_text = StringField(
+def _alt_text_field() -> StringField:
+    return StringField(
         _l("Description for people who cannot see the photo"),
         filters=[clean_line],
         validators=[
@@ -91,11 +105,35 @@ class PhotoForm(FlaskForm):
             PlainText(),
         ],
     )
-    caption = StringField(
+
+
+def _caption_field() -> StringField:
+    return StringField(
         _l("Caption (optional)"),
         filters=[clean_line],
         validators=[Optional(), Length(max=500), PlainText()],
     )
+
+
+def _photo_translations() -> FormField:
+    return translations_field(
+        {
+            "alt_text": (_l("Description for people who cannot see the photo"), False, 300),
+            "caption": (_l("Caption"), False, 500),
+        },
+        _l("Description and caption in other languages"),
+    )
+
+
+class PhotoForm(FlaskForm):
+    """One photo with its text alternative and an optional caption, in every language.
+
+    It shares the hand-in's page with DeliveryForm: its translations have their own name."""
+
+    photo = FileField(_l("Photo (JPEG, PNG or WebP)"))
+    alt_text = _alt_text_field()
+    caption = _caption_field()
+    photo_translations = _photo_translations()
 
     def validate_photo(self, field: FileField) -> None:
         if not isinstance(field.data, FileStorage) or not field.data.filename:
@@ -105,4 +143,24 @@ class PhotoForm(FlaskForm):
         """The form's photo, read up to one byte more than ``max_bytes`` (enough to tell that
         it is too large)."""
         data = self.photo.data.stream.read(max_bytes + 1)
-        return PhotoInput(data=data, alt_text=self.alt_text.data, caption=self.caption.data or "")
+        texts = PhotoTexts(
+            alt_text=self.alt_text.data,
+            caption=self.caption.data or "",
+            translations=clean_translations(self.photo_translations.data),
+        )
+        return PhotoInput(data=data, texts=texts)
+
+
+class PhotoTextsForm(FlaskForm):
+    """A stored photo's text alternative and caption, in every language."""
+
+    alt_text = _alt_text_field()
+    caption = _caption_field()
+    translations = _photo_translations()
+
+    def to_texts(self) -> PhotoTexts:
+        return PhotoTexts(
+            alt_text=self.alt_text.data,
+            caption=self.caption.data or "",
+            translations=clean_translations(self.translations.data),
+        )

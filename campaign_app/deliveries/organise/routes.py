@@ -11,8 +11,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from campaign_app.accounts.access import organiser_required, petition_or_403
 from campaign_app.db import utcnow
 from campaign_app.deliveries import service
-from campaign_app.deliveries.models import Delivery
-from campaign_app.deliveries.organise.forms import DeliveryForm, PhotoForm
+from campaign_app.deliveries.models import Delivery, DeliveryPhoto
+from campaign_app.deliveries.organise.forms import DeliveryForm, PhotoForm, PhotoTextsForm
 from campaign_app.errors import handle_http_error
 from campaign_app.field_errors import InvalidFields, form_status, show_errors
 from campaign_app.microcache import microcache
@@ -176,13 +176,41 @@ def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     return _render_edit(delivery, petition, photo_form=photo_form, status=400)
 
 
+def _photo_or_404(delivery: Delivery, photo_id: int) -> DeliveryPhoto:
+    photo = next((photo for photo in delivery.photos if photo.id == photo_id), None)
+    if photo is None:
+        abort(404)
+    return photo
+
+
+@bp.route("/hand-ins/<int:delivery_id>/photos/<int:photo_id>", methods=["GET", "POST"])
+@form_keeps_entries
+@organiser_required
+def edit_photo(delivery_id: int, photo_id: int) -> ResponseReturnValue:
+    """A photo's description and caption, and their translations."""
+    delivery, petition = _delivery_or_403(delivery_id)
+    photo = _photo_or_404(delivery, photo_id)
+    form = PhotoTextsForm(obj=photo)
+    if form.validate_on_submit():
+        changed = service.update_photo_texts(delivery, petition, photo, form.to_texts())
+        if changed and delivery.is_published:
+            _forget_public_pages()
+        flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for(".edit", delivery_id=delivery.id) + "#photos")
+    return render_template(
+        "deliveries/organise/photo_form.html",
+        petition=petition,
+        delivery=delivery,
+        photo=photo,
+        form=form,
+    ), form_status(form)
+
+
 @bp.post("/hand-ins/<int:delivery_id>/photos/<int:photo_id>/delete")
 @organiser_required
 def delete_photo(delivery_id: int, photo_id: int) -> ResponseReturnValue:
     delivery, petition = _delivery_or_403(delivery_id)
-    photo = next((photo for photo in delivery.photos if photo.id == photo_id), None)
-    if photo is None:
-        abort(404)
+    photo = _photo_or_404(delivery, photo_id)
     service.delete_photo(delivery, petition, photo)
     if delivery.is_published:
         _forget_public_pages()
