@@ -46,11 +46,11 @@ def _petition_or_404(slug: str) -> Petition:
     return petition
 
 
-def _page_state_or_404(slug: str) -> page.PageState:
-    state = page.page_state(slug)
-    if state is None:
+def _page_or_404(slug: str) -> tuple[page.PageState, page.Live]:
+    found = page.read_page(slug, current_app.config["LATEST_SIGNERS_SHOWN"])
+    if found is None:
         abort(404)
-    return state
+    return found
 
 
 def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tuple[str, int]:
@@ -60,7 +60,7 @@ def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tup
     Its shell (everything but the counts and the latest signers) is rendered once per
     petition, language and content version (see petitions.page) and reused; a page with a
     filled-in form or a message for the visitor is rendered whole."""
-    state = _page_state_or_404(slug)
+    state, live = _page_or_404(slug)
     now = utcnow()
     is_open, has_opened = state.is_open_at(now), state.has_opened_by(now)
     if form is None and not session.get("_flashes"):  # a message for this visitor: fresh
@@ -73,7 +73,6 @@ def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tup
             shells.set(key, shell)
     else:
         shell = _render_shell(slug, form, is_open, has_opened)
-    live = page.read_live(state, current_app.config["LATEST_SIGNERS_SHOWN"])
     live_key = (str(get_locale()), is_open, state.goal, live.key)
     kept = page.live_parts(current_app)
     parts: tuple[str, str, str] | None = kept.get(live_key)
