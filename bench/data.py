@@ -357,8 +357,8 @@ def query_plans(app: Flask, petition_id: int) -> dict[str, str]:
         if dialect == "postgresql":
             queries = {
                 "petition, content version, counts and latest signers": (
-                    page._whole_query(app),
-                    {"slug": slug, "limit": limit},
+                    page._whole_query(app, limit),
+                    {"slug": slug},
                 )
             }
         else:

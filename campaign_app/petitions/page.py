@@ -29,6 +29,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 from sqlalchemy import (
     BigInteger,
+    Integer,
     LargeBinary,
     Select,
     String,
@@ -195,7 +196,7 @@ def read_page(slug: str, limit: int) -> tuple[PageState, Live] | None:
     connection = _reading_connection()
     limit = max(limit, 0)
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_whole_query(current_app), {"slug": slug, "limit": limit}).first()
+        row = connection.execute(_whole_query(current_app, limit), {"slug": slug}).first()
         if row is None:
             return None
         names, countries, ats, sources, cell_countries, totals = row[-6:]
@@ -247,7 +248,7 @@ _SIGNATURE = cast(Table, Signature.__table__)
 _COUNT = cast(Table, SignatureCount.__table__)
 
 
-def _latest_signers(petition_id: ColumnElement[int]) -> Select[Any]:
+def _latest_signers(petition_id: ColumnElement[int], limit: int) -> Select[Any]:
     """The ``limit`` latest public signers of ``petition_id``, newest first, the names as
     stored (they are decrypted only to be shown)."""
     signature = _SIGNATURE
@@ -260,7 +261,10 @@ def _latest_signers(petition_id: ColumnElement[int]) -> Select[Any]:
         # Confirmed, shown and not erased: the partial index's condition, word for word.
         .where(signature.c.petition_id == petition_id, text(SHOWN_PUBLICLY))
         .order_by(signature.c.confirmed_at.desc())
-        .limit(bindparam("limit"))
+        # A number in the statement, not a parameter: PostgreSQL plans a prepared statement
+        # once for all its executions only when a plan without the values costs about the
+        # same; with LIMIT unknown it does not, and planning took longer than running.
+        .limit(literal_column(str(int(limit)), Integer))
     )
 
 
@@ -278,18 +282,19 @@ def _cells(petition_id: ColumnElement[int]) -> Select[Any]:
     )
 
 
-def _whole_query(app: Flask) -> Select[Any]:
+def _whole_query(app: Flask, limit: int) -> Select[Any]:
     """PostgreSQL: the page's query (the petition and its content version) with the live
     parts in two LATERAL subqueries, each one row of arrays: one round trip in all. The
     signers' subquery reads the newest rows of the partial index only, and none at all for
     an anonymised petition (every row is erased)."""
-    query: Select[Any] | None = app.extensions.get(_WHOLE_QUERY)
+    built: dict[int, Select[Any]] = app.extensions.setdefault(_WHOLE_QUERY, {})
+    query = built.get(limit)
     if query is not None:
         return query
     from sqlalchemy.dialects.postgresql import aggregate_order_by
 
     latest = (
-        _latest_signers(_PETITION.c.id)
+        _latest_signers(_PETITION.c.id, limit)
         .where(_PETITION.c.anonymised_at.is_(None))
         .correlate(_PETITION)
         .lateral("latest")
@@ -315,7 +320,7 @@ def _whole_query(app: Flask) -> Select[Any]:
         .join_from(_PETITION, signers, true())
         .join_from(_PETITION, counts, true())
     )
-    app.extensions[_WHOLE_QUERY] = query
+    built[limit] = query
     return query
 
 
