@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from campaign_app.signing import KeptSignerSerializer
+
+# Flask-WTF's salt for its tokens (flask_wtf.csrf: generate_csrf, validate_csrf).
+CSRF_SALT = "wtf-csrf-token"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -111,6 +118,38 @@ def add_security_headers(response: Response) -> Response:
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_CSRF_SERIALIZER = "campaign_csrf_serializer"
+
+
+def csrf_token() -> str:
+    """This request's CSRF token for a form: Flask-WTF's ``generate_csrf()``, with its
+    serializer kept (see campaign_app.signing) instead of built anew for every visitor.
+
+    The same token in every way: a random value kept in the session under
+    WTF_CSRF_FIELD_NAME, signed with a timestamp under WTF_CSRF_SECRET_KEY (or SECRET_KEY)
+    and Flask-WTF's salt, remembered in ``g`` for the rest of the request (so Flask-WTF's
+    forms and ``csrf_token()`` in templates give the same one), checked by Flask-WTF.
+    """
+    config = current_app.config
+    # Found as Flask-WTF finds them (flask_wtf.csrf._get_config).
+    field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+    if field_name is None or secret_key is None:
+        return str(generate_csrf())  # Flask-WTF explains what is missing
+    token: str | None = g.get(field_name)
+    if token is not None:
+        return token
+    kept = current_app.extensions.get(_CSRF_SERIALIZER)
+    if kept is None or kept[0] != secret_key:
+        serializer = KeptSignerSerializer(secret_key, salt=CSRF_SALT)
+        kept = current_app.extensions[_CSRF_SERIALIZER] = (secret_key, serializer)
+    raw = session.get(field_name)
+    if not isinstance(raw, str):  # none yet, or not a value Flask-WTF could have made
+        raw = session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's own
+    token = kept[1].dumps(raw)
+    setattr(g, field_name, token)
+    return token
 
 
 def form_keeps_entries(view: F) -> F:
