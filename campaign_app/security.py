@@ -104,16 +104,24 @@ def _headers_with(overrides: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return headers
 
 
+@cache
+def _header_items(overrides: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of each security header, with ``overrides``."""
+    headers = _headers_with(overrides) if overrides else SECURITY_HEADERS
+    return tuple((name.lower(), name, value) for name, value in headers.items())
+
+
 def add_security_headers(response: Response) -> Response:
     """Attach the security headers, with the changes a view asked for via csp_overrides."""
-    overrides = request.environ.get(_OVERRIDES_KEY)
-    headers = _headers_with(overrides) if overrides else SECURITY_HEADERS
+    environ = request.environ
+    items = _header_items(environ.get(_OVERRIDES_KEY) or ())
     # One pass over what the view set, then one extend: a setdefault per header scanned the
     # response's headers each time (a few per cent of a small request).
-    present = {name.lower() for name, _value in response.headers}
-    response.headers.extend([(n, v) for n, v in headers.items() if n.lower() not in present])
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
+    headers.extend([(name, value) for lower, name, value in items if lower not in present])
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -218,9 +226,10 @@ def refuse_malformed_input() -> None:
     in a form value, and a file sent where the view expects text."""
     if _CONTROL_IN_URL.search(request.path):
         abort(400)
-    for key, value in request.args.items(multi=True):
-        if _CONTROL_IN_URL.search(key) or _CONTROL_IN_URL.search(value):
-            abort(400)
+    if request.environ.get("QUERY_STRING"):  # most requests have none: nothing to parse
+        for key, value in request.args.items(multi=True):
+            if _CONTROL_IN_URL.search(key) or _CONTROL_IN_URL.search(value):
+                abort(400)
     if request.method not in UNSAFE_METHODS:
         return
     view = current_app.view_functions.get(request.endpoint or "")
