@@ -402,7 +402,8 @@ def _read_live(connection: Connection, petition: PageState, limit: int) -> Live:
 
 
 class Shells:
-    """Rendered HTML by key, a few hundred at most, each for a day at most."""
+    """Rendered shells (Frames) or live parts by key, a few hundred at most, each for a day
+    at most."""
 
     def __init__(self) -> None:
         from cachetools import TTLCache
