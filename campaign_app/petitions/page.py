@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -201,9 +201,9 @@ def read_page(slug: str, limit: int) -> tuple[PageState, Live] | None:
         if row is None:
             return None
         names, countries, ats, sources, cell_countries, totals = row[-6:]
-        latest = tuple(zip(names or (), countries or (), ats or (), strict=True))
-        cells = tuple(zip(sources or (), cell_countries or (), totals or (), strict=True))
-        return _state_from(row, -6), Live(cells, latest)
+        latest = zip(names or (), countries or (), ats or (), strict=True)
+        cells = zip(sources or (), cell_countries or (), totals or (), strict=True)
+        return _state_from(row, -6), Live.of(cells, latest)
     row = connection.execute(_page_query(current_app), {"slug": slug}).first()
     if row is None:
         return None
@@ -230,6 +230,18 @@ class Live:
     cells: tuple[tuple[str, str, int], ...]
     # (first name as stored, encrypted; country; confirmed at), newest first
     latest: tuple[tuple[bytes | None, str, datetime], ...]
+
+    @classmethod
+    def of(
+        cls,
+        cells: Iterable[tuple[str, str, int]],
+        latest: Iterable[tuple[bytes | None, str, datetime]],
+    ) -> Live:
+        """Live parts from rows in any order: cells by source and country, signers newest
+        first (the database's order among equal times), so equal rows make equal keys."""
+        dated = (signer for signer in latest if signer[2] is not None)
+        newest_first = sorted(dated, key=lambda signer: signer[2], reverse=True)
+        return cls(tuple(sorted(cells)), tuple(newest_first))
 
     @property
     def key(self) -> Hashable:
@@ -292,29 +304,17 @@ def _whole_query(app: Flask, limit: int) -> Select[Any]:
     query = built.get(limit)
     if query is not None:
         return query
-    from sqlalchemy.dialects.postgresql import aggregate_order_by
-
     latest = (
         _latest_signers(_PETITION.c.id, limit)
         .where(_PETITION.c.anonymised_at.is_(None))
         .correlate(_PETITION)
         .lateral("latest")
     )
-    newest_first = latest.c.at.desc()
-    signers = select(
-        *(
-            func.array_agg(aggregate_order_by(column, newest_first))
-            for column in (latest.c.first_name, latest.c.country, latest.c.at)
-        )
-    ).lateral("signers")
     cells = _cells(_PETITION.c.id).correlate(_PETITION).lateral("cells")
-    in_order = (cells.c.source, cells.c.country)
-    counts = select(
-        *(
-            func.array_agg(aggregate_order_by(column, *in_order))
-            for column in (cells.c.source, cells.c.country, cells.c.n)
-        )
-    ).lateral("counts")
+    # One aggregate node per subquery: its arrays take the rows in the same order, so the
+    # n-th elements belong together (read_page puts the rows in order).
+    signers = select(*(func.array_agg(column) for column in latest.c)).lateral("signers")
+    counts = select(*(func.array_agg(column) for column in cells.c)).lateral("counts")
     page_query = _page_query(app)
     query = (
         page_query.add_columns(*signers.c, *counts.c)
@@ -390,15 +390,12 @@ def _read_live(connection: Connection, petition: PageState, limit: int) -> Live:
     counts_only, both = _live_statements(connection.dialect.name)
     if petition.anonymised_at is not None or limit <= 0:  # every row is erased: no scan
         rows = connection.execute(counts_only, {"petition_id": petition.id}).all()
-        return Live(tuple(sorted(map(tuple, rows))), ())
+        return Live.of(map(tuple, rows), ())
     rows = connection.execute(both, {"petition_id": petition.id, "limit": limit}).all()
-    cells = sorted((r[3], r[2], r[4]) for r in rows if r[0] == "c")
-    latest = sorted(
-        ((r[1], r[2], r[5]) for r in rows if r[0] == "s" and r[5] is not None),
-        key=lambda signer: signer[2],
-        reverse=True,
+    return Live.of(
+        ((r[3], r[2], r[4]) for r in rows if r[0] == "c"),
+        ((r[1], r[2], r[5]) for r in rows if r[0] == "s"),
     )
-    return Live(tuple(cells), tuple(latest))
 
 
 class Shells:
