@@ -8,7 +8,8 @@ per request beyond a bare Flask app's:
   (``ensure_sync``); the answer never changes for a function, so it is remembered (weakly,
   so per-request closures such as ``after_this_request`` callbacks are not kept);
 * the session interface builds its signing serializer for every request; it is kept while
-  the secret key and its fallbacks stay the same.
+  the secret key and its fallbacks stay the same, with its signer and derived keys
+  (campaign_app.signing).
 
 At start, werkzeug writes and compiles two Python functions per URL rule to build its URLs:
 about a tenth of the app's start-up CPU for 132 rules, of which a process builds a few (the
@@ -26,6 +27,8 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter, Map, Rule
+
+from campaign_app.signing import KeptSignerSerializer
 
 # The largest id any table holds (BIGINT); a larger number in a URL names nothing.
 LARGEST_ID = 2**63 - 1
@@ -96,5 +99,18 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = self._kept
         if kept is None or kept[0] != key:
-            kept = self._kept = (key, super().get_signing_serializer(app))
+            kept = self._kept = (key, self._build_serializer(app))
         return kept[1]
+
+    def _build_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer (SecureCookieSessionInterface.get_signing_serializer), as a
+        KeptSignerSerializer: the same keys, salt, payload serializer and signer options."""
+        plain = super().get_signing_serializer(app)
+        if plain is None:
+            return None
+        return KeptSignerSerializer(
+            plain.secret_keys,
+            salt=plain.salt,
+            serializer=plain.serializer,
+            signer_kwargs=plain.signer_kwargs,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -47,31 +48,57 @@ def format_date(value: date | datetime | None = None, format: str = "medium") ->
     return str(babel_format_date(value, pattern))
 
 
+@cache
+def _languages(setting: str) -> tuple[str, ...]:
+    return tuple(code.strip() for code in setting.split(",") if code.strip())
+
+
 def offered_languages() -> list[str]:
     """The interface languages of this installation (LANGUAGES), first one the fallback."""
-    return [
-        code.strip() for code in str(current_app.config["LANGUAGES"]).split(",") if code.strip()
-    ]
+    return list(_languages(str(current_app.config["LANGUAGES"])))
 
 
 def select_locale() -> str | None:
     """``?lang=`` in the URL, then the language chosen before (a cookie), then the browser's
     Accept-Language, then the first offered language. Unknown codes are ignored."""
-    offered = offered_languages()
+    offered = _languages(str(current_app.config["LANGUAGES"]))
     if not has_request_context():  # a command or a job: the fallback (jobs force theirs)
         return offered[0] if offered else None
-    for candidate in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    environ = request.environ
+    # Only parsed when sent: most requests have no query string, a first visit no cookie.
+    for candidate in (
+        request.args.get("lang") if environ.get("QUERY_STRING") else None,
+        request.cookies.get(LANGUAGE_COOKIE) if environ.get("HTTP_COOKIE") else None,
+    ):
         if candidate in offered:
             return candidate
-    return request.accept_languages.best_match(offered) or (offered[0] if offered else None)
+    if environ.get("HTTP_ACCEPT_LANGUAGE"):
+        chosen = request.accept_languages.best_match(offered)
+        if chosen:
+            return str(chosen)
+    return offered[0] if offered else None
+
+
+@cache
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _selected_locale() -> Locale | None:
+    """select_locale's language as one babel Locale per code: flask_babel parses the code
+    anew on every request otherwise (babel's Locale objects do not change once made)."""
+    code = select_locale()
+    return None if code is None else _parsed_locale(code)
 
 
 def remember_language(response: Response) -> Response:
     """A language picked with ``?lang=`` is kept in a cookie for the next pages."""
-    chosen = request.args.get("lang")
+    chosen = request.args.get("lang") if request.environ.get("QUERY_STRING") else None
+    if not chosen:  # most requests: nothing to remember
+        return response
     if "public" in response.headers.get("Cache-Control", ""):
         return response  # shared caches (the embed, the share image) must get no cookie
-    if chosen and chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+    if chosen in offered_languages() and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(
             LANGUAGE_COOKIE,
             chosen,
@@ -192,7 +219,7 @@ def init_i18n(app: Flask) -> None:
     """Choose each request's language and keep a chosen one; names for the switcher."""
     from campaign_app.extensions import babel
 
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=_selected_locale)
     # Flask-Babel's template gettext, with the translations looked up once per language.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),

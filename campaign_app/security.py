@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from campaign_app.signing import KeptSignerSerializer
+
+# Flask-WTF's salt for its tokens (flask_wtf.csrf: generate_csrf, validate_csrf).
+CSRF_SALT = "wtf-csrf-token"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -97,20 +104,60 @@ def _headers_with(overrides: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return headers
 
 
+@cache
+def _header_items(overrides: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of each security header, with ``overrides``."""
+    headers = _headers_with(overrides) if overrides else SECURITY_HEADERS
+    return tuple((name.lower(), name, value) for name, value in headers.items())
+
+
 def add_security_headers(response: Response) -> Response:
     """Attach the security headers, with the changes a view asked for via csp_overrides."""
-    overrides = request.environ.get(_OVERRIDES_KEY)
-    headers = _headers_with(overrides) if overrides else SECURITY_HEADERS
+    environ = request.environ
+    items = _header_items(environ.get(_OVERRIDES_KEY) or ())
     # One pass over what the view set, then one extend: a setdefault per header scanned the
     # response's headers each time (a few per cent of a small request).
-    present = {name.lower() for name, _value in response.headers}
-    response.headers.extend([(n, v) for n, v in headers.items() if n.lower() not in present])
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
+    headers.extend([(name, value) for lower, name, value in items if lower not in present])
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_CSRF_SERIALIZER = "campaign_csrf_serializer"
+
+
+def csrf_token() -> str:
+    """This request's CSRF token for a form: Flask-WTF's ``generate_csrf()``, with its
+    serializer kept (see campaign_app.signing) instead of built anew for every visitor.
+
+    The same token in every way: a random value kept in the session under
+    WTF_CSRF_FIELD_NAME, signed with a timestamp under WTF_CSRF_SECRET_KEY (or SECRET_KEY)
+    and Flask-WTF's salt, remembered in ``g`` for the rest of the request (so Flask-WTF's
+    forms and ``csrf_token()`` in templates give the same one), checked by Flask-WTF.
+    """
+    config = current_app.config
+    # Found as Flask-WTF finds them (flask_wtf.csrf._get_config).
+    field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+    if field_name is None or secret_key is None:
+        return str(generate_csrf())  # Flask-WTF explains what is missing
+    token: str | None = g.get(field_name)
+    if token is not None:
+        return token
+    kept = current_app.extensions.get(_CSRF_SERIALIZER)
+    if kept is None or kept[0] != secret_key:
+        serializer = KeptSignerSerializer(secret_key, salt=CSRF_SALT)
+        kept = current_app.extensions[_CSRF_SERIALIZER] = (secret_key, serializer)
+    raw = session.get(field_name)
+    if not isinstance(raw, str):  # none yet, or not a value Flask-WTF could have made
+        raw = session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's own
+    token = kept[1].dumps(raw)
+    setattr(g, field_name, token)
+    return token
 
 
 def form_keeps_entries(view: F) -> F:
@@ -179,9 +226,10 @@ def refuse_malformed_input() -> None:
     in a form value, and a file sent where the view expects text."""
     if _CONTROL_IN_URL.search(request.path):
         abort(400)
-    for key, value in request.args.items(multi=True):
-        if _CONTROL_IN_URL.search(key) or _CONTROL_IN_URL.search(value):
-            abort(400)
+    if request.environ.get("QUERY_STRING"):  # most requests have none: nothing to parse
+        for key, value in request.args.items(multi=True):
+            if _CONTROL_IN_URL.search(key) or _CONTROL_IN_URL.search(value):
+                abort(400)
     if request.method not in UNSAFE_METHODS:
         return
     view = current_app.view_functions.get(request.endpoint or "")

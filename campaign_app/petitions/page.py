@@ -10,21 +10,28 @@ kept under that version and reused until the version moves; an edit shows on the
 request, with or without the micro-cache. Features that add to the page register their part
 of the version (:func:`register_version_part`), as they register their template helpers.
 
-A second query reads the counts and the latest signers in one round trip (a UNION ALL).
+The same statement reads the live parts on PostgreSQL, the counts and the latest signers,
+in LATERAL subqueries: one round trip per page (:func:`read_page`). On SQLite a second
+statement reads them (a UNION ALL). The live parts are rendered once per distinct set of rows
+(:func:`live_parts`), so a page read while nobody signed decrypts no name.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 from flask import Flask, current_app
 from markupsafe import Markup
 from sqlalchemy import (
     BigInteger,
+    Integer,
+    LargeBinary,
     Select,
     String,
     Table,
@@ -36,15 +43,17 @@ from sqlalchemy import (
     null,
     select,
     text,
+    true,
     type_coerce,
     union_all,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from campaign_app.campaigns.models import Campaign, CampaignState
-from campaign_app.db import UTCDateTime
+from campaign_app.crypto import raw_reader
+from campaign_app.db import UTCDateTime, reading_connection
 from campaign_app.extensions import db
 from campaign_app.petitions.counting import Counts, counts_from
 from campaign_app.petitions.models import (
@@ -63,6 +72,7 @@ VersionPart = Callable[[ColumnElement[int], ColumnElement[int]], Sequence[Column
 
 _PARTS = "petition_page_version_parts"
 _QUERY = "petition_page_query"
+_WHOLE_QUERY = "petition_page_whole_query"
 _SHELLS = "petition_page_shells"
 _LIVE_PARTS = "petition_page_live_parts"
 # Shells are keyed by version: old versions simply age out.
@@ -77,6 +87,7 @@ def register_version_part(app: Flask, part: VersionPart) -> None:
     """Make the petition page's content version include ``part`` (call from ``init_app``)."""
     app.extensions.setdefault(_PARTS, []).append(part)
     app.extensions.pop(_QUERY, None)
+    app.extensions.pop(_WHOLE_QUERY, None)
 
 
 @dataclass(frozen=True)
@@ -147,38 +158,44 @@ def _page_query(app: Flask) -> Select[Any]:
     return query
 
 
-def _read_without_transaction() -> None:
-    """On PostgreSQL, let this request's session read in autocommit when it has not begun a
-    transaction yet: the page only reads, and BEGIN and the ROLLBACK at the request's end
-    were two of its four round trips. Each statement still reads a consistent snapshot; the
-    shell is never older than the version it is kept under, as the version is read first.
-    (The connection's isolation level is put back when it returns to the pool.)"""
-    session = db.session()
-    if session.in_transaction():
-        return
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def page_state(slug: str) -> PageState | None:
-    """The public petition ``slug`` with its content version, or None (not public)."""
-    _read_without_transaction()
-    row = db.session.execute(_page_query(current_app), {"slug": slug}).first()
-    if row is None:
-        return None
-    petition_id, slug_, campaign_id, state, opens_at, closes_at, goal, anonymised_at = row[:8]
+def _state_from(row: Any, version_end: int | None = None) -> PageState:
+    petition_id, slug, campaign_id, state, opens_at, closes_at, goal, anonymised_at = row[:8]
     return PageState(
         petition_id,
-        slug_,
+        slug,
         campaign_id,
         state,
         opens_at,
         closes_at,
         goal,
         anonymised_at,
-        version=tuple(row[8:]),
+        version=tuple(row[8:version_end]),
     )
+
+
+def read_page(slug: str, limit: int) -> tuple[PageState, Live] | None:
+    """The public petition ``slug`` with its content version and its live parts (the counts
+    and the ``limit`` latest public signers), or None (not public).
+
+    One statement on PostgreSQL (the live parts in LATERAL subqueries, as arrays); on SQLite,
+    which runs in the process and has no LATERAL, the petition first, then its live parts."""
+    # Core statements on the connection: the ORM's result machinery has nothing to do for
+    # plain columns.
+    connection = reading_connection(db.session)
+    limit = max(limit, 0)
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_whole_query(current_app, limit), {"slug": slug}).first()
+        if row is None:
+            return None
+        names, countries, ats, sources, cell_countries, totals = row[-6:]
+        latest = zip(names or (), countries or (), ats or (), strict=True)
+        cells = zip(sources or (), cell_countries or (), totals or (), strict=True)
+        return _state_from(row, -6), Live.of(cells, latest)
+    row = connection.execute(_page_query(current_app), {"slug": slug}).first()
+    if row is None:
+        return None
+    state = _state_from(row)
+    return state, _read_live(connection, state, limit)
 
 
 @dataclass(frozen=True)
@@ -192,42 +209,132 @@ class PublicSigner:
 
 @dataclass(frozen=True)
 class Live:
-    """What changes with every signature: the counts and the latest public signers."""
+    """What changes with every signature: the counts and the latest public signers, as the
+    database returned them. Equal rows, equal parts: the rendered parts are kept by ``key``,
+    so the counts are summed and the names decrypted only when they are rendered."""
 
-    counts: Counts
-    signers: list[PublicSigner]
-    # The rows both were made from: equal keys, equal counts and signers.
-    key: Hashable = None
+    # (source, country, confirmed signatures)
+    cells: tuple[tuple[str, str, int], ...]
+    # (first name as stored, encrypted; country; confirmed at), newest first
+    latest: tuple[tuple[bytes | None, str, datetime], ...]
+
+    @classmethod
+    def of(
+        cls,
+        cells: Iterable[tuple[str, str, int]],
+        latest: Iterable[tuple[bytes | None, str, datetime]],
+    ) -> Live:
+        """Live parts from rows in any order: cells by source and country, signers newest
+        first (the database's order among equal times), so equal rows make equal keys."""
+        dated = (signer for signer in latest if signer[2] is not None)
+        newest_first = sorted(dated, key=lambda signer: signer[2], reverse=True)
+        return cls(tuple(sorted(cells)), tuple(newest_first))
+
+    @property
+    def key(self) -> Hashable:
+        return (self.cells, self.latest)
+
+    @cached_property
+    def counts(self) -> Counts:
+        return counts_from(self.cells)
+
+    @cached_property
+    def signers(self) -> list[PublicSigner]:
+        read_name = raw_reader(_SIGNATURE.c.first_name)
+        return [PublicSigner(read_name(name), country, at) for name, country, at in self.latest]
+
+
+_SIGNATURE = cast(Table, Signature.__table__)
+_COUNT = cast(Table, SignatureCount.__table__)
+
+
+def _latest_signers(petition_id: ColumnElement[int], limit: int) -> Select[Any]:
+    """The ``limit`` latest public signers of ``petition_id``, newest first, the names as
+    stored (they are decrypted only to be shown)."""
+    signature = _SIGNATURE
+    return (
+        select(
+            type_coerce(signature.c.first_name, LargeBinary).label("first_name"),
+            signature.c.country.label("country"),
+            signature.c.confirmed_at.label("at"),
+        )
+        # Confirmed, shown and not erased: the partial index's condition, word for word.
+        .where(signature.c.petition_id == petition_id, text(SHOWN_PUBLICLY))
+        .order_by(signature.c.confirmed_at.desc())
+        # A number in the statement, not a parameter: PostgreSQL plans a prepared statement
+        # once for all its executions only when a plan without the values costs about the
+        # same; with LIMIT unknown it does not, and planning took longer than running.
+        .limit(literal_column(str(int(limit)), Integer))
+    )
+
+
+def _cells(petition_id: ColumnElement[int]) -> Select[Any]:
+    """The counter shards of ``petition_id`` summed per source and country."""
+    count = _COUNT
+    return (
+        select(
+            type_coerce(count.c.source, String).label("source"),
+            count.c.country.label("country"),
+            func.sum(count.c.count).label("n"),
+        )
+        .where(count.c.petition_id == petition_id)
+        .group_by(count.c.source, count.c.country)
+    )
+
+
+def _whole_query(app: Flask, limit: int) -> Select[Any]:
+    """PostgreSQL: the page's query (the petition and its content version) with the live
+    parts in two LATERAL subqueries, each one row of arrays: one round trip in all. The
+    signers' subquery reads the newest rows of the partial index only, and none at all for
+    an anonymised petition (every row is erased)."""
+    built: dict[int, Select[Any]] = app.extensions.setdefault(_WHOLE_QUERY, {})
+    query = built.get(limit)
+    if query is not None:
+        return query
+    latest = (
+        _latest_signers(_PETITION.c.id, limit)
+        .where(_PETITION.c.anonymised_at.is_(None))
+        .correlate(_PETITION)
+        .lateral("latest")
+    )
+    cells = _cells(_PETITION.c.id).correlate(_PETITION).lateral("cells")
+    # One aggregate node per subquery: its arrays take the rows in the same order, so the
+    # n-th elements belong together (read_page puts the rows in order).
+    signers = select(*(func.array_agg(column) for column in latest.c)).lateral("signers")
+    counts = select(*(func.array_agg(column) for column in cells.c)).lateral("counts")
+    page_query = _page_query(app)
+    query = (
+        page_query.add_columns(*signers.c, *counts.c)
+        .join_from(_PETITION, signers, true())
+        .join_from(_PETITION, counts, true())
+    )
+    built[limit] = query
+    return query
 
 
 _LIVE_STATEMENTS: dict[str, tuple[Any, Any]] = {}
 
 # Where the latest signers are read from: the partial index of the rows a page may show
 # (ix_signature_public_latest), so the database reads the newest of those rows only, not
-# every anonymous row on the way. PostgreSQL picks it by cost as the query's WHERE is the
-# index's own condition; SQLite, which has no statistics to tell, is told.
+# every anonymous row on the way. SQLite, which has no statistics to tell, is told.
 _SIGNERS_FROM = {"sqlite": "signature INDEXED BY ix_signature_public_latest"}
 
 
 def _live_statements(dialect: str) -> tuple[Any, Any]:
-    """(counts only, counts and latest signers in one UNION ALL), built on first use."""
+    """SQLite: (counts only, counts and latest signers in one UNION ALL), built on first use."""
     built = _LIVE_STATEMENTS.get(dialect)
     if built is not None:
         return built
-    signature = cast(Table, Signature.__table__)
-    count = cast(Table, SignatureCount.__table__)
+    signature = _SIGNATURE
+    count = _COUNT
 
     def column(name: str) -> ColumnElement[Any]:
         return literal_column(f"signature.{name}", type_=signature.c[name].type)
 
-    counts = (
-        select(type_coerce(count.c.source, String), count.c.country, func.sum(count.c.count))
-        .where(count.c.petition_id == bindparam("petition_id"))
-        .group_by(count.c.source, count.c.country)
-    )
+    counts = _cells(bindparam("petition_id"))
     latest = (
         select(
-            column("first_name").label("first_name"),
+            type_coerce(column("first_name"), LargeBinary).label("first_name"),
             column("country").label("country"),
             column("confirmed_at").label("at"),
         )
@@ -238,8 +345,8 @@ def _live_statements(dialect: str) -> tuple[Any, Any]:
         .limit(bindparam("limit"))
         .subquery()
     )
-    # The signers first: a UNION takes its result types (the decryption of the name, the
-    # UTC times) from its first SELECT; typed NULLs keep PostgreSQL's types matching.
+    # The signers first: a UNION takes its result types (the UTC times) from its first
+    # SELECT.
     both = union_all(
         select(
             literal("s"),
@@ -264,22 +371,23 @@ def _live_statements(dialect: str) -> tuple[Any, Any]:
     return counts, both
 
 
-def read_live(petition: PageState, limit: int) -> Live:
-    """The counts (from the counter shards) and the ``limit`` most recent confirmed signers
-    who chose to be shown (never erased), newest first: one round trip."""
-    counts_only, both = _live_statements(db.session.get_bind().dialect.name)
+def _read_live(connection: Connection, petition: PageState, limit: int) -> Live:
+    """SQLite: the counts (from the counter shards) and the ``limit`` most recent confirmed
+    signers who chose to be shown (never erased), newest first, in one statement."""
+    counts_only, both = _live_statements(connection.dialect.name)
     if petition.anonymised_at is not None or limit <= 0:  # every row is erased: no scan
-        rows = db.session.execute(counts_only, {"petition_id": petition.id}).all()
-        return Live(counts_from(rows), [], key=("counts", *map(tuple, rows)))
-    rows = db.session.execute(both, {"petition_id": petition.id, "limit": limit}).all()
-    counts = counts_from((r[3], r[2], r[4]) for r in rows if r[0] == "c")
-    signers = [PublicSigner(r[1], r[2], r[5]) for r in rows if r[0] == "s" and r[5] is not None]
-    signers.sort(key=lambda signer: signer.confirmed_at, reverse=True)
-    return Live(counts, signers, key=tuple(map(tuple, rows)))
+        rows = connection.execute(counts_only, {"petition_id": petition.id}).all()
+        return Live.of(map(tuple, rows), ())
+    rows = connection.execute(both, {"petition_id": petition.id, "limit": limit}).all()
+    return Live.of(
+        ((r[3], r[2], r[4]) for r in rows if r[0] == "c"),
+        ((r[1], r[2], r[5]) for r in rows if r[0] == "s"),
+    )
 
 
 class Shells:
-    """Rendered HTML by key, a few hundred at most, each for a day at most."""
+    """Rendered shells (Frames) or live parts by key, a few hundred at most, each for a day
+    at most."""
 
     def __init__(self) -> None:
         from cachetools import TTLCache
@@ -319,8 +427,40 @@ def _kept(app: Flask, name: str) -> Shells:
     return kept
 
 
-# Stand in for the live parts in a shell.
+# Stand in for the live parts in a shell, and for the visitor's CSRF token in its form.
 SLOTS = {
     name: Markup(f"\x00live-{name}\x00")  # noqa: S704 - a constant of ours
     for name in ("progress", "countries", "signers")
 }
+TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
+_ANY_SLOT = re.compile("\x00(live-progress|live-countries|live-signers|csrf-token)\x00")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A rendered shell cut at its slots, in UTF-8: ``texts[0]``, the slot ``names[0]``,
+    ``texts[1]`` and so on. Filling it in joins bytes: no search through the page, no
+    encoding of it, per request."""
+
+    texts: tuple[bytes, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def cut(cls, html: str) -> Frame:
+        pieces = _ANY_SLOT.split(html)
+        return cls(tuple(piece.encode() for piece in pieces[0::2]), tuple(pieces[1::2]))
+
+    def fill(self, live: Sequence[bytes]) -> tuple[bytes, ...]:
+        """The page with the ``live`` parts (progress, countries, signers) in, cut where
+        the CSRF token goes (one piece if it has no such slot)."""
+        parts = {"live-progress": live[0], "live-countries": live[1], "live-signers": live[2]}
+        pieces: list[bytes] = []
+        current = [self.texts[0]]
+        for name, after in zip(self.names, self.texts[1:], strict=True):
+            if name == "csrf-token":
+                pieces.append(b"".join(current))
+                current = [after]
+            else:
+                current += (parts[name], after)
+        pieces.append(b"".join(current))
+        return tuple(pieces)

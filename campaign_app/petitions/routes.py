@@ -19,12 +19,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from campaign_app.db import utcnow
 from campaign_app.deliveries import service as deliveries_service
 from campaign_app.extensions import limiter
+from campaign_app.i18n import locale_code
 from campaign_app.letters import calendar
 from campaign_app.letters.service import can_write
 from campaign_app.microcache import MicroCache, microcache
@@ -36,7 +36,7 @@ from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
 from campaign_app.prisoners import service as prisoners_service
 from campaign_app.ratelimits import config_limit
-from campaign_app.security import client_ip_hash, form_keeps_entries
+from campaign_app.security import client_ip_hash, csrf_token, form_keeps_entries
 
 
 def _petition_or_404(slug: str) -> Petition:
@@ -46,51 +46,60 @@ def _petition_or_404(slug: str) -> Petition:
     return petition
 
 
-def _page_state_or_404(slug: str) -> page.PageState:
-    state = page.page_state(slug)
-    if state is None:
+def _page_or_404(slug: str) -> tuple[page.PageState, page.Live]:
+    found = page.read_page(slug, current_app.config["LATEST_SIGNERS_SHOWN"])
+    if found is None:
         abort(404)
-    return state
+    return found
 
 
-def _render_petition(slug: str, form: SignForm | None, status: int = 200) -> tuple[str, int]:
-    """The petition page; with ``form=None`` the blank signing form, whose CSRF token is
-    left as _TOKEN_SLOT for the caller to fill in (see ``show``).
+def _render_petition(
+    slug: str, form: SignForm | None, status: int = 200
+) -> tuple[tuple[bytes, ...], int]:
+    """The petition page, cut where the visitor's CSRF token goes (see ``_with_token``):
+    with ``form=None`` the blank signing form, whose token is left to fill in.
 
     Its shell (everything but the counts and the latest signers) is rendered once per
     petition, language and content version (see petitions.page) and reused; a page with a
     filled-in form or a message for the visitor is rendered whole."""
-    state = _page_state_or_404(slug)
+    state, live = _page_or_404(slug)
     now = utcnow()
     is_open, has_opened = state.is_open_at(now), state.has_opened_by(now)
+    language = locale_code()
     if form is None and not session.get("_flashes"):  # a message for this visitor: fresh
-        where = (request.host_url, request.script_root)  # its links and the footer's
-        key = (slug, str(get_locale()), where, state.version, is_open, has_opened)
+        # What its links and the footer's depend on (request.host_url, built from these).
+        where = (request.scheme, request.host, request.script_root)
+        key = (slug, language, where, state.version, is_open, has_opened)
         shells = page.shells(current_app)
-        shell: str | None = shells.get(key)
-        if shell is None:
-            shell = _render_shell(slug, None, is_open, has_opened)
-            shells.set(key, shell)
+        frame: page.Frame | None = shells.get(key)
+        if frame is None:
+            frame = page.Frame.cut(_render_shell(slug, None, is_open, has_opened))
+            shells.set(key, frame)
     else:
-        shell = _render_shell(slug, form, is_open, has_opened)
-    live = page.read_live(state, current_app.config["LATEST_SIGNERS_SHOWN"])
-    live_key = (str(get_locale()), is_open, state.goal, live.key)
+        frame = page.Frame.cut(_render_shell(slug, form, is_open, has_opened))
+    live_key = (language, is_open, state.goal, live.key)
     kept = page.live_parts(current_app)
-    parts: tuple[str, str, str] | None = kept.get(live_key)
+    parts: tuple[bytes, bytes, bytes] | None = kept.get(live_key)
     if parts is None:
         macros: Any = current_app.jinja_env.get_template("petitions/_live.html").module
         parts = (
-            str(macros.progress_box(state, live.counts, is_open)),
-            str(macros.countries(live.counts)),
-            str(macros.latest_signers(live.signers)),
+            str(macros.progress_box(state, live.counts, is_open)).encode(),
+            str(macros.countries(live.counts)).encode(),
+            str(macros.latest_signers(live.signers)).encode(),
         )
         kept.set(live_key, parts)
-    html = (
-        shell.replace(page.SLOTS["progress"], parts[0])
-        .replace(page.SLOTS["countries"], parts[1])
-        .replace(page.SLOTS["signers"], parts[2])
-    )
-    return html, status
+    return frame.fill(parts), status
+
+
+def _page_response(page_parts: tuple[bytes, ...], status: int) -> tuple[bytes, int]:
+    return _with_token(page_parts), status
+
+
+def _with_token(page_parts: tuple[bytes, ...]) -> bytes:
+    """The page with this visitor's CSRF token in its slots (a new visitor gets a session)."""
+    if len(page_parts) == 1:
+        return page_parts[0]
+    return csrf_token().encode().join(page_parts)
 
 
 def _render_shell(slug: str, form: SignForm | None, is_open: bool, has_opened: bool) -> str:
@@ -98,7 +107,7 @@ def _render_shell(slug: str, form: SignForm | None, is_open: bool, has_opened: b
     return render_template(
         "petitions/show.html",
         petition=petition,
-        text=petition_text(petition, str(get_locale())),
+        text=petition_text(petition, locale_code()),
         form=form,
         blank_form=_blank_form(petition.slug) if form is None else None,
         is_open=is_open,
@@ -114,15 +123,15 @@ _BLANK_FORMS = "petitions_blank_forms"
 
 def _blank_form(slug: str) -> Markup:
     """The signing form as a first visit shows it, rendered once per petition and language
-    (it was a fifth of the page's cost); its CSRF token is _TOKEN_SLOT."""
-    key = (slug, str(get_locale()))
+    (it was a fifth of the page's cost); its CSRF token is page.TOKEN_SLOT."""
+    key = (slug, locale_code())
     forms: MicroCache | None = current_app.extensions.get(_BLANK_FORMS)
     if forms is None:  # it depends on nothing that changes while the app runs: keep a day
         forms = current_app.extensions[_BLANK_FORMS] = MicroCache(86400, maxsize=512)
     html: Markup | None = forms.get(key)
     if html is None:
         macro = get_template_attribute("petitions/_sign_form.html", "sign_form")
-        html = Markup(str(macro(SignForm(), slug)).replace(generate_csrf(), _TOKEN_SLOT))  # noqa: S704 - our own rendering
+        html = Markup(str(macro(SignForm(), slug)).replace(csrf_token(), page.TOKEN_SLOT))  # noqa: S704 - our own rendering
         forms.set(key, html)
     return html
 
@@ -135,21 +144,18 @@ def index() -> ResponseReturnValue:
 # Birthdays and anniversaries shown after signing, soonest first.
 NEXT_DATES_SHOWN = 3
 
-# Stands in for the visitor's CSRF token in a cached page; the token differs per session.
-_TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
-
 
 @bp.get("/<slug>")
 def show(slug: str) -> ResponseReturnValue:
     if session.get("_flashes"):  # a message waits for this visitor: render it fresh
-        html, _status = _render_petition(slug, None)
-        return html.replace(_TOKEN_SLOT, generate_csrf())
-    key = ("petition-page", slug, str(get_locale()))
-    cached: str | None = microcache().get(key)
+        page_parts, _status = _render_petition(slug, None)
+        return _with_token(page_parts)
+    key = ("petition-page", slug, locale_code())
+    cached: tuple[bytes, ...] | None = microcache().get(key)
     if cached is None:
         cached, _status = _render_petition(slug, None)
         microcache().set(key, cached)
-    return cached.replace(_TOKEN_SLOT, generate_csrf())
+    return _with_token(cached)
 
 
 @bp.post("/<slug>")
@@ -171,13 +177,13 @@ def sign(slug: str) -> ResponseReturnValue:
     if data is None:  # something to explain: the whole form, with what was typed
         form = SignForm()
         if not form.validate_on_submit():
-            return _render_petition(slug, form, 400)
+            return _page_response(*_render_petition(slug, form, 400))
         data = form.to_input()
     try:
         service.sign(window, data, service.Client(ip_hash=client_ip_hash()))
     except service.PetitionNotOpen:
         flash(_("This petition is not accepting signatures now."), "error")
-        return _render_petition(slug, SignForm(), 409)
+        return _page_response(*_render_petition(slug, SignForm(), 409))
     return redirect(url_for(".check_email", slug=slug))
 
 

@@ -40,10 +40,10 @@ from sqlalchemy import Select, String, Table, func, select
 from sqlalchemy import cast as sql_cast
 
 from campaign_app.campaigns.models import Campaign
+from campaign_app.db import reading_connection
 from campaign_app.extensions import db
 from campaign_app.institutions.models import Institution
 from campaign_app.microcache import MicroCache
-from campaign_app.petitions.page import _read_without_transaction
 from campaign_app.prisoners.models import Prisoner, PrisonerAddress
 
 T = TypeVar("T")
@@ -99,7 +99,7 @@ def registry_version() -> tuple[Hashable, ...]:
     version: tuple[Hashable, ...] | None = environ.get(_READ)
     if version is None:
         # As the petition page: no BEGIN and ROLLBACK round trips around a page that reads.
-        _read_without_transaction()
+        reading_connection(db.session)
         row = db.session.execute(_version_query()).one()
         version = environ[_READ] = tuple(row)
     return version

@@ -187,6 +187,19 @@ def test_counts_and_signers_are_live_under_a_reused_shell(client):
     assert "2 confirmed signatures" in page and "Olga" not in page
 
 
+def test_signers_confirmed_at_the_same_moment_keep_their_own_countries(client):
+    """A paper batch typed in at once confirms many rows at the same time."""
+    petition = make_petition()
+    moment = utcnow()
+    signers = {"Olga": "LT", "Jonas": "DE", "Marie": "FR", "Pieter": "NL", "Ewa": "PL"}
+    for name, country in signers.items():
+        make_signature(petition, first_name=name, country=country, confirmed_at=moment)
+    page = _page(client, petition)
+    for shown in ("Olga, Lithuania", "Jonas, Germany", "Marie, France", "Pieter, Netherlands"):
+        assert shown in page
+    assert "Ewa, Poland" in page
+
+
 # Commits: each request gets its own session on the engine, as in production (on PostgreSQL
 # the page then reads without a transaction), and an edit by another request shows at once.
 @pytest.mark.commits
