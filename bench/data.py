@@ -347,7 +347,7 @@ def query_plans(app: Flask, petition_id: int) -> dict[str, str]:
     SQLite the petition with its content version, then the counts and latest signers in one
     UNION. EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL, the lines that name a table
     or an index."""
-    from campaign_app.petitions import page
+    from campaign_app.petitions import live, page
 
     with app.app_context():
         dialect = db.engine.dialect.name
@@ -365,7 +365,7 @@ def query_plans(app: Flask, petition_id: int) -> dict[str, str]:
             queries = {
                 "petition and content version": (page._page_query(app), {"slug": slug}),
                 "counts and latest signers": (
-                    page._live_statements(dialect)[1],
+                    live.live_statements(dialect)[1],
                     {"petition_id": petition_id, "limit": limit},
                 ),
             }

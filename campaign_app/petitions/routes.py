@@ -31,6 +31,7 @@ from campaign_app.microcache import MicroCache, microcache
 from campaign_app.petitions import bp, page, service
 from campaign_app.petitions.forms import ResendForm, SignForm, quick_signature_input
 from campaign_app.petitions.limits import email_key
+from campaign_app.petitions.live import Live
 from campaign_app.petitions.models import Petition
 from campaign_app.petitions.texts import petition_text
 from campaign_app.petitions.tokens import ExpiredToken, InvalidToken
@@ -46,7 +47,7 @@ def _petition_or_404(slug: str) -> Petition:
     return petition
 
 
-def _page_or_404(slug: str) -> tuple[page.PageState, page.Live]:
+def _page_or_404(slug: str) -> tuple[page.PageState, Live]:
     found = page.read_page(slug, current_app.config["LATEST_SIGNERS_SHOWN"])
     if found is None:
         abort(404)
