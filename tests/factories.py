@@ -142,6 +142,24 @@ def make_prisoner(**overrides: Any) -> Prisoner:
     return prisoner
 
 
+def make_bialiatski(**overrides: Any) -> Prisoner:
+    """Ales Bialiatski with his names in Latin, Russian and Belarusian letters (the registry's
+    search and API tests find him by every spelling)."""
+    values: dict[str, Any] = {
+        "slug": "ales-bialiatski",
+        "given_name_latin": "Ales",
+        "surname_latin": "Bialiatski",
+        "given_name_ru": "Алесь",
+        "patronymic_ru": "Викторович",
+        "surname_ru": "Беляцкий",
+        "given_name_be": "Алесь",
+        "patronymic_be": "Віктаравіч",
+        "surname_be": "Бяляцкі",
+        "birth_date": date(1962, 9, 25),
+    }
+    return make_prisoner(**(values | overrides))
+
+
 def make_occasion(**overrides: Any) -> Any:
     """An active occasion (letters feature)."""
     from campaign_app.letters.models import Artwork, Occasion, OccasionKind

@@ -8,6 +8,7 @@ import pytest
 
 from campaign_app.extensions import db
 from campaign_app.prisoners.models import CardLanguages, Prisoner, PrisonerStatus
+from tests import factories
 from tests.api.test_api import _required_and_properties, _resolve, _response_schema
 from tests.factories import make_campaign, make_card_sent, make_prisoner
 
@@ -15,20 +16,7 @@ API = "/api/v1/prisoners"
 
 
 def make_bialiatski(**overrides):
-    values = {
-        "slug": "ales-bialiatski",
-        "given_name_latin": "Ales",
-        "surname_latin": "Bialiatski",
-        "given_name_ru": "Алесь",
-        "patronymic_ru": "Викторович",
-        "surname_ru": "Беляцкий",
-        "given_name_be": "Алесь",
-        "patronymic_be": "Віктаравіч",
-        "surname_be": "Бяляцкі",
-        "birth_date": date(1962, 9, 25),
-        "card_languages": CardLanguages.BOTH,
-    }
-    return make_prisoner(**(values | overrides))
+    return factories.make_bialiatski(**({"card_languages": CardLanguages.BOTH} | overrides))
 
 
 def slugs(response) -> list[str]:

@@ -13,24 +13,8 @@ from campaign_app.prisoners.models import Prisoner, PrisonerStatus
 from campaign_app.prisoners.organise.inputs import PrisonerInput
 from campaign_app.prisoners.organise.service import update_prisoner
 from campaign_app.prisoners.tallies import recount_cards_sent
-from tests.factories import make_campaign, make_card_sent, make_prisoner
+from tests.factories import make_bialiatski, make_campaign, make_card_sent, make_prisoner
 from tests.support.web import text_of
-
-
-def make_bialiatski(**overrides):
-    values = {
-        "slug": "ales-bialiatski",
-        "given_name_latin": "Ales",
-        "surname_latin": "Bialiatski",
-        "given_name_ru": "Алесь",
-        "patronymic_ru": "Викторович",
-        "surname_ru": "Беляцкий",
-        "given_name_be": "Алесь",
-        "patronymic_be": "Віктаравіч",
-        "surname_be": "Бяляцкі",
-        "birth_date": date(1962, 9, 25),
-    }
-    return make_prisoner(**(values | overrides))
 
 
 def make_others():
