@@ -20,11 +20,13 @@ from campaign_app.api import bp
 from campaign_app.db import utcnow
 from campaign_app.deliveries import service as deliveries_service
 from campaign_app.deliveries.models import Delivery
+from campaign_app.extensions import db
 from campaign_app.institutions.models import Region
 from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition, SignatureSource
+from campaign_app.petitions.page import PageState, Shells, read_page
 from campaign_app.prisoners import forms as registry_forms
 from campaign_app.prisoners import registry_cache
 from campaign_app.prisoners import service as prisoners_service
@@ -37,22 +39,40 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
+def _fixed_part(petition: Petition) -> dict[str, Any]:
+    """What a petition's resource holds that only an organiser's edit changes."""
     return {
         "slug": petition.slug,
         "title": petition.title,
         "target": petition.target,
-        "state": petition.public_state(utcnow()),
         "goal": petition.goal,
+        "opens_at": _iso(petition.opens_at),
+        "closes_at": _iso(petition.closes_at),
+        "url": f"{str(current_app.config['BASE_URL']).rstrip('/')}/petitions/{petition.slug}",
+    }
+
+
+def _summary(fixed: dict[str, Any], state: str, counts: Counts) -> dict[str, Any]:
+    """A petition's resource: its fixed part, the state the public sees now, the counts."""
+    return {
+        "slug": fixed["slug"],
+        "title": fixed["title"],
+        "target": fixed["target"],
+        "state": state,
+        "goal": fixed["goal"],
         "signature_count": counts.total,
         # Every source, also those with none yet: online + paper + import = signature_count.
         "counts_by_source": {
             source.value: counts.by_source.get(source.value, 0) for source in SOURCES
         },
-        "opens_at": _iso(petition.opens_at),
-        "closes_at": _iso(petition.closes_at),
-        "url": f"{str(current_app.config['BASE_URL']).rstrip('/')}/petitions/{petition.slug}",
+        "opens_at": fixed["opens_at"],
+        "closes_at": fixed["closes_at"],
+        "url": fixed["url"],
     }
+
+
+def petition_summary(petition: Petition, counts: Counts) -> dict[str, Any]:
+    return _summary(_fixed_part(petition), petition.public_state(utcnow()), counts)
 
 
 def _translations(translations: dict[str, dict[str, str]] | None, **names: str) -> Any:
@@ -139,17 +159,40 @@ def petitions() -> ResponseReturnValue:
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> ResponseReturnValue:
     def build() -> dict[str, Any]:
-        found = service.get_public_petition(slug) or abort(404)
-        counts = service.get_counts(found)
-        return petition_summary(found, counts) | {
+        # The petition page's own statement: the petition, its content version and its
+        # counts in one round trip, no ORM object; the rest is kept per content version.
+        found = read_page(slug, limit=0) or abort(404)
+        state, live = found
+        counts = live.counts
+        return _summary(fixed := _kept_part(state), state.public_state(utcnow()), counts) | {
             "counts_by_country": dict(sorted(counts.by_country.items())),
-            "deliveries": [
-                delivery_resource(delivery)
-                for delivery in deliveries_service.published_deliveries(found.id)
-            ],
+            "deliveries": fixed["deliveries"],
         }
 
     return _cached(f"petition:{slug}", build, current_app.config["COUNT_CACHE_SECONDS"])
+
+
+def _kept_part(state: PageState) -> dict[str, Any]:
+    """The fixed part of a petition's resource with its published hand-ins, built once per
+    content version of its page (which moves with every edit of the petition or a hand-in)."""
+    kept: Shells | None = current_app.extensions.get(_KEPT_PARTS)
+    if kept is None:
+        kept = current_app.extensions.setdefault(_KEPT_PARTS, Shells())
+    key = (state.id, state.version)
+    part: dict[str, Any] | None = kept.get(key)
+    if part is None:
+        petition = db.session.get_one(Petition, state.id)
+        part = _fixed_part(petition) | {
+            "deliveries": [
+                delivery_resource(delivery)
+                for delivery in deliveries_service.published_deliveries(state.id)
+            ]
+        }
+        kept.set(key, part)
+    return part
+
+
+_KEPT_PARTS = "api_petition_parts"
 
 
 # Prisoners ------------------------------------------------------------------------------

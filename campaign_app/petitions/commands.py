@@ -13,6 +13,14 @@ from campaign_app.petitions import bp, service
 from campaign_app.petitions.models import Petition
 
 
+@bp.cli.command("fold-counters")
+def fold_counters() -> None:
+    """Fold the counters' shards into one row each now (the worker does it every minute)."""
+    from campaign_app.petitions.jobs import fold_counters as fold
+
+    click.echo(f"Folded {fold()} counter shards.")
+
+
 @bp.cli.command("recount")
 @click.argument("slug", required=False)
 @click.option("--fix/--check", default=True, help="Repair drift (default) or only report it.")

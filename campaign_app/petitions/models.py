@@ -59,6 +59,18 @@ def accepts_signatures(
     return closes_at is None or moment < closes_at
 
 
+def public_state_of(
+    state: PetitionState, opens_at: datetime, closes_at: datetime | None, moment: datetime
+) -> str:
+    """The state as the public sees it at ``moment``: dates count, not only the flag."""
+    if state is PetitionState.OPEN:
+        if moment < opens_at:
+            return "upcoming"
+        if closes_at is not None and moment >= closes_at:
+            return PetitionState.CLOSED.value
+    return state.value
+
+
 # The rows a public list of signers may show, as SQL: the condition of the partial index
 # ix_signature_public_latest, written out literally in the query that uses it (a database
 # uses a partial index only for a query whose WHERE visibly implies the index's).
@@ -112,12 +124,7 @@ class Petition(Base):
 
     def public_state(self, moment: datetime) -> str:
         """The state as the public sees it at ``moment``: dates count, not only the flag."""
-        if self.state is PetitionState.OPEN:
-            if moment < self.opens_at:
-                return "upcoming"
-            if self.closes_at is not None and moment >= self.closes_at:
-                return PetitionState.CLOSED.value
-        return self.state.value
+        return public_state_of(self.state, self.opens_at, self.closes_at, moment)
 
     def has_opened_by(self, moment: datetime) -> bool:
         return self.state is not PetitionState.DRAFT and moment >= self.opens_at

@@ -48,6 +48,7 @@ from campaign_app.petitions.models import (
     PetitionState,
     PetitionTranslation,
     accepts_signatures,
+    public_state_of,
 )
 
 # (petition id, campaign id) columns of the page's query -> scalar subqueries whose values
@@ -94,6 +95,9 @@ class PageState:
 
     def has_opened_by(self, moment: datetime) -> bool:
         return self.state is not PetitionState.DRAFT and moment >= self.opens_at
+
+    def public_state(self, moment: datetime) -> str:
+        return public_state_of(self.state, self.opens_at, self.closes_at, moment)
 
 
 def _own_version(petition_id: ColumnElement[int], campaign_id: ColumnElement[int]) -> list[Any]:

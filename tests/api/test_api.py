@@ -286,3 +286,28 @@ def test_state_follows_the_dates(client):
     future = make_petition(opens_at=now + timedelta(days=2))
     assert client.get(f"/api/v1/petitions/{past.slug}").json["state"] == "closed"
     assert client.get(f"/api/v1/petitions/{future.slug}").json["state"] == "upcoming"
+
+
+def test_an_edit_shows_in_the_next_answer(app, client):
+    """The parts of the answer kept between requests follow the organiser's edits."""
+    petition = make_petition(title="Free Ales Bialiatski", goal=1000)
+    make_signature(petition, country="LT")
+    first = client.get(f"/api/v1/petitions/{petition.slug}").json
+    assert (first["title"], first["goal"], first["signature_count"]) == (
+        "Free Ales Bialiatski",
+        1000,
+        1,
+    )
+
+    petition.title = "Freedom for Ales Bialiatski"
+    petition.goal = 5000
+    db.session.commit()
+    make_signature(petition, country="LT")
+
+    second = client.get(f"/api/v1/petitions/{petition.slug}").json
+    assert (second["title"], second["goal"], second["signature_count"]) == (
+        "Freedom for Ales Bialiatski",
+        5000,
+        2,
+    )
+    assert second["counts_by_country"] == {"LT": 2}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from campaign_app.db import utcnow
 from campaign_app.extensions import db
-from campaign_app.petitions.models import SignatureCount, SignatureState
+from campaign_app.petitions.models import SignatureCount, SignatureHourly, SignatureState
 from tests.factories import make_petition, make_signature
 from tests.support.web import text_of
 
@@ -80,3 +81,59 @@ def test_surge_spreads_over_shards(app):
     )
     assert total == 200
     assert 8 <= rows <= 16
+
+
+def counter_rows(petition) -> list[tuple[str, str, int]]:
+    rows = db.session.execute(
+        select(SignatureCount.source, SignatureCount.country, SignatureCount.shard).where(
+            SignatureCount.petition_id == petition.id
+        )
+    )
+    return sorted((source.value, country, shard) for source, country, shard in rows)
+
+
+# Commits: the fold takes an advisory lock on a connection of its own (PostgreSQL).
+@pytest.mark.commits
+def test_folding_the_shards_keeps_every_count(app, client, runner):
+    """A surge leaves a counter on many shards; the worker's fold leaves one row per counter
+    (and per past hour), and every figure a reader sees stays the same."""
+    from campaign_app.petitions import counting
+    from campaign_app.petitions.models import SignatureSource
+
+    petition = make_petition(slug="folded")
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    for n in range(120):
+        confirmed_at = an_hour_ago if n % 3 else utcnow()
+        counting.add_to_count(
+            db.session, petition.id, "NL" if n % 4 else "BY", 16, confirmed_at=confirmed_at
+        )
+    counting.add_many(db.session, petition.id, {"NL": 7}, {}, SignatureSource.PAPER)
+    db.session.commit()
+    before = api_count(client, petition)
+    hourly_before = counting.read_hourly(db.session, petition.id)
+    assert before["signature_count"] == 127
+    assert len(counter_rows(petition)) > 10
+
+    result = runner.invoke(args=["petitions", "fold-counters"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Folded ") and "counter shards" in result.output
+    db.session.expire_all()
+    assert counter_rows(petition) == [("online", "BY", 0), ("online", "NL", 0), ("paper", "NL", 0)]
+    assert api_count(client, petition) == before
+    assert counting.read_hourly(db.session, petition.id) == hourly_before
+    hours = db.session.execute(
+        select(SignatureHourly.hour, func.count())
+        .where(SignatureHourly.petition_id == petition.id)
+        .group_by(SignatureHourly.hour)
+    ).all()
+    shards_by_hour = {counting.hour_of(hour): n for hour, n in hours}
+    # The past hour is one row; the current one keeps its shards (confirmations add to it).
+    assert shards_by_hour[counting.hour_of(an_hour_ago)] == 1
+    assert shards_by_hour[counting.hour_of(utcnow())] > 1
+    # Invalidating after the fold takes from the folded row.
+    counting.subtract_many(db.session, petition.id, {"NL": 80}, {an_hour_ago: 50})
+    db.session.commit()
+    assert api_count(client, petition)["counts_by_country"] == {"BY": 30, "NL": 17}
+    assert runner.invoke(args=["petitions", "fold-counters"]).exit_code == 0
+    assert api_count(client, petition)["signature_count"] == 47
