@@ -144,7 +144,8 @@ def _signing_window() -> Select[Any]:
 
 def get_signing_window(slug: str) -> SigningWindow | None:
     """Id, state and dates of a public petition, read as plain columns (the hot path)."""
-    row = db.session.execute(_signing_window(), {"slug": slug}).first()
+    # On the session's connection: a Core statement needs none of the ORM's execution path.
+    row = db.session.connection().execute(_signing_window(), {"slug": slug}).first()
     return None if row is None else SigningWindow(*row)
 
 
@@ -229,7 +230,8 @@ def sign(window: SigningWindow, data: SignatureInput, client: Client) -> None:
         "news_consent_version": data.news_consent_version,
     }
     try:
-        signature_id: int | None = db.session.execute(_insert_signature(), row).scalar_one()
+        connection = db.session.connection()
+        signature_id: int | None = connection.execute(_insert_signature(), row).scalar_one()
         db.session.commit()
         log.info("Signature %s pending on petition %s", signature_id, petition_id)
     except IntegrityError:
