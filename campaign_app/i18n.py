@@ -92,7 +92,15 @@ def _selected_locale() -> Locale | None:
 
 
 def remember_language(response: Response) -> Response:
-    """A language picked with ``?lang=`` is kept in a cookie for the next pages."""
+    """A language picked with ``?lang=`` is kept in a cookie for the next pages. A page's
+    language follows the browser's Accept-Language (and that cookie): its Vary says so, so
+    that no cache in between hands a Russian page to a Belarusian reader."""
+    if response.mimetype == "text/html":
+        vary = response.headers.get("Vary")
+        if not vary:
+            response.headers["Vary"] = "Accept-Language"
+        elif "accept-language" not in vary.lower():
+            response.headers["Vary"] = f"{vary}, Accept-Language"
     chosen = request.args.get("lang") if request.environ.get("QUERY_STRING") else None
     if not chosen:  # most requests: nothing to remember
         return response

@@ -201,7 +201,8 @@ def test_a_registry_page_asked_again_is_the_same_answer_without_flask(make_app: 
     headers = client.get("/prisoners/?q=Ales").headers
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Vary"] == "Cookie"
+    # The page is in the reader's language: a cache in between must keep one per language.
+    assert headers["Vary"] == "Accept-Language, Cookie"
 
 
 def test_registry_pages_are_kept_apart_by_language(make_app: Callable):
