@@ -131,6 +131,7 @@ class PrintForm(FlaskForm):
         self.institution.choices = [SelectChoice("", _l("Any institution"))] + [
             SelectChoice(str(place.id), f"{place.code} · {place.name_in(locale)}")
             for place in institutions_offered()
+            if place.receives_mail  # not those whose prisoners have all been released
         ]
         self.region.choices = [SelectChoice("", _l("Any region"))] + [
             SelectChoice(region.value, REGION_LABELS[region]) for region in Region

@@ -71,6 +71,8 @@ class RegistryInstitution:
     name_ru: str
     name_be: str
     name_latin: str
+    # Whether one of its public prisoners can receive mail now (not all released).
+    receives_mail: bool
 
     def name_in(self, locale: str) -> str:
         """As Institution.name_in: Belarusian or Russian for ru/be readers, else Latin."""
@@ -82,7 +84,8 @@ class RegistryInstitution:
 
 
 def registry_institutions() -> tuple[RegistryInstitution, ...]:
-    """The institutions that hold at least one public prisoner, by code (one query)."""
+    """The institutions that hold at least one public prisoner, by code, and whether one of
+    them can receive mail now (one query)."""
     holds_public = (
         select(Prisoner.id)
         .join(Campaign)
@@ -99,11 +102,12 @@ def registry_institutions() -> tuple[RegistryInstitution, ...]:
             Institution.name_ru,
             Institution.name_be,
             Institution.name_latin,
+            holds_public.where(Prisoner.status.in_(MAIL_STATUSES)),
         )
         .where(holds_public)
         .order_by(Institution.code, Institution.id)
     ).all()
-    return tuple(RegistryInstitution(*row) for row in rows)
+    return tuple(RegistryInstitution(*row[:5], receives_mail=bool(row[5])) for row in rows)
 
 
 # The public registry ---------------------------------------------------------------------

@@ -117,6 +117,16 @@ def addressees(text: str) -> list[str]:
 def test_past_forty_the_page_offers_institution_and_region_not_everyone(
     registry: dict[str, Any], client: FlaskClient
 ) -> None:
+    # Everyone once held in ИК-9 has been released: nobody there to print for.
+    emptied = make_institution("ИК-9", Region.MINSK_REGION, "222000, г. Минск")
+    make_prisoner(
+        slug="freed-two",
+        surname_latin="Freed",
+        given_name_latin="Olga",
+        status=PrisonerStatus.RELEASED,
+        campaign=registry["prisoners"]["freed"].campaign,
+        institution=emptied,
+    )
     response = client.get(PAGE)
     html = response.get_data(as_text=True)
     page = text_of(response)
@@ -135,6 +145,8 @@ def test_past_forty_the_page_offers_institution_and_region_not_everyone(
         "ИК-2 · Penal colony ИК-2",
         "ИК-3 · Penal colony ИК-3",
     ]
+    # The registry's own filter still offers it: people look for released prisoners too.
+    assert "ИК-9 · Penal colony ИК-9" in text_of(client.get("/prisoners/"))
     region = re.search(r'<select id="region" name="region">(.*?)</select>', html, S)
     assert region and "Gomel region" in region.group(1) and "Minsk city" in region.group(1)
     assert 'href="/prisoners/"' in html and "Find a prisoner in the registry" in page
