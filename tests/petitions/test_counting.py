@@ -137,3 +137,25 @@ def test_folding_the_shards_keeps_every_count(app, client, runner):
     assert api_count(client, petition)["counts_by_country"] == {"BY": 30, "NL": 17}
     assert runner.invoke(args=["petitions", "fold-counters"]).exit_code == 0
     assert api_count(client, petition)["signature_count"] == 47
+
+
+@pytest.mark.commits
+def test_the_worker_folds_the_counters_every_minute(app, client):
+    from datetime import datetime
+
+    from campaign_app.petitions import counting
+    from campaign_app.queue import get_queue
+
+    petition = make_petition()
+    for _ in range(60):
+        counting.add_to_count(db.session, petition.id, "LT", 16, confirmed_at=utcnow())
+    db.session.commit()
+    huey = get_queue().huey
+    due = [task for task in huey.read_periodic(datetime.now()) if "fold_counters" in task.name]
+    assert len(due) == 1, [task.name for task in huey.read_periodic(datetime.now())]
+
+    huey.execute(due[0])
+
+    db.session.expire_all()
+    assert counter_rows(petition) == [("online", "LT", 0)]
+    assert api_count(client, petition)["signature_count"] == 60
