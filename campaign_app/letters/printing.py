@@ -14,7 +14,7 @@ first name, and no name is printed or stored.
 
 A stack looks hand-made: card n gets the n-th phrase set and the n-th design of those that
 suit the occasion (letters/designs.py), so neighbouring cards differ and the same request
-always gives the same stack.
+always gives the same stack. letters/printing_cards.py builds the cards from the picks.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from campaign_app.db import utcnow
 from campaign_app.errors import CampaignError
 from campaign_app.extensions import db
 from campaign_app.institutions.models import Institution, Region
-from campaign_app.letters import designs, languages, phrasebook
-from campaign_app.letters.models import Artwork, CardSent, Occasion, Phrase
+from campaign_app.letters import designs, phrasebook, printing_cards
+from campaign_app.letters.models import Artwork, CardSent, Occasion
 from campaign_app.prisoners.models import MAIL_STATUSES, Prisoner
 from campaign_app.prisoners.service import public_prisoners
 
@@ -50,7 +50,6 @@ MAX_CARDS_PER_REQUEST = 1_000
 LAYOUTS = ("a4-4up", "letter-2up")
 MODES = ("duplex", "message-only", "fronts-only")
 CARD_LANGUAGES = ("", "ru", "be")  # "": each prisoner's usual language
-SIGN_HERE = "— " + "_" * 16  # a dash and a line the activist signs on by hand
 PDF_MIMETYPE = "application/pdf"
 
 
@@ -237,11 +236,6 @@ def cards_sent(prisoner_ids: Sequence[int]) -> dict[int, int]:
     return totals
 
 
-def batch_message(phrases: Sequence[Phrase], language: str) -> str:
-    """The phrases in ``language``, joined into one text."""
-    return " ".join(phrase.text(language).strip() for phrase in phrases).strip()
-
-
 def why_not_printable(prisoner: Prisoner) -> str | None:
     """Why no card can go to ``prisoner`` now (for the command's output), or None."""
     if not prisoner.accepts_mail:
@@ -300,8 +294,8 @@ def plan_batch(data: BatchInput) -> Batch:
     if not phrases:
         raise NoPhrases(occasion)
     sets = phrasebook.phrase_sets(phrases, occasion)
-    cards = tuple(
-        _card(prisoner, occasion, index, sets, data) for index, prisoner in enumerate(picks)
+    cards = printing_cards.build_cards(
+        picks, occasion, sets, mode=data.mode, design=data.design, language=data.language
     )
     counts = Counter(pick.id for pick in picks)
     shares = tuple(Share(p.slug, p.name_latin, counts[p.id]) for p in writable if counts[p.id])
@@ -329,38 +323,6 @@ def _chosen_prisoners(data: BatchInput) -> list[Prisoner]:
     if unknown:
         raise UnknownPrisoners(unknown)
     return [found[slug] for slug in wanted]
-
-
-def _card(
-    prisoner: Prisoner,
-    occasion: Occasion,
-    index: int,
-    sets: Sequence[tuple[Phrase, ...]],
-    data: BatchInput,
-) -> Card:
-    """Card ``index`` of the stack, for ``prisoner``: its phrase set, design and language."""
-    from campaign_app.letters.pdf import Address, Card
-
-    language = languages.choose_card_language(prisoner, data.language, "")
-    address_language = languages.address_language(prisoner, language)
-    address = prisoner.latest_address
-    assert address is not None  # checked by why_not_printable
-    title = languages.front_title(occasion, language)
-    message = batch_message(phrasebook.pick_set(sets, index), language)
-    if data.mode == "message-only" and title:
-        message = f"{title}\n{message}"  # no front is printed: the greeting heads the message
-    return Card(
-        occasion=occasion.name_en,
-        front_title=title,
-        message=message,
-        signature=SIGN_HERE,
-        address=Address(
-            addressee=prisoner.addressee(address_language),
-            lines=tuple(address.lines(address_language)),
-            country_line=address.country_line,
-        ),
-        artwork=designs.stack_design(occasion, index, data.design).value,
-    )
 
 
 def write_batch(

@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from reportlab.lib.units import mm
 
-from campaign_app.letters.pdf import MissingGlyphs, sheets_pdf
+from campaign_app.letters.pdf import MissingGlyphs, postcard_pdf, sheets_pdf
 from tests.support.pdf import (
     A4,
     ADDRESS_LINES,
@@ -17,6 +17,7 @@ from tests.support.pdf import (
     SAFE,
     drawn_objects,
     flat,
+    font_size,
     make_card,
     outside,
     page_sizes,
@@ -119,6 +120,44 @@ def test_backs_carry_the_address_and_message_exactly() -> None:
     for line in ADDRESS_LINES:
         assert lines.count(line) == 4
     assert "Карточка" not in page_text(data, 1)
+
+
+def first_chars(page: Any, word: str) -> list[dict[str, Any]]:
+    """The first char of every occurrence of word on the page, in drawing order."""
+    chars = [char for char in page.chars if char["text"].strip()]
+    drawn, target = "".join(char["text"] for char in chars), word.replace(" ", "")
+    starts = [i for i in range(len(drawn)) if drawn.startswith(target, i)]
+    return [chars[i] for i in starts]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["С днём рождения!", "Мы помним о Вас.", "REPUBLIC OF BELARUS"],
+    ids=["title", "message", "address"],
+)
+def test_a_stack_repeating_its_texts_prints_them_whole_where_a_single_card_has_them(
+    word: str,
+) -> None:
+    # Eight cards alike: each text is drawn once and placed on every card after the first.
+    out = io.BytesIO()
+    sheets_pdf([make_card()] * 8, out, layout="a4-4up", mode="duplex")
+    single = postcard_pdf(make_card())
+    with (
+        pdfplumber.open(io.BytesIO(out.getvalue())) as sheets,
+        pdfplumber.open(io.BytesIO(single)) as card,
+    ):
+        side = 0 if word.startswith("С днём") else 1
+        (expected,) = first_chars(card.pages[side], word)
+        for page in sheets.pages[side::2]:
+            boxes = trim_boxes(page)
+            found = first_chars(page, word)
+            assert sorted(box_of(char, boxes) for char in found) == [0, 1, 2, 3]
+            for char in found:
+                x0, y0, _, _ = boxes[box_of(char, boxes)]
+                assert char["x0"] - x0 == pytest.approx(expected["x0"], abs=0.01)
+                assert char["y0"] - y0 == pytest.approx(expected["y0"], abs=0.01)
+                assert char["fontname"] == expected["fontname"]
+                assert font_size(char) == font_size(expected)
 
 
 def test_message_only_prints_only_backs_unmirrored() -> None:

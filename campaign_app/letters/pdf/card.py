@@ -28,7 +28,8 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unuse
 from campaign_app.fonts import BOLD, REGULAR, register_fonts
 from campaign_app.letters.pdf.artwork import draw_artwork
 from campaign_app.letters.pdf.model import Address, Card
-from campaign_app.letters.pdf.text import Fitted, draw_block, fit
+from campaign_app.letters.pdf.reuse import BlockForms
+from campaign_app.letters.pdf.text import Fitted, fit
 
 CARD_W = 105 * mm  # A6 portrait: 297.64 pt
 CARD_H = 148 * mm  # 419.53 pt
@@ -49,6 +50,7 @@ ADDRESS_SIZES = (10.0, 7.0)
 TITLE_SIZES = (22.0, 12.0)
 RETURN_SIZE = 7.0
 RETURN_MAX_H = 14 * mm
+BACK_MARKS = "back_marks"  # the form holding the dividing line and the stamp box
 
 
 @dataclass(frozen=True)
@@ -123,16 +125,19 @@ def prepare_card(card: Card) -> PreparedCard:
     return PreparedCard(card.artwork, title, message, address, return_address)
 
 
-def draw_front(canvas: Canvas, card: PreparedCard, x: float, y: float) -> None:
-    """The front, portrait, with the card's bottom-left corner at (x, y)."""
+def draw_front(
+    canvas: Canvas, card: PreparedCard, x: float, y: float, blocks: BlockForms | None = None
+) -> None:
+    """The front, portrait, with the card's bottom-left corner at (x, y). blocks: the texts
+    the document has drawn already (a stack's cards share their title)."""
+    blocks = blocks or BlockForms(canvas)
     inner_w = CARD_W - 2 * SAFE
     art_bottom = SAFE
     if card.title is not None:
         art_bottom += TITLE_BAND_H + ART_GAP
         band_middle = y + SAFE + TITLE_BAND_H / 2
         canvas.setFillColorRGB(0.15, 0.15, 0.15)
-        draw_block(
-            canvas,
+        blocks.draw(
             card.title,
             x + SAFE,
             band_middle + card.title.height / 2,
@@ -144,31 +149,45 @@ def draw_front(canvas: Canvas, card: PreparedCard, x: float, y: float) -> None:
     )
 
 
-def draw_back(canvas: Canvas, card: PreparedCard, x: float, y: float) -> None:
-    """The back, turned to landscape, in the portrait box whose bottom-left corner is (x, y)."""
+def draw_back(
+    canvas: Canvas, card: PreparedCard, x: float, y: float, blocks: BlockForms | None = None
+) -> None:
+    """The back, turned to landscape, in the portrait box whose bottom-left corner is (x, y).
+    blocks: the texts the document has drawn already (a stack's cards share their address)."""
+    blocks = blocks or BlockForms(canvas)
     canvas.saveState()
     canvas.translate(x + CARD_W, y)
     canvas.rotate(90)
-    canvas.setStrokeColorRGB(0.55, 0.55, 0.55)
-    canvas.setLineWidth(0.5)
-    canvas.line(DIVIDER_X, SAFE, DIVIDER_X, BACK_H - SAFE)
-    canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
-    canvas.setDash(3, 2)
-    canvas.rect(BACK_W - SAFE - STAMP_BOX_W, BACK_H - SAFE - STAMP_BOX_H, STAMP_BOX_W, STAMP_BOX_H)
-    canvas.setDash()
+    _draw_back_marks(canvas)
     canvas.setFillColorRGB(0, 0, 0)
-    draw_block(canvas, card.message, SAFE, BACK_H - SAFE, COLUMN_W)
+    blocks.draw(card.message, SAFE, BACK_H - SAFE, COLUMN_W)
     if card.return_address is not None:
         top = SAFE + card.return_address.height
         canvas.setStrokeColorRGB(0.8, 0.8, 0.8)
         canvas.line(SAFE, top + 1.5 * mm, SAFE + COLUMN_W, top + 1.5 * mm)
         canvas.setFillColorRGB(0.3, 0.3, 0.3)
-        draw_block(canvas, card.return_address, SAFE, top, COLUMN_W)
+        blocks.draw(card.return_address, SAFE, top, COLUMN_W)
         canvas.setFillColorRGB(0, 0, 0)
     # Centred in the space under the stamp zone: the lower right, where post offices look.
     address_top = ADDRESS_TOP - (ADDRESS_TOP - SAFE - card.address.height) / 2
-    draw_block(canvas, card.address, ADDRESS_X, address_top, COLUMN_W)
+    blocks.draw(card.address, ADDRESS_X, address_top, COLUMN_W)
     canvas.restoreState()
+
+
+def _draw_back_marks(canvas: Canvas) -> None:
+    """The dividing line and the dashed stamp box, the same on every back: drawn once per
+    document, as a form XObject (its colours and dash stay inside it), placed on each back."""
+    if not canvas.hasForm(BACK_MARKS):
+        canvas.beginForm(BACK_MARKS, 0, 0, BACK_W, BACK_H)
+        canvas.setStrokeColorRGB(0.55, 0.55, 0.55)
+        canvas.setLineWidth(0.5)
+        canvas.line(DIVIDER_X, SAFE, DIVIDER_X, BACK_H - SAFE)
+        canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
+        canvas.setDash(3, 2)
+        x, y = BACK_W - SAFE - STAMP_BOX_W, BACK_H - SAFE - STAMP_BOX_H
+        canvas.rect(x, y, STAMP_BOX_W, STAMP_BOX_H)
+        canvas.endForm()
+    canvas.doForm(BACK_MARKS)
 
 
 def new_canvas(out: BinaryIO, pagesize: tuple[float, float]) -> Canvas:

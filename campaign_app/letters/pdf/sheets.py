@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4, LETTER  # type: ignore[import-untyped, unused-ignore]
@@ -41,6 +42,7 @@ from campaign_app.letters.pdf.model import (
     SheetMode,
     choose,
 )
+from campaign_app.letters.pdf.reuse import BlockForms
 
 Box = tuple[float, float]  # a card box's bottom-left corner, in points
 TRIM_GREY = 0.6
@@ -86,24 +88,28 @@ def sheets_pdf(
     choose(mode, SHEET_MODES, "mode")
     page_size, boxes = sheet_geometry(layout)
     canvas = new_canvas(out, page_size)
+    # A stack repeats its addresses, titles and phrase sets: each distinct text is fitted
+    # once and drawn in full once (then placed by reference), per document.
+    blocks = BlockForms(canvas)
+    fitted: dict[tuple[object, ...], PreparedCard] = {}
     pages = done = 0
     iterator = iter(cards)
     while group := list(itertools.islice(iterator, len(boxes))):
         prepared = []
         for number, card in enumerate(group, start=done + 1):
             try:
-                prepared.append(prepare_card(card))
+                prepared.append(_prepare(card, fitted))
             except ValueError as error:
                 error.add_note(f"card {number}")
                 raise
         if mode != "message-only":
-            _sheet(canvas, prepared, boxes, draw_front)
+            _sheet(blocks, prepared, boxes, draw_front)
             pages += 1
         if mode != "fronts-only":
             backs = (
                 boxes if mode == "message-only" else tuple(mirrored(b, page_size[0]) for b in boxes)
             )
-            _sheet(canvas, prepared, backs, draw_back)
+            _sheet(blocks, prepared, backs, draw_back)
             pages += 1
         done += len(group)
         if on_progress is not None:
@@ -114,14 +120,24 @@ def sheets_pdf(
     return pages
 
 
+def _prepare(card: Card, fitted: dict[tuple[object, ...], PreparedCard]) -> PreparedCard:
+    """prepare_card(card), reusing the fitting of a card with the same texts."""
+    texts = (card.front_title, card.message, card.signature, card.return_address, card.address)
+    known = fitted.get(texts)
+    if known is None:
+        known = fitted[texts] = prepare_card(card)
+    return known if known.artwork == card.artwork else replace(known, artwork=card.artwork)
+
+
 def _sheet(
-    canvas: Canvas,
+    blocks: BlockForms,
     cards: list[PreparedCard],
     boxes: tuple[Box, ...],
-    draw: Callable[[Canvas, PreparedCard, float, float], None],
+    draw: Callable[[Canvas, PreparedCard, float, float, BlockForms], None],
 ) -> None:
+    canvas = blocks.canvas
     for card, (x, y) in zip(cards, boxes, strict=False):
-        draw(canvas, card, x, y)
+        draw(canvas, card, x, y, blocks)
     canvas.saveState()
     canvas.setStrokeGray(TRIM_GREY)
     canvas.setLineWidth(TRIM_WIDTH)
