@@ -58,7 +58,9 @@ synchronous=NORMAL, as the app sets them), or its own database on the same Postg
 server (Flask-SQLAlchemy's default pool). The million signatures are confirmed rows
 (names and address encrypted by the column types, as signing stores them) written with the
 driver's batched `executemany`; the sharded counter holds their exact per-country totals
-(checked with the app's recount logic before the run).
+spread over the 16 shards as a surge leaves them, then folded into one row per country by
+the worker's job (`petitions.jobs.fold_counters`, which a running site's worker does every
+minute), checked with the app's recount logic before and after the fold.
 
 **Client.** Loopback; the same few lines of socket code for every endpoint: N closed-loop
 client processes (`--clients`, default 4), each sending one request at a time on a new TCP
