@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, text
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, Update, func, text
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -120,14 +120,32 @@ def commit_without_waiting_for_disk(session: Session | scoped_session[Any]) -> N
     session.commit()
 
 
-def reading_connection(session: Session | scoped_session[Any]) -> Connection:
-    """The session's connection for a request that only reads. On PostgreSQL it reads in
-    autocommit when the session has not begun a transaction yet: BEGIN and the ROLLBACK at
-    the request's end would be two more round trips; each statement reads one consistent
-    snapshot. (The connection's isolation level is put back when it returns to the pool.)"""
+def autocommit_connection(session: Session | scoped_session[Any]) -> Connection | None:
+    """The session's connection in autocommit (each statement its own transaction), on
+    PostgreSQL when the session has not begun a transaction yet; else None (SQLite, whose
+    driver would not give its IMMEDIATE transactions back; a session inside a test's
+    transaction). The connection's isolation level is put back when it returns to the pool."""
     current: Session = session() if isinstance(session, scoped_session) else session
     if not current.in_transaction():
         bind = current.get_bind()
         if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
             return current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return current.connection()
+    return None
+
+
+def reading_connection(session: Session | scoped_session[Any]) -> Connection:
+    """The session's connection for a request that only reads. On PostgreSQL it reads in
+    autocommit when the session has not begun a transaction yet: BEGIN and the ROLLBACK at
+    the request's end would be two more round trips; each statement reads one consistent
+    snapshot."""
+    return autocommit_connection(session) or session.connection()
+
+
+def without_waiting_for_disk(statement: Update) -> Update:
+    """``statement``, run in autocommit on PostgreSQL (one statement, one transaction), made
+    to commit without waiting for the WAL to reach the disk, for the bookkeeping
+    :func:`commit_without_waiting_for_disk` is for: its own transaction's ``SET LOCAL
+    synchronous_commit``, as ``set_config(..., is_local)`` in its WHERE clause. Any row it
+    writes has passed that condition, so the setting is made before anything is committed.
+    One round trip where BEGIN, SET LOCAL, the statement and COMMIT take four."""
+    return statement.where(func.set_config("synchronous_commit", "off", True) == "off")

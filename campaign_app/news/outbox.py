@@ -23,7 +23,8 @@ from campaign_app.news import service
 from campaign_app.news.messages import NAME, UNSUBSCRIBE, one_click_headers, render_update
 from campaign_app.news.models import NewsDelivery, NewsUpdate, UpdateState
 from campaign_app.news.tokens import unsubscribe_url
-from campaign_app.outbox import Outgoing, TableMailSource, nothing_to_send
+from campaign_app.outbox import Outgoing, nothing_to_send
+from campaign_app.outbox_table import TableMailSource
 from campaign_app.petitions.models import Petition, Signature, SignatureState
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ from sqlalchemy import Table, and_, bindparam, select
 from campaign_app import mail
 from campaign_app.extensions import db
 from campaign_app.news.tokens import unsubscribe_url
-from campaign_app.outbox import Outgoing, TableMailSource, nothing_to_send
+from campaign_app.outbox import Outgoing, nothing_to_send
+from campaign_app.outbox_table import TableMailSource
 from campaign_app.petitions.models import (
     Petition,
     PetitionTranslation,

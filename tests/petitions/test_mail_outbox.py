@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from campaign_app.db import utcnow
+from campaign_app.db import utcnow, without_waiting_for_disk
 from campaign_app.extensions import db
 from campaign_app.petitions.models import PetitionTranslation, Signature, SignatureState
 from tests.factories import make_petition
@@ -347,3 +347,40 @@ def test_dispatchers_side_by_side_send_each_mail_exactly_once(app, client, mailb
     results = drain_side_by_side(app)
     assert sum(result.sent for result in results) == 40
     assert sorted(str(m["To"]) for m in mailbox.messages) == sorted(emails)
+
+
+@pytest.mark.commits
+def test_on_postgresql_each_mark_commits_at_once_and_its_setting_ends_with_it(
+    app, client, database_url
+):
+    """A batch's marks share one connection in autocommit: each is committed as soon as it
+    is made (another connection sees it while the batch goes on), it does not wait for the
+    disk, and that setting lasts for the mark alone, not the connection."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite marks commit in a transaction each, on the session's connection")
+    petition = make_petition()
+    db.session.commit()
+    for email in ("first@example.org", "second@example.org"):
+        sign(client, petition.slug, email=email)
+    source = _outbox(app).sources[0]
+    now = utcnow()
+    first, second = source.claim(now, now + timedelta(minutes=2), 10)
+    sent = select(func.count()).where(Signature.mail_sent_at.is_not(None))
+    with source.marking():
+        source.mark_sent(first, utcnow())
+        with db.engine.connect() as other:
+            assert other.scalar(sent) == 1  # committed, though the batch is not done
+        held = db.session.connection()
+        assert held.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        setting = held.execute(
+            without_waiting_for_disk(
+                update(Signature)
+                .where(Signature.id == second.key)
+                .values(mail_attempts=Signature.mail_attempts)
+                .returning(func.current_setting("synchronous_commit"))
+            )
+        ).scalar()
+        assert setting == "off"  # made before the row was written
+        assert held.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        source.mark_sent(second, utcnow())
+    assert db.session.scalar(sent) == 2
