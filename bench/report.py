@@ -68,8 +68,10 @@ connection (the sync workers close it after each response anyway) and reading th
 to the end; any other status than the expected one is an error.
 
 **Rounds.** After a short warm-up of every endpoint, every endpoint is measured once per
-round, one after the other (bare hello, app page, bare insert, app signing, ...; the order
-reversed every other round), each measurement a warm-up and then a fixed window in which only
+round, one after the other, the two sides of each ratio side by side (bare hello, page at
+10, page at a million, count API at 10 and at a million, bare insert, signing, confirmation
+link, then the same pages and counts with the micro-cache off; the order reversed every
+other round), each measurement a warm-up and then a fixed window in which only
 requests that finish count. The figure of an endpoint is the **median over the rounds**, and
 each ratio is the median of the endpoint over the median of its bare baseline from the same
 run. Client, servers and every other program on the machine share the CPUs, so requests per
