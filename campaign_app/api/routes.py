@@ -26,7 +26,7 @@ from campaign_app.microcache import keep_whole_response, microcache
 from campaign_app.petitions import service
 from campaign_app.petitions.counting import Counts
 from campaign_app.petitions.models import Petition, SignatureSource
-from campaign_app.petitions.page import PageState, Shells, read_page
+from campaign_app.petitions.page import PageState, kept, read_page
 from campaign_app.prisoners import forms as registry_forms
 from campaign_app.prisoners import registry_cache
 from campaign_app.prisoners import service as prisoners_service
@@ -175,11 +175,9 @@ def petition(slug: str) -> ResponseReturnValue:
 def _kept_part(state: PageState) -> dict[str, Any]:
     """The fixed part of a petition's resource with its published hand-ins, built once per
     content version of its page (which moves with every edit of the petition or a hand-in)."""
-    kept: Shells | None = current_app.extensions.get(_KEPT_PARTS)
-    if kept is None:
-        kept = current_app.extensions.setdefault(_KEPT_PARTS, Shells())
+    parts = kept(current_app, _KEPT_PARTS)
     key = (state.id, state.version)
-    part: dict[str, Any] | None = kept.get(key)
+    part: dict[str, Any] | None = parts.get(key)
     if part is None:
         petition = db.session.get_one(Petition, state.id)
         part = _fixed_part(petition) | {
@@ -188,7 +186,7 @@ def _kept_part(state: PageState) -> dict[str, Any]:
                 for delivery in deliveries_service.published_deliveries(state.id)
             ]
         }
-        kept.set(key, part)
+        parts.set(key, part)
     return part
 
 

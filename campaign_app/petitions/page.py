@@ -241,21 +241,22 @@ class Shells:
 
 def shells(app: Flask) -> Shells:
     """The page's shells, by petition, language, host, content version and open or not."""
-    return _kept(app, _SHELLS)
+    return kept(app, _SHELLS)
 
 
 def live_parts(app: Flask) -> Shells:
     """The page's live parts as last rendered, by language, open or not, goal and the very
     rows they were made from (see ``Live.key``): a page read while nobody signed renders
     them once."""
-    return _kept(app, _LIVE_PARTS)
+    return kept(app, _LIVE_PARTS)
 
 
-def _kept(app: Flask, name: str) -> Shells:
-    kept: Shells | None = app.extensions.get(name)
-    if kept is None:
-        kept = app.extensions[name] = Shells()
-    return kept
+def kept(app: Flask, name: str) -> Shells:
+    """The app's store ``name`` of things kept by key (made on first use)."""
+    store: Shells | None = app.extensions.get(name)
+    if store is None:
+        store = app.extensions[name] = Shells()
+    return store
 
 
 # Stand in for the live parts in a shell, and for the visitor's CSRF token in its form.
